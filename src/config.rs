@@ -1,0 +1,219 @@
+//! The site configuration, `site.toml`.
+//!
+//! Owns the configuration types, their documented defaults and their validation.
+//! It reads one file and knows nothing of content, templates or output.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Location, toml_error};
+
+/// The name of the configuration file at the site root.
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// The whole of `site.toml`. Every table and key is optional; unknown keys are errors.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteConfig {
+    /// The site's name, shown in the header and the title of every page.
+    pub title: String,
+    /// The public URL of the site root, e.g. `https://archive.example.org`.
+    pub base_url: String,
+    /// A sentence about the site, for the home page and metadata.
+    pub description: String,
+    /// The language of the content, as a BCP 47 tag (`<html lang>`).
+    pub language: String,
+    /// Where and how the site is written.
+    pub build: BuildConfig,
+    /// Listing pages.
+    pub pagination: PaginationConfig,
+    /// Comment threads.
+    pub comments: CommentsConfig,
+    /// Code highlighting.
+    pub highlight: HighlightConfig,
+    /// Anything else, handed to templates as `site.extra`.
+    pub extra: toml::Table,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: "Untitled archive".into(),
+            base_url: "http://localhost".into(),
+            description: String::new(),
+            language: "en".into(),
+            build: BuildConfig::default(),
+            pagination: PaginationConfig::default(),
+            comments: CommentsConfig::default(),
+            highlight: HighlightConfig::default(),
+            extra: toml::Table::new(),
+        }
+    }
+}
+
+/// `[build]`: where the output goes and what article URLs look like.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BuildConfig {
+    /// Output folder, relative to the site root. Default `public`.
+    pub output_dir: PathBuf,
+    /// Article URL pattern with the tokens `{year}`, `{month}`, `{day}`, `{slug}`.
+    /// Default `/articles/{slug}/`.
+    pub permalink: String,
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig {
+            output_dir: PathBuf::from("public"),
+            permalink: "/articles/{slug}/".into(),
+        }
+    }
+}
+
+/// `[pagination]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PaginationConfig {
+    /// Articles per listing page. Default 10.
+    pub per_page: usize,
+}
+
+impl Default for PaginationConfig {
+    fn default() -> Self {
+        PaginationConfig { per_page: 10 }
+    }
+}
+
+/// `[comments]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CommentsConfig {
+    /// Deepest nesting level shown; deeper replies render at this level. Default 5.
+    pub max_depth: usize,
+    /// Order among siblings. Default oldest first.
+    pub order: CommentOrder,
+}
+
+impl Default for CommentsConfig {
+    fn default() -> Self {
+        CommentsConfig {
+            max_depth: 5,
+            order: CommentOrder::Oldest,
+        }
+    }
+}
+
+/// Order of comments that reply to the same parent (or of top-level comments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentOrder {
+    /// Oldest first, as WordPress shows threads by default.
+    Oldest,
+    /// Newest first.
+    Newest,
+}
+
+/// `[highlight]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HighlightConfig {
+    /// A syntect theme name, used to generate `/syntax.css`. Default `InspiredGitHub`.
+    pub theme: String,
+}
+
+impl Default for HighlightConfig {
+    fn default() -> Self {
+        HighlightConfig {
+            theme: "InspiredGitHub".into(),
+        }
+    }
+}
+
+impl SiteConfig {
+    /// Reads and validates `site.toml` in `root`.
+    pub fn load(root: &Path) -> Result<SiteConfig, Vec<Error>> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|source| {
+            vec![Error::Read {
+                path: PathBuf::from(CONFIG_FILE),
+                source,
+            }]
+        })?;
+        let config: SiteConfig = toml::from_str(&text)
+            .map_err(|e| vec![toml_error(Path::new(CONFIG_FILE), &text, 1, &e)])?;
+        let problems = config.validate();
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn validate(&self) -> Vec<Error> {
+        let mut problems = Vec::new();
+        let mut invalid = |message: String| {
+            problems.push(Error::InvalidValue {
+                at: Location::file(CONFIG_FILE),
+                message,
+            })
+        };
+        if let Err(message) = crate::site::permalink::validate_pattern(&self.build.permalink) {
+            invalid(format!("[build] permalink: {message}"));
+        }
+        if self.pagination.per_page == 0 {
+            invalid("[pagination] per_page must be at least 1".into());
+        }
+        if self.comments.max_depth == 0 {
+            invalid("[comments] max_depth must be at least 1".into());
+        }
+        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
+            invalid(format!(
+                "base_url `{}` must start with http:// or https://",
+                self.base_url
+            ));
+        }
+        problems
+    }
+
+    /// The path part of `base_url` without a trailing slash (`""` for a site at a
+    /// domain's root): prefixed to every link so a site can live in a sub-folder.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, rest)| rest);
+        after_scheme
+            .find('/')
+            .map_or("", |i| &after_scheme[i..])
+            .trim_end_matches('/')
+    }
+
+    /// `base_url` without a trailing slash.
+    pub fn base_url_trimmed(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_base(url: &str) -> SiteConfig {
+        SiteConfig {
+            base_url: url.into(),
+            ..SiteConfig::default()
+        }
+    }
+
+    #[test]
+    fn base_path_is_the_url_path_without_trailing_slash() {
+        assert_eq!(with_base("https://a.org").base_path(), "");
+        assert_eq!(with_base("https://a.org/").base_path(), "");
+        assert_eq!(with_base("https://a.org/archive/").base_path(), "/archive");
+    }
+
+    #[test]
+    fn rejects_unknown_keys() {
+        let err = toml::from_str::<SiteConfig>("titel = \"x\"").unwrap_err();
+        assert!(err.message().contains("titel"), "{}", err.message());
+    }
+}

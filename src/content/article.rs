@@ -1,0 +1,228 @@
+//! Articles on disk: single files (`slug.md` + `slug.comments.toml`) and bundles
+//! (`slug/index.md` + `slug/comments.toml` + assets).
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use serde::Deserialize;
+use toml::Spanned;
+use walkdir::WalkDir;
+
+use super::comments::{ThreadSource, load_thread};
+use super::{display_path, file_stem, front_matter, read_each, read_text, to_datetime};
+use crate::error::{Error, Location, line_of_offset};
+
+/// File name of a bundle's article.
+const BUNDLE_INDEX: &str = "index.md";
+/// File name of a bundle's comment thread.
+const BUNDLE_THREAD: &str = "comments.toml";
+/// Suffix of a single-file article's comment thread.
+const THREAD_SUFFIX: &str = ".comments.toml";
+
+/// The front matter of an article, as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArticleFrontMatter {
+    title: String,
+    date: Spanned<toml::value::Datetime>,
+    updated: Option<Spanned<toml::value::Datetime>>,
+    #[serde(default)]
+    authors: Vec<Spanned<String>>,
+    #[serde(default)]
+    tags: Vec<String>,
+    summary: Option<String>,
+    slug: Option<String>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    comments_closed: bool,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+/// One article as read from disk, with its comment thread.
+#[derive(Debug)]
+pub struct ArticleSource {
+    /// The Markdown file, relative to the site root.
+    pub path: PathBuf,
+    /// `slug` from front matter, else the file or folder name.
+    pub slug: String,
+    /// The title.
+    pub title: String,
+    /// Publication date.
+    pub date: DateTime<FixedOffset>,
+    /// Last update, if given.
+    pub updated: Option<DateTime<FixedOffset>>,
+    /// Author ids, each with the line it is written on.
+    pub authors: Vec<(String, usize)>,
+    /// Tags as written.
+    pub tags: Vec<String>,
+    /// An explicit summary (Markdown).
+    pub summary: Option<String>,
+    /// Built only with `--drafts`.
+    pub draft: bool,
+    /// The thread is shown but closed to new comments.
+    pub comments_closed: bool,
+    /// Old URLs that should redirect here.
+    pub aliases: Vec<String>,
+    /// Free-form values for templates.
+    pub extra: toml::Table,
+    /// The Markdown body.
+    pub body: String,
+    /// Files to copy beside the page: (absolute source, path relative to the bundle).
+    pub assets: Vec<(PathBuf, PathBuf)>,
+    /// The comment thread, when the article has one.
+    pub thread: Option<ThreadSource>,
+}
+
+/// Reads every article under `dir` (absent folder: no articles).
+pub fn load_articles(root: &Path, dir: &Path) -> Vec<Result<ArticleSource, Vec<Error>>> {
+    let (files, mut errors) = find_articles(root, dir);
+    let mut results = read_each(files, |path| read_article(root, path));
+    if !errors.is_empty() {
+        results.push(Err(std::mem::take(&mut errors)));
+    }
+    results
+}
+
+/// Finds the Markdown file of every article: a folder holding `index.md` is a bundle; any other `.md`
+/// is a single article. A stray `.comments.toml` is an error, since its comments
+/// would otherwise vanish from the site.
+fn find_articles(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    if !dir.is_dir() {
+        return (files, errors);
+    }
+    let mut walk = WalkDir::new(dir).sort_by_file_name().into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().map(|p| display_path(root, p)).unwrap_or_default();
+                errors.push(Error::Read {
+                    path,
+                    source: e.into(),
+                });
+                continue;
+            }
+        };
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_dir() {
+            if entry.depth() > 0 && path.join(BUNDLE_INDEX).is_file() {
+                files.push(path.join(BUNDLE_INDEX));
+                walk.skip_current_dir();
+            }
+        } else if name.ends_with(".md") {
+            files.push(path.to_path_buf());
+        } else if let Some(stem) = name.strip_suffix(THREAD_SUFFIX)
+            && !path.with_file_name(format!("{stem}.md")).is_file()
+        {
+            errors.push(Error::FrontMatter {
+                at: Location::file(display_path(root, path)),
+                message: format!(
+                    "this comment thread has no article beside it; name the article {stem}.md or rename the thread"
+                ),
+            });
+        }
+    }
+    (files, errors)
+}
+
+fn read_article(root: &Path, path: &Path) -> Result<ArticleSource, Vec<Error>> {
+    let shown = display_path(root, path);
+    let text = read_text(root, path).map_err(|e| vec![e])?;
+    let split = front_matter::split(&shown, &text).map_err(|e| vec![e])?;
+    let front: ArticleFrontMatter = front_matter::parse(&shown, &split).map_err(|e| vec![e])?;
+    let line_at = |offset: usize| split.front_line + line_of_offset(split.front, offset) - 1;
+    let mut errors = Vec::new();
+    let mut datetime = |value: &Spanned<toml::value::Datetime>, key: &str| {
+        to_datetime(value.get_ref())
+            .map_err(|message| {
+                errors.push(Error::InvalidValue {
+                    at: Location::line(&shown, line_at(value.span().start)),
+                    message: format!("`{key}`: {message}"),
+                })
+            })
+            .ok()
+    };
+    let date = datetime(&front.date, "date");
+    let updated = front.updated.as_ref().and_then(|u| datetime(u, "updated"));
+
+    let is_bundle = path.file_name().is_some_and(|n| n == BUNDLE_INDEX);
+    let (default_slug, thread_path) = if is_bundle {
+        let folder = path.parent().unwrap_or(root);
+        (file_stem(folder), folder.join(BUNDLE_THREAD))
+    } else {
+        let stem = file_stem(path);
+        let thread = path.with_file_name(format!("{stem}{THREAD_SUFFIX}"));
+        (stem, thread)
+    };
+    let thread = if thread_path.is_file() {
+        match load_thread(root, &thread_path) {
+            Ok(thread) => Some(thread),
+            Err(mut found) => {
+                errors.append(&mut found);
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let assets = if is_bundle {
+        bundle_assets(root, path.parent().unwrap_or(root), &mut errors)
+    } else {
+        Vec::new()
+    };
+    let Some(date) = date else {
+        return Err(errors);
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(ArticleSource {
+        slug: front.slug.unwrap_or(default_slug),
+        title: front.title,
+        date,
+        updated,
+        authors: front
+            .authors
+            .iter()
+            .map(|a| (a.get_ref().clone(), line_at(a.span().start)))
+            .collect(),
+        tags: front.tags,
+        summary: front.summary,
+        draft: front.draft,
+        comments_closed: front.comments_closed,
+        aliases: front.aliases,
+        extra: front.extra,
+        body: split.body.to_string(),
+        assets,
+        thread,
+        path: shown,
+    })
+}
+
+/// Every file of a bundle other than its article and thread, at any depth.
+fn bundle_assets(root: &Path, bundle: &Path, errors: &mut Vec<Error>) -> Vec<(PathBuf, PathBuf)> {
+    let mut assets = Vec::new();
+    for entry in WalkDir::new(bundle).sort_by_file_name() {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let relative = entry.path().strip_prefix(bundle).unwrap_or(entry.path());
+                if relative != Path::new(BUNDLE_INDEX) && relative != Path::new(BUNDLE_THREAD) {
+                    assets.push((entry.path().to_path_buf(), relative.to_path_buf()));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(Error::Read {
+                path: e.path().map(|p| display_path(root, p)).unwrap_or_default(),
+                source: e.into(),
+            }),
+        }
+    }
+    assets
+}

@@ -1,0 +1,63 @@
+//! Standalone pages on disk: `content/pages/<slug>.md`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{display_path, file_stem, front_matter, markdown_files_in, read_each, read_text};
+use crate::error::Error;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageFrontMatter {
+    title: String,
+    slug: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+/// One page as read from disk.
+#[derive(Debug)]
+pub struct PageSource {
+    /// The file, relative to the site root.
+    pub path: PathBuf,
+    /// `slug` from front matter, else the file name: the page lives at `/<slug>/`.
+    pub slug: String,
+    /// The title.
+    pub title: String,
+    /// A sentence for `<meta name="description">`.
+    pub description: Option<String>,
+    /// Built only with `--drafts`.
+    pub draft: bool,
+    /// Free-form values for templates.
+    pub extra: toml::Table,
+    /// The Markdown body.
+    pub body: String,
+}
+
+/// Reads every page in `dir` (absent folder: no pages).
+pub fn load_pages(root: &Path, dir: &Path) -> Vec<Result<PageSource, Vec<Error>>> {
+    match markdown_files_in(root, dir) {
+        Ok(files) => read_each(files, |file| read_page(root, file).map_err(|e| vec![e])),
+        Err(e) => vec![Err(vec![e])],
+    }
+}
+
+fn read_page(root: &Path, file: &Path) -> Result<PageSource, Error> {
+    let shown = display_path(root, file);
+    let text = read_text(root, file)?;
+    let split = front_matter::split(&shown, &text)?;
+    let front: PageFrontMatter = front_matter::parse(&shown, &split)?;
+    Ok(PageSource {
+        slug: front.slug.unwrap_or_else(|| file_stem(file)),
+        title: front.title,
+        description: front.description,
+        draft: front.draft,
+        extra: front.extra,
+        body: split.body.to_string(),
+        path: shown,
+    })
+}

@@ -1,0 +1,257 @@
+//! Errors and warnings of a build, each knowing where in the site's files it happened.
+//!
+//! Owns the typed [`Error`], the [`Location`] it points at, and [`BuildErrors`], the
+//! collection a build returns so that every problem is reported in one run. It never
+//! prints: the command layer decides how errors reach the user.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A place in the site's files: a path (relative to the site root where possible)
+/// and, when known, a 1-based line number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file, as the user would type it from the site root.
+    pub path: PathBuf,
+    /// The 1-based line, when the problem has one.
+    pub line: Option<usize>,
+}
+
+impl Location {
+    /// A location naming a whole file.
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Location {
+            path: path.into(),
+            line: None,
+        }
+    }
+
+    /// A location naming one line of a file.
+    pub fn line(path: impl Into<PathBuf>, line: usize) -> Self {
+        Location {
+            path: path.into(),
+            line: Some(line),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}", self.path.display(), line),
+            None => write!(f, "{}", self.path.display()),
+        }
+    }
+}
+
+/// One problem found while building a site.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file or folder could not be read.
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        /// What could not be read.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The output could not be written.
+    #[error("{}: cannot write: {source}", path.display())]
+    Write {
+        /// What could not be written.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A TOML document (site.toml, front matter, a comment thread) did not parse or
+    /// did not match what scholia expects (a wrong type, an unknown key).
+    #[error("{at}: {message}")]
+    Toml {
+        /// Where.
+        at: Location,
+        /// The parser's explanation, with a hint where we have one.
+        message: String,
+    },
+    /// Front matter is missing or not closed.
+    #[error("{at}: {message}")]
+    FrontMatter {
+        /// Where.
+        at: Location,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// A value is well-formed TOML but not acceptable (a bad date, a bad permalink).
+    #[error("{at}: {message}")]
+    InvalidValue {
+        /// Where.
+        at: Location,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// An article names an author that has no file in `content/authors/`.
+    #[error(
+        "{at}: author `{author}` has no file; create content/authors/{author}.md or fix the id in `authors`"
+    )]
+    MissingAuthor {
+        /// The article's `authors` entry.
+        at: Location,
+        /// The id it names.
+        author: String,
+    },
+    /// A problem with one comment of a thread.
+    #[error("{at}: comment `{id}`: {problem}")]
+    Comment {
+        /// The comment's place in its thread file.
+        at: Location,
+        /// The comment's id as written.
+        id: String,
+        /// What is wrong with it.
+        problem: CommentProblem,
+    },
+    /// Two articles, pages or aliases would be written to the same URL.
+    #[error("{first} and {second} both resolve to {url}; give one of them another `slug`")]
+    UrlCollision {
+        /// The first file.
+        first: PathBuf,
+        /// The second file.
+        second: PathBuf,
+        /// The URL they share.
+        url: String,
+    },
+    /// A template did not compile or failed while rendering a page.
+    #[error("template {template}: {message}")]
+    Template {
+        /// The template's name (or the page being rendered).
+        template: String,
+        /// Tera's explanation.
+        message: String,
+    },
+}
+
+/// What is wrong with a comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommentProblem {
+    /// `parent` names no comment of the thread.
+    UnknownParent(String),
+    /// The id is used by an earlier comment (at that line).
+    DuplicateId {
+        /// Line of the first comment with this id.
+        first_line: usize,
+    },
+    /// Following `parent` from this comment comes back to it.
+    Cycle(Vec<String>),
+    /// A required field is absent.
+    Missing(&'static str),
+    /// The body is empty.
+    EmptyBody,
+}
+
+impl fmt::Display for CommentProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CommentProblem::UnknownParent(parent) => write!(
+                f,
+                "`parent = \"{parent}\"` names no comment in this thread; fix the id or remove `parent`"
+            ),
+            CommentProblem::DuplicateId { first_line } => write!(
+                f,
+                "this id is already used by the comment at line {first_line}; ids must be unique within a thread"
+            ),
+            CommentProblem::Cycle(ids) => write!(
+                f,
+                "replies form a cycle ({}); one of them must have no `parent` or another one",
+                ids.join(" → ")
+            ),
+            CommentProblem::Missing(field) => {
+                write!(f, "`{field}` is missing; every comment needs one")
+            }
+            CommentProblem::EmptyBody => {
+                write!(f, "`body` is empty; remove the comment or give it text")
+            }
+        }
+    }
+}
+
+/// Every error a build found, in the order found. Never empty.
+#[derive(Debug)]
+pub struct BuildErrors(pub Vec<Error>);
+
+impl fmt::Display for BuildErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for error in &self.0 {
+            writeln!(f, "error: {error}")?;
+        }
+        let n = self.0.len();
+        write!(f, "{n} error{} found", if n == 1 { "" } else { "s" })
+    }
+}
+
+impl std::error::Error for BuildErrors {}
+
+impl From<Error> for BuildErrors {
+    fn from(error: Error) -> Self {
+        BuildErrors(vec![error])
+    }
+}
+
+impl From<Vec<Error>> for BuildErrors {
+    fn from(errors: Vec<Error>) -> Self {
+        BuildErrors(errors)
+    }
+}
+
+/// Something worth telling the user that does not stop the build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Where.
+    pub at: Location,
+    /// What, and what to do about it.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.message)
+    }
+}
+
+/// The 1-based line of a byte offset in `text`.
+pub fn line_of_offset(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Turns a TOML parse error into an [`Error::Toml`] whose line is counted from
+/// `first_line`, the line of the file on which `text` starts.
+pub fn toml_error(path: &Path, text: &str, first_line: usize, error: &toml::de::Error) -> Error {
+    let line = error
+        .span()
+        .map(|span| first_line + line_of_offset(text, span.start) - 1)
+        .unwrap_or(first_line);
+    let message = error.message().trim().to_string();
+    let hint = if message.starts_with("unknown field") {
+        " (check the spelling; custom values go under [extra])"
+    } else {
+        ""
+    };
+    Error::Toml {
+        at: Location::line(path, line),
+        message: format!("{message}{hint}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_lines_from_one() {
+        assert_eq!(line_of_offset("a\nb\nc", 0), 1);
+        assert_eq!(line_of_offset("a\nb\nc", 2), 2);
+        assert_eq!(line_of_offset("a\nb\nc", 99), 3);
+    }
+}

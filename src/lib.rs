@@ -1,0 +1,18 @@
+//! scholia: a static site generator for commentary archives — articles, their
+//! reader comment threads, the people who wrote them, and the tags that find them.
+//!
+//! The pipeline runs one way, one module per stage:
+//! [`config`] → [`content`] (load) → [`site`] (model, with [`markdown`]) →
+//! [`render`] (Tera) → [`output`] (write), driven by [`build`].
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+
+pub use build::{BuildReport, BuildRequest, build};
+pub use error::{BuildErrors, Error, Warning};

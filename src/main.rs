@@ -1,0 +1,16 @@
+//! The `scholia` binary: parses the command line and runs a subcommand.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cmd::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse(); // exits with code 2 on a usage error
+    match cli.command {
+        Command::Build(args) => cmd::build::run(args),
+    }
+}

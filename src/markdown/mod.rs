@@ -1,0 +1,114 @@
+//! Markdown to HTML.
+//!
+//! Owns the Markdown dialect (CommonMark with tables, footnotes, strikethrough and
+//! task lists; smart punctuation off so archived text stays as written), code
+//! highlighting and the sanitizing of text written by the public. Trusted text (the
+//! site owner's articles, bios and pages) is rendered as written, raw HTML
+//! included; untrusted text (comments) goes through [`render_untrusted`]. This
+//! module knows nothing of pages, URLs or templates.
+
+mod highlight;
+mod untrusted;
+
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+
+pub use highlight::{HighlightError, stylesheet};
+pub use untrusted::{render_untrusted, safe_url};
+
+/// The marker that ends an article's summary when it has no `summary` key.
+pub const SUMMARY_MARKER: &str = "<!-- more -->";
+
+/// The extensions scholia's Markdown dialect turns on.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
+/// Renders trusted Markdown (the site owner's) to HTML, highlighting fenced code.
+pub fn render_trusted(markdown: &str) -> String {
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    let mut code: Option<(String, String)> = None; // (language, text) inside a fenced block
+    let events = Parser::new_ext(markdown, options()).filter_map(|event| match event {
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+            let language = info.split([',', ' ']).next().unwrap_or("").to_string();
+            code = Some((language, String::new()));
+            None
+        }
+        Event::Text(text) if code.is_some() => {
+            if let Some((_, body)) = code.as_mut() {
+                body.push_str(&text);
+            }
+            None
+        }
+        Event::End(TagEnd::CodeBlock) if code.is_some() => code
+            .take()
+            .map(|(language, body)| Event::Html(highlight::code_block(&language, &body).into())),
+        other => Some(other),
+    });
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
+}
+
+/// The HTML of the first paragraph of rendered HTML, if it has one.
+pub fn first_paragraph(html: &str) -> Option<&str> {
+    let start = html.find("<p>")?;
+    let end = html[start..].find("</p>")? + start + "</p>".len();
+    Some(&html[start..end])
+}
+
+/// An article's summary as HTML: `summary` if given, else the body before
+/// `<!-- more -->`, else its first paragraph.
+pub fn summary_html(explicit: Option<&str>, body: &str, body_html: &str) -> String {
+    if let Some(summary) = explicit {
+        return render_trusted(summary);
+    }
+    if let Some(cut) = body.find(SUMMARY_MARKER) {
+        return render_trusted(&body[..cut]);
+    }
+    first_paragraph(body_html).unwrap_or("").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_straight_quotes_and_dashes() {
+        let html = render_trusted("\"Quoted\" -- text...");
+        assert!(html.contains("\"Quoted\" -- text..."), "{html}");
+    }
+
+    #[test]
+    fn renders_tables_footnotes_strikethrough_and_tasks() {
+        let html =
+            render_trusted("| a |\n|---|\n| b |\n\n~~x~~ [^1]\n\n[^1]: note\n\n- [x] done\n");
+        for fragment in [
+            "<table>",
+            "<del>x</del>",
+            "footnote-definition",
+            "type=\"checkbox\"",
+        ] {
+            assert!(html.contains(fragment), "{fragment} missing in {html}");
+        }
+    }
+
+    #[test]
+    fn highlights_fenced_code_with_classes() {
+        let html = render_trusted("```rust\nfn main() {}\n```\n");
+        assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(!html.contains("style="), "{html}");
+    }
+
+    #[test]
+    fn summary_prefers_explicit_then_marker_then_first_paragraph() {
+        let body = "One.\n\nTwo.\n";
+        let html = render_trusted(body);
+        assert_eq!(summary_html(Some("S"), body, &html), "<p>S</p>\n");
+        assert_eq!(summary_html(None, body, &html), "<p>One.</p>");
+        let marked = "One.\n\nTwo.\n<!-- more -->\nThree.\n";
+        let html = render_trusted(marked);
+        assert!(summary_html(None, marked, &html).contains("Two."));
+    }
+}

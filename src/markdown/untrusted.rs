@@ -1,0 +1,163 @@
+//! Text written by the public: Markdown → HTML → allowlist sanitizer.
+//!
+//! The sanitizer (ammonia, built on html5ever's spec-compliant parser) decides what
+//! survives, so broken-markup tricks are parsed the way a browser would parse them
+//! before anything is kept. Bare URLs become links first, so they are sanitized too.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use linkify::{LinkFinder, LinkKind};
+use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
+
+/// Tags a comment may keep: text formatting, quotes, lists, code, tables, links.
+/// No images (tracking pixels), no headings, nothing that loads or runs anything.
+const COMMENT_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "cite",
+    "code",
+    "del",
+    "em",
+    "hr",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+];
+
+/// URL schemes a link in a comment may use.
+const COMMENT_URL_SCHEMES: &[&str] = &["http", "https", "mailto"];
+
+/// The `rel` every link in a comment carries: no endorsement, user-generated, and
+/// no handle on the opener.
+pub const COMMENT_LINK_REL: &str = "nofollow ugc noopener";
+
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    SANITIZER.get_or_init(|| {
+        let mut builder = ammonia::Builder::empty();
+        builder
+            .tags(COMMENT_TAGS.iter().copied().collect::<HashSet<_>>())
+            .url_schemes(COMMENT_URL_SCHEMES.iter().copied().collect::<HashSet<_>>())
+            .link_rel(Some(COMMENT_LINK_REL))
+            .add_tag_attributes("a", ["href", "title"])
+            .add_tag_attributes("abbr", ["title"])
+            .add_tag_attributes("ol", ["start"])
+            .add_tag_attributes("td", ["align"])
+            .add_tag_attributes("th", ["align"])
+            .strip_comments(true);
+        builder
+    })
+}
+
+/// Renders Markdown written by the public to safe HTML.
+pub fn render_untrusted(markdown: &str) -> String {
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(
+        &mut html,
+        linkify_bare_urls(Parser::new_ext(markdown, super::options())),
+    );
+    sanitizer().clean(&html).to_string()
+}
+
+/// Turns bare `http(s)://` URLs in text into links, leaving text inside links and
+/// code alone.
+fn linkify_bare_urls<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+) -> impl Iterator<Item = Event<'a>> {
+    let mut finder = LinkFinder::new();
+    finder.kinds(&[LinkKind::Url]);
+    let mut link_depth = 0usize;
+    events.flat_map(move |event| {
+        match &event {
+            Event::Start(Tag::Link { .. }) => link_depth += 1,
+            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
+            Event::Text(text) if link_depth == 0 && finder.links(text).next().is_some() => {
+                return split_links(&finder, text);
+            }
+            _ => {}
+        }
+        vec![event]
+    })
+}
+
+fn split_links<'a>(finder: &LinkFinder, text: &str) -> Vec<Event<'a>> {
+    let mut out = Vec::new();
+    for span in finder.spans(text) {
+        let piece: CowStr<'a> = span.as_str().to_string().into();
+        if span.kind().is_some() {
+            out.push(Event::Start(Tag::Link {
+                link_type: LinkType::Autolink,
+                dest_url: piece.clone(),
+                title: "".into(),
+                id: "".into(),
+            }));
+            out.push(Event::Text(piece));
+            out.push(Event::End(TagEnd::Link));
+        } else {
+            out.push(Event::Text(piece));
+        }
+    }
+    out
+}
+
+/// `url` if it is an absolute http(s) URL (for a commenter's website), else nothing.
+pub fn safe_url(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let ok = (lower.starts_with("http://") || lower.starts_with("https://"))
+        && !url
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '"' || c == '<' || c == '>');
+    ok.then_some(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_and_handlers_are_removed() {
+        let html = render_untrusted(
+            "Hi <script>alert(1)</script><img src=x onerror=alert(1)> <a href=\"javascript:alert(1)\">x</a>",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn bare_urls_become_nofollow_links() {
+        let html = render_untrusted("See https://example.org/x now");
+        assert!(
+            html.contains("<a href=\"https://example.org/x\" rel=\"nofollow ugc noopener\">https://example.org/x</a>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn only_http_author_urls_are_kept() {
+        assert_eq!(safe_url("https://a.org"), Some("https://a.org"));
+        assert_eq!(safe_url("javascript:alert(1)"), None);
+        assert_eq!(safe_url("data:text/html,x"), None);
+        assert_eq!(safe_url("https://a.org\" onmouseover=\"x"), None);
+    }
+}

@@ -1,0 +1,178 @@
+//! Writing the output folder, all or nothing.
+//!
+//! Owns the output folder: a build writes into a staging folder beside it and
+//! swaps it in only when everything succeeded, so a failed build leaves the
+//! previous output untouched. It copies `static/` and bundle assets. It renders
+//! nothing and knows nothing of content.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::error::Error;
+
+/// A staging folder that becomes the output folder on [`Staging::publish`], and is
+/// removed if dropped unpublished.
+#[derive(Debug)]
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    files: AtomicUsize,
+    published: bool,
+}
+
+impl Staging {
+    /// Creates an empty staging folder beside `output`.
+    pub fn create(output: &Path) -> Result<Staging, Error> {
+        let parent = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        let write_error = |source| Error::Write {
+            path: dir.clone(),
+            source,
+        };
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(write_error)?;
+        }
+        std::fs::create_dir_all(&dir).map_err(write_error)?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            dir,
+            files: AtomicUsize::new(0),
+            published: false,
+        })
+    }
+
+    /// Writes one file at `relative` (a `/`-separated path) under the output.
+    pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), Error> {
+        let path = self.dir.join(relative);
+        let write_error = |source| Error::Write {
+            path: self.output.join(relative),
+            source,
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(write_error)?;
+        }
+        std::fs::write(&path, bytes).map_err(write_error)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Copies files: (source, `/`-separated destination under the output).
+    pub fn copy_files(&self, files: &[(PathBuf, String)]) -> Vec<Error> {
+        files
+            .par_iter()
+            .filter_map(|(from, to)| {
+                let path = self.dir.join(to);
+                let result = path
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| std::fs::copy(from, &path).map(|_| ()));
+                self.files.fetch_add(1, Ordering::Relaxed);
+                result
+                    .map_err(|source| Error::Write {
+                        path: self.output.join(to),
+                        source,
+                    })
+                    .err()
+            })
+            .collect()
+    }
+
+    /// How many files were written or copied.
+    pub fn file_count(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    /// Replaces the output folder with the staging folder.
+    pub fn publish(mut self) -> Result<(), Error> {
+        let write_error = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Write { path, source }
+        };
+        let mut old_name = self.dir.file_name().unwrap_or_default().to_os_string();
+        old_name.push("-old");
+        let old = self.dir.with_file_name(old_name);
+        if self.output.exists() {
+            std::fs::rename(&self.output, &old).map_err(write_error(&self.output))?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.output) {
+            // Put the previous output back before reporting.
+            let _ = std::fs::rename(&old, &self.output);
+            return Err(write_error(&self.output)(e));
+        }
+        self.published = true;
+        if old.exists() {
+            std::fs::remove_dir_all(&old).map_err(write_error(&old))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Every file under `dir` as (source, `/`-separated path under `prefix`).
+pub fn files_under(dir: &Path, prefix: &str) -> Result<Vec<(PathBuf, String)>, Error> {
+    let mut files = Vec::new();
+    if !dir.is_dir() {
+        return Ok(files);
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::Read {
+            path: e.path().unwrap_or(dir).to_path_buf(),
+            source: e.into(),
+        })?;
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            files.push((entry.path().to_path_buf(), join_url_path(prefix, relative)));
+        }
+    }
+    Ok(files)
+}
+
+/// `prefix` + a relative path, with `/` separators.
+pub fn join_url_path(prefix: &str, relative: &Path) -> String {
+    let mut out = prefix.trim_start_matches('/').to_string();
+    for part in relative.components() {
+        if !out.is_empty() && !out.ends_with('/') {
+            out.push('/');
+        }
+        out.push_str(&part.as_os_str().to_string_lossy());
+    }
+    out
+}
+
+/// Refuses an output folder whose replacement would destroy the site's own files:
+/// the site root itself, a folder holding it, or one inside its sources.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let root = canonical(root);
+    let output_abs = match (output.parent(), output.file_name()) {
+        (Some(parent), Some(name)) if parent.exists() => canonical(parent).join(name),
+        _ => canonical(output),
+    };
+    let protected = ["content", "templates", "static"].map(|d| root.join(d));
+    if root.starts_with(&output_abs) || protected.iter().any(|p| output_abs.starts_with(p)) {
+        return Err(Error::Write {
+            path: output.to_path_buf(),
+            source: std::io::Error::other(
+                "the output folder would replace the site's own files; choose a folder such as `public`",
+            ),
+        });
+    }
+    Ok(())
+}

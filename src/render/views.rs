@@ -1,0 +1,340 @@
+//! What templates see: lean, serializable views built from the model.
+//!
+//! Each view holds just what its page needs, with URLs already prefixed by the
+//! site's base path and dates already formatted, so templates stay simple and the
+//! model stays free to change. The variables are documented in docs/templates.md.
+
+use serde::Serialize;
+
+use crate::site::pagination::{Pager, page_url};
+use crate::site::{Article, Author, Comment, Site, Tag};
+
+/// Date format for people: "August 22, 2016".
+const DATE_DISPLAY: &str = "%B %-d, %Y";
+/// Date and time for people, for comments: "August 23, 2016 at 14:02".
+const DATETIME_DISPLAY: &str = "%B %-d, %Y at %H:%M";
+
+/// `site`: the configuration, available in every template.
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    /// Site title.
+    pub title: &'a str,
+    /// Public URL of the site root, without trailing slash.
+    pub base_url: &'a str,
+    /// Path of the site root (`""` at a domain root): prefix of every link.
+    pub base_path: &'a str,
+    /// Site description.
+    pub description: &'a str,
+    /// Content language.
+    pub language: &'a str,
+    /// `[extra]` from site.toml.
+    pub extra: &'a toml::Table,
+    /// Standalone pages, for navigation.
+    pub pages: Vec<LinkView>,
+}
+
+/// A link to an author or a tag.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    /// Display name.
+    pub name: String,
+    /// Link target.
+    pub url: String,
+}
+
+/// An article as listed on index, tag and author pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleSummaryView {
+    /// Title.
+    pub title: String,
+    /// Link to the article.
+    pub url: String,
+    /// Publication date, RFC 3339 (for `<time datetime>`).
+    pub date: String,
+    /// Publication date for people.
+    pub date_display: String,
+    /// Authors, linked.
+    pub authors: Vec<LinkView>,
+    /// Tags, linked.
+    pub tags: Vec<LinkView>,
+    /// Summary HTML.
+    pub summary_html: String,
+    /// Number of comments.
+    pub comment_count: usize,
+    /// Link to the thread (`<url>#comments`).
+    pub comments_url: String,
+    /// Whether it is a draft.
+    pub draft: bool,
+}
+
+/// An author's box under an article, or the head of their page.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthorView<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Display name.
+    pub name: &'a str,
+    /// Link to the author page.
+    pub url: String,
+    /// Position or affiliation.
+    pub title: Option<&'a str>,
+    /// Photo URL.
+    pub avatar: Option<&'a str>,
+    /// Named links.
+    pub links: &'a std::collections::BTreeMap<String, String>,
+    /// Bio HTML.
+    pub bio_html: &'a str,
+    /// Number of articles.
+    pub article_count: usize,
+    /// Free-form values.
+    pub extra: &'a toml::Table,
+}
+
+/// One comment in display order, with what a plain loop needs to nest it.
+#[derive(Debug, Serialize)]
+pub struct CommentView<'a> {
+    /// Id as written.
+    pub id: &'a str,
+    /// `comment-<id>`, the element id and fragment.
+    pub anchor: String,
+    /// Commenter's name.
+    pub author: &'a str,
+    /// Commenter's website (http(s) only).
+    pub url: Option<&'a str>,
+    /// RFC 3339 date.
+    pub date: String,
+    /// Date for people.
+    pub date_display: String,
+    /// Sanitized body HTML.
+    pub body_html: &'a str,
+    /// Nesting level shown, 1 = top level.
+    pub depth: usize,
+    /// The parent, for replies.
+    pub reply_to: Option<ReplyToView<'a>>,
+    /// True when the next comment is a reply nested one level deeper: open a
+    /// nested list after this comment instead of closing its item.
+    pub opens: bool,
+    /// When `opens` is false: after closing this comment's item, how many nested
+    /// lists (each with its parent's item) to close.
+    pub closes: usize,
+}
+
+/// The comment a reply answers.
+#[derive(Debug, Serialize)]
+pub struct ReplyToView<'a> {
+    /// Its author.
+    pub author: &'a str,
+    /// Its anchor, `comment-<id>`.
+    pub anchor: String,
+}
+
+/// Links between the pages of a listing.
+#[derive(Debug, Serialize)]
+pub struct PaginationView {
+    /// 1-based number of this page.
+    pub current: usize,
+    /// Number of pages.
+    pub total: usize,
+    /// Previous page, if any.
+    pub prev_url: Option<String>,
+    /// Next page, if any.
+    pub next_url: Option<String>,
+    /// Every page: number, link, and whether it is this one.
+    pub pages: Vec<PageLinkView>,
+}
+
+/// One numbered link of a pagination bar.
+#[derive(Debug, Serialize)]
+pub struct PageLinkView {
+    /// Page number.
+    pub number: usize,
+    /// Link.
+    pub url: String,
+    /// Whether it is the page shown.
+    pub current: bool,
+}
+
+/// Builds views with the site's base path.
+pub struct ViewBuilder<'a> {
+    site: &'a Site,
+}
+
+impl<'a> ViewBuilder<'a> {
+    /// A builder for `site`.
+    pub fn new(site: &'a Site) -> Self {
+        ViewBuilder { site }
+    }
+
+    /// A site-root path as a link: prefixed with the base path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.site.config.base_path())
+    }
+
+    /// The `site` variable.
+    pub fn site(&self) -> SiteView<'a> {
+        let config = &self.site.config;
+        SiteView {
+            title: &config.title,
+            base_url: config.base_url_trimmed(),
+            base_path: config.base_path(),
+            description: &config.description,
+            language: &config.language,
+            extra: &config.extra,
+            pages: self
+                .site
+                .pages
+                .iter()
+                .map(|p| LinkView {
+                    name: p.title.clone(),
+                    url: self.url(&p.permalink),
+                })
+                .collect(),
+        }
+    }
+
+    /// An article as listed.
+    pub fn summary(&self, article: &Article) -> ArticleSummaryView {
+        let url = self.url(&article.permalink);
+        ArticleSummaryView {
+            title: article.title.clone(),
+            comments_url: format!("{url}#comments"),
+            url,
+            date: article.date.to_rfc3339(),
+            date_display: article.date.format(DATE_DISPLAY).to_string(),
+            authors: article
+                .authors
+                .iter()
+                .map(|&a| self.author_link(&self.site.authors[a]))
+                .collect(),
+            tags: article
+                .tags
+                .iter()
+                .map(|&t| self.tag_link(&self.site.tags[t]))
+                .collect(),
+            summary_html: article.summary_html.clone(),
+            comment_count: article.thread.len(),
+            draft: article.draft,
+        }
+    }
+
+    fn author_link(&self, author: &Author) -> LinkView {
+        LinkView {
+            name: author.name.clone(),
+            url: self.url(&author.permalink),
+        }
+    }
+
+    /// A tag as a link.
+    pub fn tag_link(&self, tag: &Tag) -> LinkView {
+        LinkView {
+            name: tag.name.clone(),
+            url: self.url(&tag.permalink),
+        }
+    }
+
+    /// An author in full.
+    pub fn author(&self, author: &'a Author) -> AuthorView<'a> {
+        AuthorView {
+            id: &author.id,
+            name: &author.name,
+            url: self.url(&author.permalink),
+            title: author.title.as_deref(),
+            avatar: author.avatar.as_deref(),
+            links: &author.links,
+            bio_html: &author.bio_html,
+            article_count: author.articles.len(),
+            extra: &author.extra,
+        }
+    }
+
+    /// A pagination bar for `pager`, in a listing whose first page is at `base`.
+    pub fn pagination(&self, pager: &Pager, base: &str) -> PaginationView {
+        let link = |n: usize| self.url(&page_url(base, n));
+        PaginationView {
+            current: pager.number,
+            total: pager.total,
+            prev_url: (pager.number > 1).then(|| link(pager.number - 1)),
+            next_url: (pager.number < pager.total).then(|| link(pager.number + 1)),
+            pages: (1..=pager.total)
+                .map(|number| PageLinkView {
+                    number,
+                    url: link(number),
+                    current: number == pager.number,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The thread as a flat list a template can nest with a plain loop (no recursion,
+/// whatever the depth).
+pub fn comment_views(comments: &[Comment]) -> Vec<CommentView<'_>> {
+    comments
+        .iter()
+        .enumerate()
+        .map(|(i, comment)| {
+            let next_depth = comments.get(i + 1).map_or(1, |next| next.depth);
+            let opens = next_depth > comment.depth;
+            CommentView {
+                id: &comment.id,
+                anchor: anchor(&comment.id),
+                author: &comment.author,
+                url: comment.url.as_deref(),
+                date: comment.date.to_rfc3339(),
+                date_display: comment.date.format(DATETIME_DISPLAY).to_string(),
+                body_html: &comment.body_html,
+                depth: comment.depth,
+                reply_to: comment.parent.map(|p| ReplyToView {
+                    author: &comments[p].author,
+                    anchor: anchor(&comments[p].id),
+                }),
+                opens,
+                closes: if opens { 0 } else { comment.depth - next_depth },
+            }
+        })
+        .collect()
+}
+
+/// The element id of a comment.
+pub fn anchor(id: &str) -> String {
+    format!("comment-{id}")
+}
+
+/// An article page: the listed fields plus body, author boxes and thread.
+#[derive(Debug, Serialize)]
+pub struct ArticleView<'a> {
+    /// Everything a listing shows.
+    #[serde(flatten)]
+    pub summary: ArticleSummaryView,
+    /// Body HTML.
+    pub content_html: &'a str,
+    /// Last update, RFC 3339.
+    pub updated: Option<String>,
+    /// Authors in full, for the bio boxes.
+    pub author_boxes: Vec<AuthorView<'a>>,
+    /// The thread in display order.
+    pub comments: Vec<CommentView<'a>>,
+    /// Whether the thread is closed.
+    pub comments_closed: bool,
+    /// Free-form values.
+    pub extra: &'a toml::Table,
+}
+
+impl<'a> ViewBuilder<'a> {
+    /// An article in full.
+    pub fn article(&self, article: &'a Article) -> ArticleView<'a> {
+        ArticleView {
+            summary: self.summary(article),
+            content_html: &article.content_html,
+            updated: article.updated.map(|d| d.to_rfc3339()),
+            author_boxes: article
+                .authors
+                .iter()
+                .map(|&a| self.author(&self.site.authors[a]))
+                .collect(),
+            comments: comment_views(&article.thread.comments),
+            comments_closed: article.comments_closed,
+            extra: &article.extra,
+        }
+    }
+}

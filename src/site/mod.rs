@@ -1,0 +1,349 @@
+//! The site model: everything the renderer needs, as plain data.
+//!
+//! Owns cross-file resolution (article authors, tags, URLs and their collisions),
+//! Markdown rendering of every text and the checking of comment threads. It is
+//! built once from loaded content and then only read. It knows nothing of
+//! templates or the output folder.
+
+pub mod pagination;
+pub mod permalink;
+pub mod tags;
+pub mod thread;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::content::{ArticleSource, AuthorSource, Content, PageSource};
+use crate::error::{Error, Location, Warning};
+use crate::markdown::{render_trusted, summary_html};
+pub use thread::{Comment, CommentThread};
+
+/// URL paths the built-in site uses, which no page may take.
+const RESERVED_PATHS: &[&str] = &["/authors/", "/tags/", "/page/", "/archive/"];
+
+/// Choices that change which content is built.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// Include articles and pages marked `draft = true`.
+    pub drafts: bool,
+}
+
+/// The whole site, resolved.
+#[derive(Debug)]
+pub struct Site {
+    /// `site.toml`.
+    pub config: SiteConfig,
+    /// Articles, newest first (ties by slug).
+    pub articles: Vec<Article>,
+    /// Authors, by name.
+    pub authors: Vec<Author>,
+    /// Tags, by slug.
+    pub tags: Vec<Tag>,
+    /// Standalone pages, by slug.
+    pub pages: Vec<Page>,
+}
+
+/// An article with everything resolved.
+#[derive(Debug)]
+pub struct Article {
+    /// Its Markdown file, relative to the site root.
+    pub source_path: PathBuf,
+    /// The last segment of its URL.
+    pub slug: String,
+    /// The title.
+    pub title: String,
+    /// URL path from the site root, e.g. `/articles/slug/`.
+    pub permalink: String,
+    /// Publication date.
+    pub date: DateTime<FixedOffset>,
+    /// Last update, if given.
+    pub updated: Option<DateTime<FixedOffset>>,
+    /// Indices into [`Site::authors`], in the order written.
+    pub authors: Vec<usize>,
+    /// Indices into [`Site::tags`], in the order written, without repeats.
+    pub tags: Vec<usize>,
+    /// Summary HTML.
+    pub summary_html: String,
+    /// Body HTML.
+    pub content_html: String,
+    /// The comments, checked and ordered.
+    pub thread: CommentThread,
+    /// Whether the thread is closed.
+    pub comments_closed: bool,
+    /// Whether it is a draft (only present when building drafts).
+    pub draft: bool,
+    /// Old URL paths that redirect here.
+    pub aliases: Vec<String>,
+    /// Free-form values for templates.
+    pub extra: toml::Table,
+    /// Bundle files to copy beside the page: (source, path relative to the page).
+    pub assets: Vec<(PathBuf, PathBuf)>,
+}
+
+/// An author with their articles.
+#[derive(Debug)]
+pub struct Author {
+    /// Id (file name).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Position or affiliation.
+    pub title: Option<String>,
+    /// Photo URL.
+    pub avatar: Option<String>,
+    /// Named links.
+    pub links: BTreeMap<String, String>,
+    /// Free-form values for templates.
+    pub extra: toml::Table,
+    /// Bio HTML.
+    pub bio_html: String,
+    /// URL path, `/authors/<id>/`.
+    pub permalink: String,
+    /// Indices into [`Site::articles`], newest first.
+    pub articles: Vec<usize>,
+}
+
+/// A tag with its articles.
+#[derive(Debug)]
+pub struct Tag {
+    /// The name as first written.
+    pub name: String,
+    /// Its URL slug.
+    pub slug: String,
+    /// URL path, `/tags/<slug>/`.
+    pub permalink: String,
+    /// Indices into [`Site::articles`], newest first.
+    pub articles: Vec<usize>,
+}
+
+/// A standalone page.
+#[derive(Debug)]
+pub struct Page {
+    /// Its Markdown file, relative to the site root.
+    pub source_path: PathBuf,
+    /// The title.
+    pub title: String,
+    /// A sentence for metadata.
+    pub description: Option<String>,
+    /// URL path, `/<slug>/`.
+    pub permalink: String,
+    /// Body HTML.
+    pub content_html: String,
+    /// Whether it is a draft.
+    pub draft: bool,
+    /// Free-form values for templates.
+    pub extra: toml::Table,
+}
+
+impl Site {
+    /// The number of comments across all articles.
+    pub fn comment_count(&self) -> usize {
+        self.articles.iter().map(|a| a.thread.len()).sum()
+    }
+}
+
+/// Resolves loaded content into the site model, reporting every problem found.
+pub fn build_site(
+    config: SiteConfig,
+    content: Content,
+    options: BuildOptions,
+) -> Result<(Site, Vec<Warning>), Vec<Error>> {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+
+    let mut sources: Vec<ArticleSource> = content
+        .articles
+        .into_iter()
+        .filter(|a| options.drafts || !a.draft)
+        .collect();
+    sources.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    let page_sources: Vec<PageSource> = content
+        .pages
+        .into_iter()
+        .filter(|p| options.drafts || !p.draft)
+        .collect();
+
+    let mut authors = resolve_authors(content.authors);
+    let author_index: HashMap<String, usize> = authors
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.clone(), i))
+        .collect();
+    let mut tags = tags::collect_tags(&sources, &mut errors);
+    let tag_index: HashMap<String, usize> = tags
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.slug.clone(), i))
+        .collect();
+
+    let built: Vec<ArticleResult> = sources
+        .into_par_iter()
+        .map(|source| resolve_article(source, &config, &author_index, &tag_index))
+        .collect();
+    let mut articles = Vec::with_capacity(built.len());
+    for result in built {
+        match result {
+            Ok((article, mut found)) => {
+                warnings.append(&mut found);
+                articles.push(article);
+            }
+            Err(mut found) => errors.append(&mut found),
+        }
+    }
+    let pages: Vec<Page> = page_sources.into_par_iter().map(resolve_page).collect();
+    check_url_collisions(&articles, &pages, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    for (i, article) in articles.iter().enumerate() {
+        for &a in &article.authors {
+            authors[a].articles.push(i);
+        }
+        for &t in &article.tags {
+            tags[t].articles.push(i);
+        }
+    }
+    Ok((
+        Site {
+            config,
+            articles,
+            authors,
+            tags,
+            pages,
+        },
+        warnings,
+    ))
+}
+
+/// An article with the warnings its thread raised, or every error it has.
+type ArticleResult = Result<(Article, Vec<Warning>), Vec<Error>>;
+
+fn resolve_authors(sources: Vec<AuthorSource>) -> Vec<Author> {
+    let mut authors: Vec<Author> = sources
+        .into_par_iter()
+        .map(|a| Author {
+            permalink: format!("/authors/{}/", a.id),
+            bio_html: render_trusted(&a.bio),
+            id: a.id,
+            name: a.name,
+            title: a.title,
+            avatar: a.avatar,
+            links: a.links,
+            extra: a.extra,
+            articles: Vec::new(),
+        })
+        .collect();
+    authors.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+    authors
+}
+
+fn resolve_article(
+    source: ArticleSource,
+    config: &SiteConfig,
+    author_index: &HashMap<String, usize>,
+    tag_index: &HashMap<String, usize>,
+) -> ArticleResult {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    if let Err(message) = permalink::validate_slug(&source.slug) {
+        errors.push(Error::InvalidValue {
+            at: Location::file(&source.path),
+            message,
+        });
+    }
+    let mut authors = Vec::with_capacity(source.authors.len());
+    for (id, line) in &source.authors {
+        match author_index.get(id) {
+            Some(&i) => authors.push(i),
+            None => errors.push(Error::MissingAuthor {
+                at: Location::line(&source.path, *line),
+                author: id.clone(),
+            }),
+        }
+    }
+    let mut tags: Vec<usize> = Vec::with_capacity(source.tags.len());
+    for tag in &source.tags {
+        if let Some(&i) = tag_index.get(&tags::slugify_tag(tag))
+            && !tags.contains(&i)
+        {
+            tags.push(i);
+        }
+    }
+    let thread = match &source.thread {
+        Some(thread_source) => {
+            match thread::build_thread(thread_source, &config.comments, &mut warnings) {
+                Ok(thread) => thread,
+                Err(mut found) => {
+                    errors.append(&mut found);
+                    CommentThread::default()
+                }
+            }
+        }
+        None => CommentThread::default(),
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let content_html = render_trusted(&source.body);
+    let summary_html = summary_html(source.summary.as_deref(), &source.body, &content_html);
+    Ok((
+        Article {
+            permalink: permalink::resolve(&config.build.permalink, &source.date, &source.slug),
+            source_path: source.path,
+            slug: source.slug,
+            title: source.title,
+            date: source.date,
+            updated: source.updated,
+            authors,
+            tags,
+            summary_html,
+            content_html,
+            thread,
+            comments_closed: source.comments_closed,
+            draft: source.draft,
+            aliases: source.aliases,
+            extra: source.extra,
+            assets: source.assets,
+        },
+        warnings,
+    ))
+}
+
+fn resolve_page(source: PageSource) -> Page {
+    Page {
+        permalink: format!("/{}/", source.slug),
+        content_html: render_trusted(&source.body),
+        source_path: source.path,
+        title: source.title,
+        description: source.description,
+        draft: source.draft,
+        extra: source.extra,
+    }
+}
+
+/// Two articles or pages at one URL, or a page on a URL the site itself uses, are
+/// errors naming both files.
+fn check_url_collisions(articles: &[Article], pages: &[Page], errors: &mut Vec<Error>) {
+    let mut taken: HashMap<&str, &PathBuf> = HashMap::new();
+    let built_in = PathBuf::from("(built-in page)");
+    for path in RESERVED_PATHS {
+        taken.insert(path, &built_in);
+    }
+    let urls = articles
+        .iter()
+        .map(|a| (a.permalink.as_str(), &a.source_path))
+        .chain(pages.iter().map(|p| (p.permalink.as_str(), &p.source_path)));
+    for (url, path) in urls {
+        if let Some(first) = taken.insert(url, path) {
+            errors.push(Error::UrlCollision {
+                first: first.clone(),
+                second: path.clone(),
+                url: url.to_string(),
+            });
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Article URLs from the `[build] permalink` pattern.
+
+use chrono::{DateTime, FixedOffset};
+
+/// The tokens a permalink pattern may use.
+const TOKENS: &[&str] = &["{year}", "{month}", "{day}", "{slug}"];
+
+/// Checks a pattern: it starts and ends with `/`, names `{slug}`, and uses no
+/// token other than `{year}`, `{month}`, `{day}`, `{slug}`.
+pub fn validate_pattern(pattern: &str) -> Result<(), String> {
+    if !pattern.starts_with('/') || !pattern.ends_with('/') {
+        return Err(format!("`{pattern}` must start and end with `/`"));
+    }
+    if !pattern.contains("{slug}") {
+        return Err(format!(
+            "`{pattern}` must contain {{slug}}, or articles would share a URL"
+        ));
+    }
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..]
+            .find('}')
+            .ok_or_else(|| format!("`{pattern}` has a `{{` without `}}`"))?;
+        let token = &rest[open..open + close + 1];
+        if !TOKENS.contains(&token) {
+            return Err(format!(
+                "`{token}` is not a permalink token; use {}",
+                TOKENS.join(", ")
+            ));
+        }
+        rest = &rest[open + close + 1..];
+    }
+    Ok(())
+}
+
+/// The URL path of an article (starting and ending with `/`).
+pub fn resolve(pattern: &str, date: &DateTime<FixedOffset>, slug: &str) -> String {
+    pattern
+        .replace("{year}", &date.format("%Y").to_string())
+        .replace("{month}", &date.format("%m").to_string())
+        .replace("{day}", &date.format("%d").to_string())
+        .replace("{slug}", slug)
+}
+
+/// Checks that a slug can be one folder of a URL path: not empty, no `/`, `\`,
+/// `?`, `#`, and not `.` or `..` (which would escape the output folder).
+pub fn validate_slug(slug: &str) -> Result<(), String> {
+    if slug.is_empty() || slug == "." || slug == ".." {
+        return Err(format!("slug `{slug}` cannot be a URL segment"));
+    }
+    if let Some(c) = slug
+        .chars()
+        .find(|c| matches!(c, '/' | '\\' | '?' | '#') || c.is_control())
+    {
+        return Err(format!(
+            "slug `{slug}` contains `{c}`; use letters, digits and `-`"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_date_tokens() {
+        let date = DateTime::parse_from_rfc3339("2016-08-02T09:30:00Z").unwrap();
+        assert_eq!(
+            resolve("/{year}/{month}/{day}/{slug}/", &date, "x"),
+            "/2016/08/02/x/"
+        );
+    }
+
+    #[test]
+    fn rejects_bad_patterns() {
+        assert!(validate_pattern("/articles/{slug}/").is_ok());
+        assert!(validate_pattern("articles/{slug}/").is_err());
+        assert!(validate_pattern("/articles/").is_err());
+        assert!(validate_pattern("/{hour}/{slug}/").is_err());
+    }
+
+    #[test]
+    fn rejects_slugs_that_escape() {
+        assert!(validate_slug("..").is_err());
+        assert!(validate_slug("a/b").is_err());
+        assert!(validate_slug("ok-slug").is_ok());
+    }
+}

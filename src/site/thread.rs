@@ -1,0 +1,252 @@
+//! Comment threads as trees, checked and flattened into display order.
+//!
+//! Every walk here is iterative: a chain of 10,000 replies must not grow the
+//! stack. The result is a flat list in display order (each reply right after its
+//! parent's earlier replies) with each comment's nesting depth, which templates
+//! render with a plain loop.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
+
+use crate::config::{CommentOrder, CommentsConfig};
+use crate::content::{CommentSource, ThreadSource};
+use crate::error::{CommentProblem, Error, Location, Warning};
+use crate::markdown::{render_untrusted, safe_url};
+
+/// An article's comments in display order.
+#[derive(Debug, Clone, Default)]
+pub struct CommentThread {
+    /// Comments in display order: depth-first, siblings in the configured order.
+    pub comments: Vec<Comment>,
+}
+
+/// One comment, ready to show.
+#[derive(Debug, Clone)]
+pub struct Comment {
+    /// The id as written (the anchor is `comment-<id>`).
+    pub id: String,
+    /// The commenter's name.
+    pub author: String,
+    /// The commenter's website, only when it is an http(s) URL.
+    pub url: Option<String>,
+    /// When it was posted.
+    pub date: DateTime<FixedOffset>,
+    /// The body, rendered and sanitized.
+    pub body_html: String,
+    /// Nesting level shown, from 1 (top level) to `max_depth`.
+    pub depth: usize,
+    /// The comment this one replies to, as an index into the thread.
+    pub parent: Option<usize>,
+}
+
+impl CommentThread {
+    /// The number of comments.
+    pub fn len(&self) -> usize {
+        self.comments.len()
+    }
+
+    /// Whether the thread has no comments.
+    pub fn is_empty(&self) -> bool {
+        self.comments.is_empty()
+    }
+}
+
+/// Checks a thread and puts it in display order. Returns every problem found.
+pub fn build_thread(
+    source: &ThreadSource,
+    config: &CommentsConfig,
+    warnings: &mut Vec<Warning>,
+) -> Result<CommentThread, Vec<Error>> {
+    let comments = &source.comments;
+    let at = |c: &CommentSource, problem| Error::Comment {
+        at: Location::line(&source.path, c.line),
+        id: c.id.clone(),
+        problem,
+    };
+    let mut errors = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(comments.len());
+    for (i, comment) in comments.iter().enumerate() {
+        if let Some(&first) = index.get(comment.id.as_str()) {
+            let first_line = comments[first].line;
+            errors.push(at(comment, CommentProblem::DuplicateId { first_line }));
+        } else {
+            index.insert(&comment.id, i);
+        }
+        if comment
+            .author
+            .as_deref()
+            .is_none_or(|a| a.trim().is_empty())
+        {
+            errors.push(at(comment, CommentProblem::Missing("author")));
+        }
+        if comment.date.is_none() {
+            errors.push(at(comment, CommentProblem::Missing("date")));
+        }
+        if comment.body.trim().is_empty() {
+            errors.push(at(comment, CommentProblem::EmptyBody));
+        }
+    }
+    let mut parents: Vec<Option<usize>> = Vec::with_capacity(comments.len());
+    for comment in comments {
+        parents.push(match &comment.parent {
+            None => None,
+            Some(parent) => match index.get(parent.as_str()) {
+                Some(&p) => Some(p),
+                None => {
+                    errors.push(at(comment, CommentProblem::UnknownParent(parent.clone())));
+                    None
+                }
+            },
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let order = display_order(comments, &parents, config.order);
+    if order.len() < comments.len() {
+        return Err(cycles(comments, &parents, &order)
+            .into_iter()
+            .map(|(first, ids)| at(&comments[first], CommentProblem::Cycle(ids)))
+            .collect());
+    }
+    warn_replies_before_parents(source, &parents, warnings);
+    Ok(CommentThread {
+        comments: place(comments, &parents, &order, config.max_depth),
+    })
+}
+
+/// Depth-first order from the top-level comments, siblings sorted by date (then
+/// id). Comments caught in a cycle are never reached and so are left out.
+fn display_order(
+    comments: &[CommentSource],
+    parents: &[Option<usize>],
+    order: CommentOrder,
+) -> Vec<(usize, usize)> {
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); comments.len()];
+    let mut roots = Vec::new();
+    for (i, parent) in parents.iter().enumerate() {
+        match parent {
+            Some(p) => children[*p].push(i),
+            None => roots.push(i),
+        }
+    }
+    let sort = |list: &mut Vec<usize>| {
+        list.sort_by(|&a, &b| {
+            let (ca, cb) = (&comments[a], &comments[b]);
+            let by_date = ca.date.cmp(&cb.date);
+            let by_date = if order == CommentOrder::Newest {
+                by_date.reverse()
+            } else {
+                by_date
+            };
+            by_date.then_with(|| ca.id.cmp(&cb.id))
+        })
+    };
+    sort(&mut roots);
+    children.iter_mut().for_each(sort);
+
+    let mut result = Vec::with_capacity(comments.len());
+    // (comment, depth); pushed in reverse so the first sibling pops first.
+    let mut stack: Vec<(usize, usize)> = roots.iter().rev().map(|&r| (r, 1)).collect();
+    while let Some((i, depth)) = stack.pop() {
+        result.push((i, depth));
+        stack.extend(children[i].iter().rev().map(|&c| (c, depth + 1)));
+    }
+    result
+}
+
+/// Each cycle among the comments not reached from the top level: the index of its
+/// first comment in the file, and the ids along it.
+fn cycles(
+    comments: &[CommentSource],
+    parents: &[Option<usize>],
+    reached: &[(usize, usize)],
+) -> Vec<(usize, Vec<String>)> {
+    let mut seen = vec![false; comments.len()];
+    for &(i, _) in reached {
+        seen[i] = true;
+    }
+    let mut found = Vec::new();
+    for start in 0..comments.len() {
+        if seen[start] {
+            continue;
+        }
+        // Walk up until a comment repeats: that comment starts the cycle.
+        let mut path_position: HashMap<usize, usize> = HashMap::new();
+        let mut path = Vec::new();
+        let mut current = Some(start);
+        while let Some(i) = current {
+            if seen[i] && !path_position.contains_key(&i) {
+                break; // joins a cycle already reported
+            }
+            if let Some(&pos) = path_position.get(&i) {
+                let cycle = &path[pos..];
+                let first = *cycle.iter().min().expect("a cycle has members");
+                let mut ids: Vec<String> = cycle
+                    .iter()
+                    .map(|&c: &usize| comments[c].id.clone())
+                    .collect();
+                ids.push(comments[cycle[0]].id.clone());
+                found.push((first, ids));
+                break;
+            }
+            path_position.insert(i, path.len());
+            path.push(i);
+            seen[i] = true;
+            current = parents[i];
+        }
+    }
+    found
+}
+
+fn warn_replies_before_parents(
+    source: &ThreadSource,
+    parents: &[Option<usize>],
+    warnings: &mut Vec<Warning>,
+) {
+    for (i, parent) in parents.iter().enumerate() {
+        let (Some(p), comment) = (parent, &source.comments[i]) else {
+            continue;
+        };
+        let parent = &source.comments[*p];
+        if comment.date < parent.date {
+            warnings.push(Warning {
+                at: Location::line(&source.path, comment.line),
+                message: format!(
+                    "comment `{}` is dated before `{}`, the comment it replies to; check both dates",
+                    comment.id, parent.id
+                ),
+            });
+        }
+    }
+}
+
+/// Builds the display list: bodies rendered in parallel, depth capped.
+fn place(
+    comments: &[CommentSource],
+    parents: &[Option<usize>],
+    order: &[(usize, usize)],
+    max_depth: usize,
+) -> Vec<Comment> {
+    let mut position = vec![0usize; comments.len()];
+    for (pos, &(i, _)) in order.iter().enumerate() {
+        position[i] = pos;
+    }
+    order
+        .par_iter()
+        .map(|&(i, depth)| {
+            let source = &comments[i];
+            Comment {
+                id: source.id.clone(),
+                author: source.author.clone().unwrap_or_default(),
+                url: source.url.as_deref().and_then(safe_url).map(str::to_string),
+                date: source.date.expect("dates were checked"),
+                body_html: render_untrusted(&source.body),
+                depth: depth.min(max_depth),
+                parent: parents[i].map(|p| position[p]),
+            }
+        })
+        .collect()
+}
