@@ -79,10 +79,13 @@ pub fn build(request: &BuildRequest) -> Result<BuildReport, BuildErrors> {
         });
     let (content, mut found) = steps.run("content", || load_content(root));
     errors.append(&mut found);
-    let output = request
-        .output
-        .clone()
-        .unwrap_or_else(|| root.join(&config.build.output_dir));
+    let output = request.output.clone().unwrap_or_else(|| {
+        if root == Path::new(".") {
+            config.build.output_dir.clone()
+        } else {
+            root.join(&config.build.output_dir)
+        }
+    });
     let model = steps.run("model", || build_site(config, content, request.options));
     let templates = steps.run("templates", || load_templates(root));
     let (site, warnings, tera) = match (model, templates) {

@@ -4,6 +4,7 @@
 //! templates and the list of pages a site has. It hands each rendered file to a
 //! sink and never touches the output folder itself.
 
+pub mod feeds;
 pub mod templates;
 pub mod views;
 
@@ -29,6 +30,8 @@ enum Job {
     Index(Pager),
     /// An article.
     Article(usize),
+    /// The Atom feed of an article's comments.
+    CommentFeed(usize),
     /// The list of authors.
     Authors,
     /// A page of an author's listing.
@@ -74,6 +77,7 @@ fn jobs(site: &Site) -> Vec<Job> {
         .map(Job::Index)
         .collect();
     jobs.extend((0..site.articles.len()).map(Job::Article));
+    jobs.extend((0..site.articles.len()).map(Job::CommentFeed));
     jobs.push(Job::Authors);
     for (i, author) in site.authors.iter().enumerate() {
         let pages = paginate(author.articles.len(), per_page, &author.permalink);
@@ -128,6 +132,15 @@ impl<'a> Renderer<'a> {
                 let mut context = self.context(&article.title);
                 context.insert("article", &self.views.article(article));
                 self.page("article.html", &article.permalink, context)
+            }
+            Job::CommentFeed(i) => {
+                let article = &site.articles[*i];
+                let path = format!(
+                    "{}{}",
+                    article.permalink.trim_start_matches('/'),
+                    feeds::COMMENT_FEED_FILE
+                );
+                Ok((path, feeds::comment_feed(site, article)))
             }
             Job::Authors => {
                 let mut context = self.context("Authors");

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::render::feeds::COMMENT_FEED_FILE;
 use crate::site::pagination::{Pager, page_url};
 use crate::site::{Article, Author, Comment, Site, Tag};
 
@@ -316,6 +317,8 @@ pub struct ArticleView<'a> {
     pub comments: Vec<CommentView<'a>>,
     /// Whether the thread is closed.
     pub comments_closed: bool,
+    /// Link to the Atom feed of the comments.
+    pub comments_feed_url: String,
     /// Free-form values.
     pub extra: &'a toml::Table,
 }
@@ -334,6 +337,7 @@ impl<'a> ViewBuilder<'a> {
                 .collect(),
             comments: comment_views(&article.thread.comments),
             comments_closed: article.comments_closed,
+            comments_feed_url: self.url(&format!("{}{COMMENT_FEED_FILE}", article.permalink)),
             extra: &article.extra,
         }
     }

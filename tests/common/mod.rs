@@ -40,7 +40,10 @@ impl Site {
             dir: tempfile::tempdir().expect("temp dir"),
         };
         site.file("site.toml", SITE_TOML);
-        site.file("content/authors/ann.md", "+++\nname = \"Ann Author\"\n+++\nAnn writes.\n");
+        site.file(
+            "content/authors/ann.md",
+            "+++\nname = \"Ann Author\"\n+++\nAnn writes.\n",
+        );
         site
     }
 
@@ -93,7 +96,13 @@ impl Site {
     /// Builds, asserting failure with exit code 1; returns stderr.
     pub fn build_fails(&self) -> String {
         let run = self.run(&["build"]);
-        assert_eq!(run.code, Some(1), "expected a content error, got:\n{}{}", run.stdout, run.stderr);
+        assert_eq!(
+            run.code,
+            Some(1),
+            "expected a content error, got:\n{}{}",
+            run.stdout,
+            run.stderr
+        );
         run.stderr
     }
 
@@ -127,13 +136,23 @@ pub fn select<'a>(html: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
 /// The one element matching `css`.
 pub fn one<'a>(html: &'a Html, css: &str) -> ElementRef<'a> {
     let found = select(html, css);
-    assert_eq!(found.len(), 1, "expected one `{css}`, found {}", found.len());
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one `{css}`, found {}",
+        found.len()
+    );
     found[0]
 }
 
 /// An element's text, whitespace collapsed.
 pub fn text(element: ElementRef<'_>) -> String {
-    element.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+    element
+        .text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The texts of all elements matching `css`.

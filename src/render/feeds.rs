@@ -1,0 +1,105 @@
+//! Atom feeds (RFC 4287), written with an XML library so escaping and structure
+//! are right by construction rather than by template care.
+
+use atom_syndication::{Content, Entry, Feed, Generator, Link, Person, Text};
+use chrono::{DateTime, FixedOffset};
+
+use crate::site::{Article, Site};
+
+use super::views::anchor;
+
+/// The file name of an article's comment feed, beside its page.
+pub const COMMENT_FEED_FILE: &str = "comments.xml";
+
+/// The absolute URL of a site-root path.
+fn absolute(site: &Site, path: &str) -> String {
+    format!("{}{path}", site.config.base_url_trimmed())
+}
+
+fn link(rel: &str, href: String, mime_type: &str) -> Link {
+    Link {
+        rel: rel.into(),
+        href,
+        mime_type: Some(mime_type.into()),
+        ..Link::default()
+    }
+}
+
+/// A feed with its required parts: id and self link (the feed's URL), the page it
+/// stands for, a title and the time of its newest entry.
+fn feed(
+    site: &Site,
+    title: String,
+    feed_path: &str,
+    page_path: &str,
+    updated: DateTime<FixedOffset>,
+    entries: Vec<Entry>,
+) -> String {
+    let feed = Feed {
+        title: Text::plain(title),
+        id: absolute(site, feed_path),
+        updated,
+        links: vec![
+            link("self", absolute(site, feed_path), "application/atom+xml"),
+            link("alternate", absolute(site, page_path), "text/html"),
+        ],
+        generator: Some(Generator {
+            value: "scholia".into(),
+            uri: None,
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }),
+        lang: Some(site.config.language.clone()),
+        entries,
+        ..Feed::default()
+    };
+    feed.to_string()
+}
+
+/// The Atom feed of an article's comments, newest first.
+pub fn comment_feed(site: &Site, article: &Article) -> String {
+    let mut entries: Vec<Entry> = article
+        .thread
+        .comments
+        .iter()
+        .map(|comment| {
+            let url = format!(
+                "{}#{}",
+                absolute(site, &article.permalink),
+                anchor(&comment.id)
+            );
+            Entry {
+                title: Text::plain(format!(
+                    "Comment by {} on {}",
+                    comment.author, article.title
+                )),
+                id: url.clone(),
+                updated: comment.date,
+                published: Some(comment.date),
+                authors: vec![Person {
+                    name: comment.author.clone(),
+                    uri: comment.url.clone(),
+                    ..Person::default()
+                }],
+                links: vec![link("alternate", url, "text/html")],
+                content: Some(Content {
+                    value: Some(comment.body_html.clone()),
+                    content_type: Some("html".into()),
+                    ..Content::default()
+                }),
+                ..Entry::default()
+            }
+        })
+        .collect();
+    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
+    let updated = entries
+        .first()
+        .map_or(article.updated.unwrap_or(article.date), |e| e.updated);
+    feed(
+        site,
+        format!("Comments on {}", article.title),
+        &format!("{}{COMMENT_FEED_FILE}", article.permalink),
+        &article.permalink,
+        updated,
+        entries,
+    )
+}
