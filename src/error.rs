@@ -225,6 +225,32 @@ pub fn line_of_offset(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// The line starts of a text, for many offset → line look-ups in logarithmic
+/// time (a thread file of 10,000 comments needs 10,000 of them).
+#[derive(Debug)]
+pub struct LineIndex {
+    newlines: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> Self {
+        LineIndex {
+            newlines: text
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+
+    /// The 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.newlines.partition_point(|&n| n < offset) + 1
+    }
+}
+
 /// Turns a TOML parse error into an [`Error::Toml`] whose line is counted from
 /// `first_line`, the line of the file on which `text` starts.
 pub fn toml_error(path: &Path, text: &str, first_line: usize, error: &toml::de::Error) -> Error {
@@ -250,8 +276,10 @@ mod tests {
 
     #[test]
     fn counts_lines_from_one() {
-        assert_eq!(line_of_offset("a\nb\nc", 0), 1);
-        assert_eq!(line_of_offset("a\nb\nc", 2), 2);
-        assert_eq!(line_of_offset("a\nb\nc", 99), 3);
+        let index = LineIndex::new("a\nb\nc");
+        for (offset, line) in [(0, 1), (1, 1), (2, 2), (4, 3), (99, 3)] {
+            assert_eq!(line_of_offset("a\nb\nc", offset), line);
+            assert_eq!(index.line(offset), line);
+        }
     }
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{display_path, read_text, to_datetime};
-use crate::error::{Error, Location, line_of_offset, toml_error};
+use crate::error::{Error, LineIndex, Location, toml_error};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -68,8 +68,9 @@ pub fn load_thread(root: &Path, file: &Path) -> Result<ThreadSource, Vec<Error>>
         toml::from_str(&text).map_err(|e| vec![toml_error(&shown, &text, 1, &e)])?;
     let mut errors = Vec::new();
     let mut comments = Vec::with_capacity(parsed.comment.len());
+    let lines = LineIndex::new(&text);
     for spanned in parsed.comment {
-        let line = header_line(&text, spanned.span().start);
+        let line = header_line(&text, &lines, spanned.span().start);
         let entry = spanned.into_inner();
         let date = match entry.date.as_ref().map(to_datetime) {
             Some(Err(message)) => {
@@ -104,11 +105,7 @@ pub fn load_thread(root: &Path, file: &Path) -> Result<ThreadSource, Vec<Error>>
 
 /// The line of the `[[comment]]` header that opens the table whose first key is at
 /// `offset` (the span toml gives a table in an array starts at its first key).
-fn header_line(text: &str, offset: usize) -> usize {
-    let line = line_of_offset(text, offset);
+fn header_line(text: &str, lines: &LineIndex, offset: usize) -> usize {
     let before = &text[..offset.min(text.len())];
-    match before.rfind("[[comment]]") {
-        Some(header) => line_of_offset(text, header),
-        None => line,
-    }
+    lines.line(before.rfind("[[comment]]").unwrap_or(offset))
 }
