@@ -32,6 +32,8 @@ pub struct SiteConfig {
     pub comments: CommentsConfig,
     /// Code highlighting.
     pub highlight: HighlightConfig,
+    /// Atom feeds.
+    pub feeds: FeedsConfig,
     /// Anything else, handed to templates as `site.extra`.
     pub extra: toml::Table,
 }
@@ -47,6 +49,7 @@ impl Default for SiteConfig {
             pagination: PaginationConfig::default(),
             comments: CommentsConfig::default(),
             highlight: HighlightConfig::default(),
+            feeds: FeedsConfig::default(),
             extra: toml::Table::new(),
         }
     }
@@ -129,6 +132,35 @@ impl Default for HighlightConfig {
             theme: "InspiredGitHub".into(),
         }
     }
+}
+
+/// `[feeds]`: the site, tag and author Atom feeds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedsConfig {
+    /// How many of the newest articles a feed holds. Default 20.
+    pub limit: usize,
+    /// Whether entries carry the full article or its summary. Default full.
+    pub content: FeedContent,
+}
+
+impl Default for FeedsConfig {
+    fn default() -> Self {
+        FeedsConfig {
+            limit: 20,
+            content: FeedContent::Full,
+        }
+    }
+}
+
+/// What a feed entry carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedContent {
+    /// The whole article.
+    Full,
+    /// The summary only.
+    Summary,
 }
 
 impl SiteConfig {

@@ -29,7 +29,7 @@ fn each_article_has_a_comment_feed_linked_from_its_page() {
     let page = site.page("articles/talk/index.html");
     let alternate = one(
         &page,
-        r#"link[rel="alternate"][type="application/atom+xml"]"#,
+        r#"link[rel="alternate"][type="application/atom+xml"][title^="Comments"]"#,
     );
     assert_eq!(attr(alternate, "href"), Some("/articles/talk/comments.xml"));
 

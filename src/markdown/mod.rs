@@ -70,6 +70,27 @@ pub fn summary_html(explicit: Option<&str>, body: &str, body_html: &str) -> Stri
     first_paragraph(body_html).unwrap_or("").to_string()
 }
 
+/// An article's summary as plain text, for `<meta name="description">` and feed
+/// summaries: the same choice as [`summary_html`], without markup.
+pub fn summary_text(explicit: Option<&str>, body: &str) -> String {
+    let (source, whole) = match (explicit, body.find(SUMMARY_MARKER)) {
+        (Some(summary), _) => (summary, true),
+        (None, Some(cut)) => (&body[..cut], true),
+        (None, None) => (body, false),
+    };
+    let mut text = String::new();
+    for event in Parser::new_ext(source, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(TagEnd::Paragraph) if !whole => break,
+            Event::End(TagEnd::Paragraph) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +120,13 @@ mod tests {
         let html = render_trusted("```rust\nfn main() {}\n```\n");
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(!html.contains("style="), "{html}");
+    }
+
+    #[test]
+    fn summary_text_is_plain() {
+        let body = "<figure>x</figure>\n\nOne *two*\nthree.\n\nFour.\n";
+        assert_eq!(summary_text(None, body), "One two three.");
+        assert_eq!(summary_text(Some("A `b`."), body), "A b.");
     }
 
     #[test]

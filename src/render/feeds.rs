@@ -1,9 +1,10 @@
 //! Atom feeds (RFC 4287), written with an XML library so escaping and structure
 //! are right by construction rather than by template care.
 
-use atom_syndication::{Content, Entry, Feed, Generator, Link, Person, Text};
+use atom_syndication::{Category, Content, Entry, Feed, Generator, Link, Person, Text};
 use chrono::{DateTime, FixedOffset};
 
+use crate::config::FeedContent;
 use crate::site::{Article, Site};
 
 use super::views::anchor;
@@ -12,7 +13,7 @@ use super::views::anchor;
 pub const COMMENT_FEED_FILE: &str = "comments.xml";
 
 /// The absolute URL of a site-root path.
-fn absolute(site: &Site, path: &str) -> String {
+pub fn absolute(site: &Site, path: &str) -> String {
     format!("{}{path}", site.config.base_url_trimmed())
 }
 
@@ -102,4 +103,72 @@ pub fn comment_feed(site: &Site, article: &Article) -> String {
         updated,
         entries,
     )
+}
+
+/// An Atom feed of the newest `[feeds] limit` of `articles` (indices into the
+/// site's articles, newest first), for the site, a tag or an author.
+pub fn article_feed(site: &Site, title: String, page_path: &str, articles: &[usize]) -> String {
+    let limit = site.config.feeds.limit;
+    let entries: Vec<Entry> = articles
+        .iter()
+        .take(limit)
+        .map(|&i| article_entry(site, &site.articles[i]))
+        .collect();
+    let updated = entries
+        .iter()
+        .map(|e| e.updated)
+        .max()
+        .unwrap_or_else(|| DateTime::UNIX_EPOCH.fixed_offset());
+    feed(
+        site,
+        title,
+        &format!("{page_path}{ARTICLE_FEED_FILE}"),
+        page_path,
+        updated,
+        entries,
+    )
+}
+
+/// The file name of a listing's article feed, beside its first page.
+pub const ARTICLE_FEED_FILE: &str = "atom.xml";
+
+fn article_entry(site: &Site, article: &Article) -> Entry {
+    let url = absolute(site, &article.permalink);
+    let html = |value: &str| Content {
+        value: Some(value.to_string()),
+        content_type: Some("html".into()),
+        ..Content::default()
+    };
+    let content = match site.config.feeds.content {
+        FeedContent::Full => html(&article.content_html),
+        FeedContent::Summary => html(&article.summary_html),
+    };
+    Entry {
+        title: Text::plain(article.title.clone()),
+        id: url.clone(),
+        updated: article.updated.unwrap_or(article.date),
+        published: Some(article.date),
+        authors: article
+            .authors
+            .iter()
+            .map(|&a| Person {
+                name: site.authors[a].name.clone(),
+                uri: Some(absolute(site, &site.authors[a].permalink)),
+                ..Person::default()
+            })
+            .collect(),
+        categories: article
+            .tags
+            .iter()
+            .map(|&t| Category {
+                term: site.tags[t].slug.clone(),
+                label: Some(site.tags[t].name.clone()),
+                ..Category::default()
+            })
+            .collect(),
+        links: vec![link("alternate", url, "text/html")],
+        summary: Some(Text::plain(article.summary_text.clone())),
+        content: Some(content),
+        ..Entry::default()
+    }
 }

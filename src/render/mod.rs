@@ -1,10 +1,11 @@
 //! Rendering: the site model through Tera templates into output files.
 //!
 //! Owns the template set (built-in theme plus site overrides), the views handed to
-//! templates and the list of pages a site has. It hands each rendered file to a
-//! sink and never touches the output folder itself.
+//! templates, the feeds and crawler files, and the list of files a site has. It
+//! hands each rendered file to a sink and never touches the output folder itself.
 
 pub mod feeds;
+pub mod sitemap;
 pub mod templates;
 pub mod views;
 
@@ -12,10 +13,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::error::Error;
+use crate::config::CONFIG_FILE;
+use crate::error::{Error, Location};
 use crate::markdown;
-use crate::site::Site;
 use crate::site::pagination::{Pager, paginate};
+use crate::site::{Article, Site};
+use feeds::{ARTICLE_FEED_FILE, COMMENT_FEED_FILE, absolute};
+use sitemap::SitemapEntry;
 pub use templates::load_templates;
 use views::{ArticleSummaryView, ViewBuilder};
 
@@ -36,12 +40,30 @@ enum Job {
     Authors,
     /// A page of an author's listing.
     Author(usize, Pager),
+    /// An author's Atom feed.
+    AuthorFeed(usize),
     /// The list of tags.
     Tags,
     /// A page of a tag's listing.
     Tag(usize, Pager),
+    /// A tag's Atom feed.
+    TagFeed(usize),
     /// A standalone page.
     Page(usize),
+    /// Every article by year and month.
+    Archive,
+    /// The site's Atom feed.
+    SiteFeed,
+    /// A redirect page from an old path to a current one.
+    Redirect { from: String, to: String },
+    /// `_redirects`, the aliases for hosts that read one.
+    RedirectsFile,
+    /// `sitemap.xml`.
+    Sitemap,
+    /// `robots.txt`.
+    Robots,
+    /// `404.html`.
+    NotFound,
     /// The theme's stylesheet.
     Stylesheet,
     /// The highlighting stylesheet.
@@ -58,7 +80,7 @@ pub fn render_site(site: &Site, tera: &Tera, sink: &Sink<'_>) -> Result<usize, V
         .filter_map(|job| {
             renderer
                 .render(job)
-                .and_then(|(path, bytes)| sink(&path, bytes.as_bytes()))
+                .and_then(|(path, text)| sink(&path, text.as_bytes()))
                 .err()
         })
         .collect();
@@ -69,34 +91,80 @@ pub fn render_site(site: &Site, tera: &Tera, sink: &Sink<'_>) -> Result<usize, V
     }
 }
 
-/// Every file the site has, in a stable order.
-fn jobs(site: &Site) -> Vec<Job> {
-    let per_page = site.config.pagination.per_page;
-    let mut jobs: Vec<Job> = paginate(site.articles.len(), per_page, "/")
+/// A listing's pages, with a redirect from `page/1/` to its first page.
+fn listing_jobs(count: usize, per_page: usize, base: &str, job: impl Fn(Pager) -> Job) -> Vec<Job> {
+    let mut jobs: Vec<Job> = paginate(count, per_page, base)
         .into_iter()
-        .map(Job::Index)
+        .map(job)
         .collect();
-    jobs.extend((0..site.articles.len()).map(Job::Article));
-    jobs.extend((0..site.articles.len()).map(Job::CommentFeed));
-    jobs.push(Job::Authors);
-    for (i, author) in site.authors.iter().enumerate() {
-        let pages = paginate(author.articles.len(), per_page, &author.permalink);
-        jobs.extend(pages.into_iter().map(|p| Job::Author(i, p)));
-    }
-    jobs.push(Job::Tags);
-    for (i, tag) in site.tags.iter().enumerate() {
-        let pages = paginate(tag.articles.len(), per_page, &tag.permalink);
-        jobs.extend(pages.into_iter().map(|p| Job::Tag(i, p)));
-    }
-    jobs.extend((0..site.pages.len()).map(Job::Page));
-    jobs.push(Job::Stylesheet);
-    jobs.push(Job::SyntaxStylesheet);
+    jobs.push(Job::Redirect {
+        from: format!("{base}page/1/"),
+        to: base.to_string(),
+    });
     jobs
 }
 
-/// The output file of a URL path: `/a/b/` → `a/b/index.html`.
+/// Every file the site has, in a stable order.
+fn jobs(site: &Site) -> Vec<Job> {
+    let per_page = site.config.pagination.per_page;
+    let mut jobs = listing_jobs(site.articles.len(), per_page, "/", Job::Index);
+    for (i, article) in site.articles.iter().enumerate() {
+        jobs.push(Job::Article(i));
+        jobs.push(Job::CommentFeed(i));
+        jobs.extend(article.aliases.iter().map(|alias| Job::Redirect {
+            from: alias.clone(),
+            to: article.permalink.clone(),
+        }));
+    }
+    jobs.push(Job::Authors);
+    for (i, author) in site.authors.iter().enumerate() {
+        jobs.extend(listing_jobs(
+            author.articles.len(),
+            per_page,
+            &author.permalink,
+            |p| Job::Author(i, p),
+        ));
+        jobs.push(Job::AuthorFeed(i));
+    }
+    jobs.push(Job::Tags);
+    for (i, tag) in site.tags.iter().enumerate() {
+        jobs.extend(listing_jobs(
+            tag.articles.len(),
+            per_page,
+            &tag.permalink,
+            |p| Job::Tag(i, p),
+        ));
+        jobs.push(Job::TagFeed(i));
+    }
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.extend([
+        Job::Archive,
+        Job::SiteFeed,
+        Job::RedirectsFile,
+        Job::Sitemap,
+        Job::Robots,
+        Job::NotFound,
+        Job::Stylesheet,
+        Job::SyntaxStylesheet,
+    ]);
+    jobs
+}
+
+/// The output file of a URL path: `/a/b/` → `a/b/index.html`; a path naming a
+/// file (`/old.html`) is that file.
 pub fn output_path(url_path: &str) -> String {
-    format!("{}index.html", url_path.trim_start_matches('/'))
+    let relative = url_path.trim_start_matches('/');
+    if relative.is_empty() || relative.ends_with('/') {
+        format!("{relative}index.html")
+    } else if relative
+        .rsplit('/')
+        .next()
+        .is_some_and(|name| name.contains('.'))
+    {
+        relative.to_string()
+    } else {
+        format!("{relative}/index.html")
+    }
 }
 
 /// Renders jobs, holding what every page shares.
@@ -107,6 +175,9 @@ struct Renderer<'a> {
     /// Every article as listed, built once for all listings.
     summaries: Vec<ArticleSummaryView>,
 }
+
+/// What a rendered job produced: the output path and the text.
+type Rendered = Result<(String, String), Error>;
 
 impl<'a> Renderer<'a> {
     fn new(site: &'a Site, tera: &'a Tera) -> Self {
@@ -120,30 +191,21 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn render(&self, job: &Job) -> Result<(String, String), Error> {
+    fn render(&self, job: &Job) -> Rendered {
         let site = self.site;
         match job {
             Job::Index(pager) => {
                 let context = self.listing(&site.config.title, pager, "/", |n| n);
                 self.page("index.html", &pager.url, context)
             }
-            Job::Article(i) => {
-                let article = &site.articles[*i];
-                let mut context = self.context(&article.title);
-                context.insert("article", &self.views.article(article));
-                self.page("article.html", &article.permalink, context)
-            }
+            Job::Article(i) => self.article(&site.articles[*i]),
             Job::CommentFeed(i) => {
                 let article = &site.articles[*i];
-                let path = format!(
-                    "{}{}",
-                    article.permalink.trim_start_matches('/'),
-                    feeds::COMMENT_FEED_FILE
-                );
-                Ok((path, feeds::comment_feed(site, article)))
+                let path = format!("{}{COMMENT_FEED_FILE}", article.permalink);
+                Ok((file_path(&path), feeds::comment_feed(site, article)))
             }
             Job::Authors => {
-                let mut context = self.context("Authors");
+                let mut context = self.context("Authors", None);
                 let authors: Vec<_> = site.authors.iter().map(|a| self.views.author(a)).collect();
                 context.insert("authors", &authors);
                 self.page("authors.html", "/authors/", context)
@@ -154,10 +216,21 @@ impl<'a> Renderer<'a> {
                     author.articles[n]
                 });
                 context.insert("author", &self.views.author(author));
+                context.insert(
+                    "feed_url",
+                    &self
+                        .views
+                        .url(&format!("{}{ARTICLE_FEED_FILE}", author.permalink)),
+                );
                 self.page("author.html", &pager.url, context)
             }
+            Job::AuthorFeed(i) => {
+                let author = &site.authors[*i];
+                let title = format!("{} — articles by {}", site.config.title, author.name);
+                self.listing_feed(title, &author.permalink, &author.articles)
+            }
             Job::Tags => {
-                let mut context = self.context("Tags");
+                let mut context = self.context("Tags", None);
                 context.insert("tags", &self.tag_counts());
                 self.page("tags.html", "/tags/", context)
             }
@@ -166,11 +239,22 @@ impl<'a> Renderer<'a> {
                 let mut context =
                     self.listing(&tag.name, pager, &tag.permalink, |n| tag.articles[n]);
                 context.insert("tag", &self.views.tag_link(tag));
+                context.insert(
+                    "feed_url",
+                    &self
+                        .views
+                        .url(&format!("{}{ARTICLE_FEED_FILE}", tag.permalink)),
+                );
                 self.page("tag.html", &pager.url, context)
+            }
+            Job::TagFeed(i) => {
+                let tag = &site.tags[*i];
+                let title = format!("{} — {}", site.config.title, tag.name);
+                self.listing_feed(title, &tag.permalink, &tag.articles)
             }
             Job::Page(i) => {
                 let page = &site.pages[*i];
-                let mut context = self.context(&page.title);
+                let mut context = self.context(&page.title, page.description.as_deref());
                 context.insert(
                     "page",
                     &PageView {
@@ -184,24 +268,68 @@ impl<'a> Renderer<'a> {
                 );
                 self.page("page.html", &page.permalink, context)
             }
-            Job::Stylesheet => {
-                let text = self.render_template("style.css", &Context::new())?;
-                Ok(("style.css".into(), text))
+            Job::Archive => {
+                let mut context = self.context("Archive", None);
+                context.insert("years", &views::archive(site, &self.summaries));
+                self.page("archive.html", "/archive/", context)
             }
+            Job::SiteFeed => {
+                let all: Vec<usize> = (0..site.articles.len()).collect();
+                self.listing_feed(site.config.title.clone(), "/", &all)
+            }
+            Job::Redirect { from, to } => {
+                let mut context = self.context(&site.config.title, None);
+                context.insert("target_url", &self.views.url(to));
+                context.insert("canonical_url", &absolute(site, to));
+                let html = self.render_template("redirect.html", &context)?;
+                Ok((output_path(from), html))
+            }
+            Job::RedirectsFile => Ok(("_redirects".into(), self.redirects_file())),
+            Job::Sitemap => Ok((
+                "sitemap.xml".into(),
+                sitemap::sitemap(&self.sitemap_entries()),
+            )),
+            Job::Robots => Ok((
+                "robots.txt".into(),
+                sitemap::robots_txt(site.config.base_url_trimmed()),
+            )),
+            Job::NotFound => {
+                let context = self.context("Page not found", None);
+                Ok((
+                    "404.html".into(),
+                    self.render_template("404.html", &context)?,
+                ))
+            }
+            Job::Stylesheet => Ok((
+                "style.css".into(),
+                self.render_template("style.css", &Context::new())?,
+            )),
             Job::SyntaxStylesheet => markdown::stylesheet(&site.config.highlight.theme)
                 .map(|css| ("syntax.css".to_string(), css))
                 .map_err(|e| Error::InvalidValue {
-                    at: crate::error::Location::file(crate::config::CONFIG_FILE),
+                    at: Location::file(CONFIG_FILE),
                     message: e.to_string(),
                 }),
         }
     }
 
-    /// A context with `site` and the page's title.
-    fn context(&self, page_title: &str) -> Context {
+    fn article(&self, article: &Article) -> Rendered {
+        let mut context = self.context(&article.title, Some(&article.summary_text));
+        context.insert("og_type", "article");
+        context.insert("article", &self.views.article(article));
+        self.page("article.html", &article.permalink, context)
+    }
+
+    /// A context with `site`, the page's title and its description.
+    fn context(&self, page_title: &str, description: Option<&str>) -> Context {
         let mut context = Context::new();
         context.insert("site", &self.views.site());
         context.insert("page_title", page_title);
+        context.insert(
+            "page_description",
+            description.unwrap_or(&self.site.config.description),
+        );
+        context.insert("og_type", "website");
         context
     }
 
@@ -215,7 +343,7 @@ impl<'a> Renderer<'a> {
         base: &str,
         article_at: impl Fn(usize) -> usize,
     ) -> Context {
-        let mut context = self.context(title);
+        let mut context = self.context(title, None);
         let articles: Vec<&ArticleSummaryView> = pager
             .items
             .clone()
@@ -224,6 +352,14 @@ impl<'a> Renderer<'a> {
         context.insert("articles", &articles);
         context.insert("pagination", &self.views.pagination(pager, base));
         context
+    }
+
+    fn listing_feed(&self, title: String, page_path: &str, articles: &[usize]) -> Rendered {
+        let path = format!("{page_path}{ARTICLE_FEED_FILE}");
+        Ok((
+            file_path(&path),
+            feeds::article_feed(self.site, title, page_path, articles),
+        ))
     }
 
     fn tag_counts(&self) -> Vec<TagCountView> {
@@ -238,13 +374,70 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    fn page(
-        &self,
-        template: &str,
-        url_path: &str,
-        mut context: Context,
-    ) -> Result<(String, String), Error> {
+    /// Netlify-style `_redirects`: one `from to 301` line per alias.
+    fn redirects_file(&self) -> String {
+        let mut lines: Vec<String> = self
+            .site
+            .articles
+            .iter()
+            .flat_map(|a| {
+                a.aliases.iter().map(|alias| {
+                    format!(
+                        "{} {} 301",
+                        self.views.url(alias),
+                        self.views.url(&a.permalink)
+                    )
+                })
+            })
+            .collect();
+        lines.sort();
+        lines.iter().map(|line| format!("{line}\n")).collect()
+    }
+
+    /// Every canonical page: listings' first pages, articles, authors, tags, pages.
+    fn sitemap_entries(&self) -> Vec<SitemapEntry> {
+        let site = self.site;
+        let newest = |articles: &[usize]| {
+            articles
+                .iter()
+                .map(|&i| site.articles[i].updated.unwrap_or(site.articles[i].date))
+                .max()
+        };
+        let all: Vec<usize> = (0..site.articles.len()).collect();
+        let entry = |path: &str, lastmod| SitemapEntry {
+            url: absolute(site, path),
+            lastmod,
+        };
+        let mut entries = vec![
+            entry("/", newest(&all)),
+            entry("/archive/", newest(&all)),
+            entry("/authors/", newest(&all)),
+            entry("/tags/", newest(&all)),
+        ];
+        entries.extend(
+            site.articles
+                .iter()
+                .map(|a| entry(&a.permalink, Some(a.updated.unwrap_or(a.date)))),
+        );
+        entries.extend(
+            site.authors
+                .iter()
+                .map(|a| entry(&a.permalink, newest(&a.articles))),
+        );
+        entries.extend(
+            site.tags
+                .iter()
+                .map(|t| entry(&t.permalink, newest(&t.articles))),
+        );
+        entries.extend(site.pages.iter().map(|p| entry(&p.permalink, None)));
+        entries
+    }
+
+    fn page(&self, template: &str, url_path: &str, mut context: Context) -> Rendered {
         context.insert("current_url", &self.views.url(url_path));
+        if !context.contains_key("canonical_url") {
+            context.insert("canonical_url", &absolute(self.site, url_path));
+        }
         let html = self.render_template(template, &context)?;
         Ok((output_path(url_path), html))
     }
@@ -257,6 +450,11 @@ impl<'a> Renderer<'a> {
                 message: e.to_string(),
             })
     }
+}
+
+/// The output path of a file's URL path (`/a/atom.xml` → `a/atom.xml`).
+fn file_path(url_path: &str) -> String {
+    url_path.trim_start_matches('/').to_string()
 }
 
 /// A standalone page, for `page.html`.
@@ -276,4 +474,17 @@ struct TagCountView {
     name: String,
     url: String,
     count: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::output_path;
+
+    #[test]
+    fn output_paths() {
+        assert_eq!(output_path("/"), "index.html");
+        assert_eq!(output_path("/a/b/"), "a/b/index.html");
+        assert_eq!(output_path("/old.html"), "old.html");
+        assert_eq!(output_path("/2016/08/old"), "2016/08/old/index.html");
+    }
 }

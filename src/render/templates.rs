@@ -26,6 +26,12 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("tag.html", include_str!("../../templates/tag.html")),
     ("tags.html", include_str!("../../templates/tags.html")),
     ("page.html", include_str!("../../templates/page.html")),
+    ("archive.html", include_str!("../../templates/archive.html")),
+    (
+        "redirect.html",
+        include_str!("../../templates/redirect.html"),
+    ),
+    ("404.html", include_str!("../../templates/404.html")),
     (
         "partials/article_list.html",
         include_str!("../../templates/partials/article_list.html"),

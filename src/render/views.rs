@@ -60,6 +60,8 @@ pub struct ArticleSummaryView {
     pub tags: Vec<LinkView>,
     /// Summary HTML.
     pub summary_html: String,
+    /// Summary as plain text.
+    pub summary_text: String,
     /// Number of comments.
     pub comment_count: usize,
     /// Link to the thread (`<url>#comments`).
@@ -85,6 +87,8 @@ pub struct AuthorView<'a> {
     pub links: &'a std::collections::BTreeMap<String, String>,
     /// Bio HTML.
     pub bio_html: &'a str,
+    /// The bio's first paragraph.
+    pub bio_summary_html: &'a str,
     /// Number of articles.
     pub article_count: usize,
     /// Free-form values.
@@ -213,6 +217,7 @@ impl<'a> ViewBuilder<'a> {
                 .map(|&t| self.tag_link(&self.site.tags[t]))
                 .collect(),
             summary_html: article.summary_html.clone(),
+            summary_text: article.summary_text.clone(),
             comment_count: article.thread.len(),
             draft: article.draft,
         }
@@ -243,6 +248,7 @@ impl<'a> ViewBuilder<'a> {
             avatar: author.avatar.as_deref(),
             links: &author.links,
             bio_html: &author.bio_html,
+            bio_summary_html: &author.bio_summary_html,
             article_count: author.articles.len(),
             extra: &author.extra,
         }
@@ -341,4 +347,54 @@ impl<'a> ViewBuilder<'a> {
             extra: &article.extra,
         }
     }
+}
+
+/// One year of the archive.
+#[derive(Debug, Serialize)]
+pub struct ArchiveYearView<'a> {
+    /// The year, e.g. 2016.
+    pub year: i32,
+    /// Its months, newest first.
+    pub months: Vec<ArchiveMonthView<'a>>,
+}
+
+/// One month of the archive.
+#[derive(Debug, Serialize)]
+pub struct ArchiveMonthView<'a> {
+    /// Month number, 1–12.
+    pub month: u32,
+    /// Month name, e.g. "August".
+    pub name: String,
+    /// Its articles, newest first.
+    pub articles: Vec<&'a ArticleSummaryView>,
+}
+
+/// Every article grouped by year and month, newest first. `summaries` are the
+/// site's articles as listed, in the site's (newest first) order.
+pub fn archive<'a>(site: &Site, summaries: &'a [ArticleSummaryView]) -> Vec<ArchiveYearView<'a>> {
+    use chrono::Datelike;
+    let mut years: Vec<ArchiveYearView<'a>> = Vec::new();
+    for (article, summary) in site.articles.iter().zip(summaries) {
+        let (year, month) = (article.date.year(), article.date.month());
+        if years.last().is_none_or(|y| y.year != year) {
+            years.push(ArchiveYearView {
+                year,
+                months: Vec::new(),
+            });
+        }
+        let months = &mut years.last_mut().expect("pushed above").months;
+        if months.last().is_none_or(|m| m.month != month) {
+            months.push(ArchiveMonthView {
+                month,
+                name: article.date.format("%B").to_string(),
+                articles: Vec::new(),
+            });
+        }
+        months
+            .last_mut()
+            .expect("pushed above")
+            .articles
+            .push(summary);
+    }
+    years
 }

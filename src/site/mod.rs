@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use crate::config::SiteConfig;
 use crate::content::{ArticleSource, AuthorSource, Content, PageSource};
 use crate::error::{Error, Location, Warning};
-use crate::markdown::{render_trusted, summary_html};
+use crate::markdown::{first_paragraph, render_trusted, summary_html, summary_text};
 pub use thread::{Comment, CommentThread};
 
 /// URL paths the built-in site uses, which no page may take.
@@ -68,6 +68,8 @@ pub struct Article {
     pub tags: Vec<usize>,
     /// Summary HTML.
     pub summary_html: String,
+    /// Summary as plain text, for metadata.
+    pub summary_text: String,
     /// Body HTML.
     pub content_html: String,
     /// The comments, checked and ordered.
@@ -76,7 +78,7 @@ pub struct Article {
     pub comments_closed: bool,
     /// Whether it is a draft (only present when building drafts).
     pub draft: bool,
-    /// Old URL paths that redirect here.
+    /// Old URL paths that redirect here, each starting with `/`.
     pub aliases: Vec<String>,
     /// Free-form values for templates.
     pub extra: toml::Table,
@@ -101,6 +103,8 @@ pub struct Author {
     pub extra: toml::Table,
     /// Bio HTML.
     pub bio_html: String,
+    /// The bio's first paragraph, for the list of authors.
+    pub bio_summary_html: String,
     /// URL path, `/authors/<id>/`.
     pub permalink: String,
     /// Indices into [`Site::articles`], newest first.
@@ -225,16 +229,20 @@ type ArticleResult = Result<(Article, Vec<Warning>), Vec<Error>>;
 fn resolve_authors(sources: Vec<AuthorSource>) -> Vec<Author> {
     let mut authors: Vec<Author> = sources
         .into_par_iter()
-        .map(|a| Author {
-            permalink: format!("/authors/{}/", a.id),
-            bio_html: render_trusted(&a.bio),
-            id: a.id,
-            name: a.name,
-            title: a.title,
-            avatar: a.avatar,
-            links: a.links,
-            extra: a.extra,
-            articles: Vec::new(),
+        .map(|a| {
+            let bio_html = render_trusted(&a.bio);
+            Author {
+                permalink: format!("/authors/{}/", a.id),
+                bio_summary_html: first_paragraph(&bio_html).unwrap_or_default().to_string(),
+                bio_html,
+                id: a.id,
+                name: a.name,
+                title: a.title,
+                avatar: a.avatar,
+                links: a.links,
+                extra: a.extra,
+                articles: Vec::new(),
+            }
         })
         .collect();
     authors.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
@@ -265,6 +273,16 @@ fn resolve_article(
             }),
         }
     }
+    let mut aliases = Vec::with_capacity(source.aliases.len());
+    for alias in &source.aliases {
+        match permalink::normalize_alias(alias) {
+            Ok(path) => aliases.push(path),
+            Err(message) => errors.push(Error::InvalidValue {
+                at: Location::file(&source.path),
+                message: format!("alias: {message}"),
+            }),
+        }
+    }
     let mut tags: Vec<usize> = Vec::with_capacity(source.tags.len());
     for tag in &source.tags {
         if let Some(&i) = tag_index.get(&tags::slugify_tag(tag))
@@ -290,6 +308,7 @@ fn resolve_article(
     }
     let content_html = render_trusted(&source.body);
     let summary_html = summary_html(source.summary.as_deref(), &source.body, &content_html);
+    let summary_text = summary_text(source.summary.as_deref(), &source.body);
     Ok((
         Article {
             permalink: permalink::resolve(&config.build.permalink, &source.date, &source.slug),
@@ -301,11 +320,12 @@ fn resolve_article(
             authors,
             tags,
             summary_html,
+            summary_text,
             content_html,
             thread,
             comments_closed: source.comments_closed,
             draft: source.draft,
-            aliases: source.aliases,
+            aliases,
             extra: source.extra,
             assets: source.assets,
         },
@@ -325,8 +345,8 @@ fn resolve_page(source: PageSource) -> Page {
     }
 }
 
-/// Two articles or pages at one URL, or a page on a URL the site itself uses, are
-/// errors naming both files.
+/// Two articles, pages or aliases at one URL, or one of them on a URL the site
+/// itself uses, are errors naming both files.
 fn check_url_collisions(articles: &[Article], pages: &[Page], errors: &mut Vec<Error>) {
     let mut taken: HashMap<&str, &PathBuf> = HashMap::new();
     let built_in = PathBuf::from("(built-in page)");
@@ -336,7 +356,12 @@ fn check_url_collisions(articles: &[Article], pages: &[Page], errors: &mut Vec<E
     let urls = articles
         .iter()
         .map(|a| (a.permalink.as_str(), &a.source_path))
-        .chain(pages.iter().map(|p| (p.permalink.as_str(), &p.source_path)));
+        .chain(pages.iter().map(|p| (p.permalink.as_str(), &p.source_path)))
+        .chain(articles.iter().flat_map(|a| {
+            a.aliases
+                .iter()
+                .map(|alias| (alias.as_str(), &a.source_path))
+        }));
     for (url, path) in urls {
         if let Some(first) = taken.insert(url, path) {
             errors.push(Error::UrlCollision {

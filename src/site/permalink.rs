@@ -59,6 +59,32 @@ pub fn validate_slug(slug: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// An alias as a site-root path: a leading `/` is added if missing. Full URLs,
+/// `..` segments, query strings and fragments are refused, since a static host
+/// can serve none of them as a redirect page.
+pub fn normalize_alias(alias: &str) -> Result<String, String> {
+    let alias = alias.trim();
+    if alias.contains("://") {
+        return Err(format!(
+            "`{alias}` is a full URL; write only its path, e.g. `/2016/08/22/old-slug/`"
+        ));
+    }
+    if alias.contains(['?', '#', '\\']) || alias.split('/').any(|s| s == ".." || s == ".") {
+        return Err(format!(
+            "`{alias}` must be a plain path without `..`, `?` or `#`"
+        ));
+    }
+    let path = if alias.starts_with('/') {
+        alias.to_string()
+    } else {
+        format!("/{alias}")
+    };
+    if path == "/" {
+        return Err("an alias cannot be the site root `/`".into());
+    }
+    Ok(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +104,15 @@ mod tests {
         assert!(validate_pattern("articles/{slug}/").is_err());
         assert!(validate_pattern("/articles/").is_err());
         assert!(validate_pattern("/{hour}/{slug}/").is_err());
+    }
+
+    #[test]
+    fn aliases_are_root_paths() {
+        assert_eq!(normalize_alias("2016/08/x/").unwrap(), "/2016/08/x/");
+        assert_eq!(normalize_alias("/old.html").unwrap(), "/old.html");
+        assert!(normalize_alias("https://a.org/x/").is_err());
+        assert!(normalize_alias("/../x/").is_err());
+        assert!(normalize_alias("/").is_err());
     }
 
     #[test]
