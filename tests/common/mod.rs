@@ -2,6 +2,7 @@
 //! run the real `scholia` binary on it, and parse what it wrote.
 #![allow(dead_code)] // each test file uses a different part of it
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -168,4 +169,58 @@ pub fn attr<'a>(element: ElementRef<'a>, name: &str) -> Option<&'a str> {
 /// The repository root: the example site.
 pub fn example_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `scholia ARGS` as given (no `--root` added).
+pub fn scholia(args: &[&str]) -> Run {
+    Command::new(env!("CARGO_BIN_EXE_scholia"))
+        .args(args)
+        .output()
+        .expect("run scholia")
+        .into()
+}
+
+impl Site {
+    /// Writes a bundle article `content/articles/<slug>/index.md` by `ann`.
+    pub fn bundle(&self, slug: &str, date: &str, front: &str, body: &str) -> &Site {
+        self.file(
+            &format!("content/articles/{slug}/index.md"),
+            &format!(
+                "+++\ntitle = \"Title of {slug}\"\ndate = {date}\nauthors = [\"ann\"]\n{front}+++\n{body}\n"
+            ),
+        )
+    }
+
+    /// Runs `scholia build ARGS --root <site>`, asserting success.
+    pub fn build_with(&self, args: &[&str]) -> Run {
+        let mut all = vec!["build"];
+        all.extend_from_slice(args);
+        let run = self.run(&all);
+        assert_eq!(run.code, Some(0), "build failed:\n{}", run.stderr);
+        run
+    }
+
+    /// Every file of the output folder with its bytes.
+    pub fn output_files(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        files_in(&self.root().join("public"))
+    }
+}
+
+/// Every file under `dir`, by path relative to `dir`, with its bytes.
+pub fn files_in(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|entry| entry.unwrap_or_else(|e| panic!("{}: {e}", dir.display())))
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let relative = entry.path().strip_prefix(dir).unwrap().to_path_buf();
+            (relative, std::fs::read(entry.path()).unwrap())
+        })
+        .collect()
+}
+
+/// Parses an HTML file anywhere on disk.
+pub fn parse_file(path: &Path) -> Html {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Html::parse_document(&text)
 }
