@@ -168,9 +168,16 @@ impl SiteConfig {
     pub fn load(root: &Path) -> Result<SiteConfig, Vec<Error>> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|source| {
-            vec![Error::Read {
-                path: PathBuf::from(CONFIG_FILE),
-                source,
+            vec![if source.kind() == std::io::ErrorKind::NotFound {
+                Error::InvalidValue {
+                    at: Location::file(&path),
+                    message: "no site.toml here: run scholia in a site's folder, or pass --root DIR (`scholia init DIR` makes a new site)".into(),
+                }
+            } else {
+                Error::Read {
+                    path: PathBuf::from(CONFIG_FILE),
+                    source,
+                }
             }]
         })?;
         let config: SiteConfig = toml::from_str(&text)

@@ -258,15 +258,29 @@ pub fn toml_error(path: &Path, text: &str, first_line: usize, error: &toml::de::
         .span()
         .map(|span| first_line + line_of_offset(text, span.start) - 1)
         .unwrap_or(first_line);
-    let message = error.message().trim().to_string();
-    let hint = if message.starts_with("unknown field") {
-        " (check the spelling; custom values go under [extra])"
-    } else {
-        ""
-    };
+    // serde speaks of sequences; TOML users write arrays.
+    let message = error.message().trim().replace("a sequence", "an array");
     Error::Toml {
         at: Location::line(path, line),
-        message: format!("{message}{hint}"),
+        message: format!("{message}{}", toml_hint(&message)),
+    }
+}
+
+/// What to do about the most common TOML mistakes.
+fn toml_hint(message: &str) -> String {
+    if message.starts_with("unknown field") {
+        " (check the spelling; custom values go under [extra])".into()
+    } else if message.contains("expected a TOML datetime") {
+        " (write dates without quotes: 2016-08-22 or 2016-08-22T09:30:00Z)".into()
+    } else if message.contains("expected an array") {
+        " (write a list in brackets: [\"Iran\", \"Russia\"])".into()
+    } else if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.split('`').next())
+    {
+        format!(" (add `{field} = …`)")
+    } else {
+        String::new()
     }
 }
 

@@ -150,7 +150,10 @@ fn index_is_paginated() {
         ["Title of a1"]
     );
     assert!(!site.output("page/4/index.html").exists());
-    assert!(!site.output("page/1/index.html").exists());
+    // page/1/ exists only as a redirect to the first page.
+    let redirect = site.page("page/1/index.html");
+    let refresh = one(&redirect, r#"meta[http-equiv="refresh"]"#);
+    assert_eq!(attr(refresh, "content"), Some("0; url=/"));
 }
 
 #[test]

@@ -115,7 +115,6 @@ fn unknown_parent_names_the_thread_file_and_the_comment() {
 }
 
 #[test]
-#[ignore = "bug: comment errors point at the previous comment's [[comment]] line (content/comments.rs header_line)"]
 fn unknown_parent_is_reported_at_the_comments_line() {
     let site = Site::new();
     site.article("talk", "2020-01-01", "", "Body.");
@@ -142,7 +141,6 @@ fn duplicate_comment_id_names_the_file_and_the_id() {
 }
 
 #[test]
-#[ignore = "bug: comment errors point at the previous comment's [[comment]] line (content/comments.rs header_line)"]
 fn duplicate_comment_id_names_the_lines_of_both_comments() {
     let site = Site::new();
     site.article("talk", "2020-01-01", "", "Body.");
@@ -205,7 +203,6 @@ fn every_error_of_a_site_is_reported_in_one_run() {
 }
 
 #[test]
-#[ignore = "bug: a front-matter error hides the errors of the article's own thread (content/article.rs read_article returns early)"]
 fn errors_in_an_article_and_its_own_thread_are_reported_together() {
     let site = Site::new();
     site.file(
@@ -310,7 +307,6 @@ fn stray_comment_thread_is_an_error() {
 }
 
 #[test]
-#[ignore = "bug: comments.toml in a folder without index.md is silently ignored (content/article.rs find_articles)"]
 fn stray_bundle_thread_is_an_error() {
     let site = Site::new();
     site.file(

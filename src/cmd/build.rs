@@ -37,7 +37,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         }
         Err(errors) => {
             eprintln!("{errors}");
-            eprintln!("The build stopped; the previous output was left as it was.");
+            eprintln!("Nothing was written: the output folder is as it was before this build.");
             ExitCode::from(EXIT_CONTENT_ERROR)
         }
     }

@@ -115,6 +115,13 @@ fn find_articles(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
             if entry.depth() > 0 && path.join(BUNDLE_INDEX).is_file() {
                 files.push(path.join(BUNDLE_INDEX));
                 walk.skip_current_dir();
+            } else if path.join(BUNDLE_THREAD).is_file() {
+                errors.push(Error::FrontMatter {
+                    at: Location::file(display_path(root, &path.join(BUNDLE_THREAD))),
+                    message: format!(
+                        "this comment thread has no article beside it; a bundle's article must be named {BUNDLE_INDEX}"
+                    ),
+                });
             }
         } else if name.ends_with(".md") {
             files.push(path.to_path_buf());
@@ -134,11 +141,43 @@ fn find_articles(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
 
 fn read_article(root: &Path, path: &Path) -> Result<ArticleSource, Vec<Error>> {
     let shown = display_path(root, path);
-    let text = read_text(root, path).map_err(|e| vec![e])?;
-    let split = front_matter::split(&shown, &text).map_err(|e| vec![e])?;
-    let front: ArticleFrontMatter = front_matter::parse(&shown, &split).map_err(|e| vec![e])?;
-    let line_at = |offset: usize| split.front_line + line_of_offset(split.front, offset) - 1;
+    let is_bundle = path.file_name().is_some_and(|n| n == BUNDLE_INDEX);
+    let (default_slug, thread_path) = if is_bundle {
+        let folder = path.parent().unwrap_or(root);
+        (file_stem(folder), folder.join(BUNDLE_THREAD))
+    } else {
+        let stem = file_stem(path);
+        let thread = path.with_file_name(format!("{stem}{THREAD_SUFFIX}"));
+        (stem, thread)
+    };
+    // The thread is read even when the article is broken, so its errors are
+    // reported in the same run.
     let mut errors = Vec::new();
+    let thread = if thread_path.is_file() {
+        load_thread(root, &thread_path)
+            .map_err(|mut found| errors.append(&mut found))
+            .ok()
+    } else {
+        None
+    };
+    let assets = if is_bundle {
+        bundle_assets(root, path.parent().unwrap_or(root), &mut errors)
+    } else {
+        Vec::new()
+    };
+    let text = match read_text(root, path) {
+        Ok(text) => text,
+        Err(e) => return Err(with(errors, e)),
+    };
+    let split = match front_matter::split(&shown, &text) {
+        Ok(split) => split,
+        Err(e) => return Err(with(errors, e)),
+    };
+    let front: ArticleFrontMatter = match front_matter::parse(&shown, &split) {
+        Ok(front) => front,
+        Err(e) => return Err(with(errors, e)),
+    };
+    let line_at = |offset: usize| split.front_line + line_of_offset(split.front, offset) - 1;
     let mut datetime = |value: &Spanned<toml::value::Datetime>, key: &str| {
         to_datetime(value.get_ref())
             .map_err(|message| {
@@ -151,38 +190,9 @@ fn read_article(root: &Path, path: &Path) -> Result<ArticleSource, Vec<Error>> {
     };
     let date = datetime(&front.date, "date");
     let updated = front.updated.as_ref().and_then(|u| datetime(u, "updated"));
-
-    let is_bundle = path.file_name().is_some_and(|n| n == BUNDLE_INDEX);
-    let (default_slug, thread_path) = if is_bundle {
-        let folder = path.parent().unwrap_or(root);
-        (file_stem(folder), folder.join(BUNDLE_THREAD))
-    } else {
-        let stem = file_stem(path);
-        let thread = path.with_file_name(format!("{stem}{THREAD_SUFFIX}"));
-        (stem, thread)
-    };
-    let thread = if thread_path.is_file() {
-        match load_thread(root, &thread_path) {
-            Ok(thread) => Some(thread),
-            Err(mut found) => {
-                errors.append(&mut found);
-                None
-            }
-        }
-    } else {
-        None
-    };
-    let assets = if is_bundle {
-        bundle_assets(root, path.parent().unwrap_or(root), &mut errors)
-    } else {
-        Vec::new()
-    };
-    let Some(date) = date else {
+    let (Some(date), true) = (date, errors.is_empty()) else {
         return Err(errors);
     };
-    if !errors.is_empty() {
-        return Err(errors);
-    }
     Ok(ArticleSource {
         slug: front.slug.unwrap_or(default_slug),
         title: front.title,
@@ -204,6 +214,12 @@ fn read_article(root: &Path, path: &Path) -> Result<ArticleSource, Vec<Error>> {
         thread,
         path: shown,
     })
+}
+
+/// `errors` with one more.
+fn with(mut errors: Vec<Error>, error: Error) -> Vec<Error> {
+    errors.push(error);
+    errors
 }
 
 /// Every file of a bundle other than its article and thread, at any depth.

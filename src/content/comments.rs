@@ -70,7 +70,8 @@ pub fn load_thread(root: &Path, file: &Path) -> Result<ThreadSource, Vec<Error>>
     let mut comments = Vec::with_capacity(parsed.comment.len());
     let lines = LineIndex::new(&text);
     for spanned in parsed.comment {
-        let line = header_line(&text, &lines, spanned.span().start);
+        // toml's span of a table in an array starts at its `[[comment]]` header.
+        let line = lines.line(spanned.span().start);
         let entry = spanned.into_inner();
         let date = match entry.date.as_ref().map(to_datetime) {
             Some(Err(message)) => {
@@ -101,11 +102,4 @@ pub fn load_thread(root: &Path, file: &Path) -> Result<ThreadSource, Vec<Error>>
     } else {
         Err(errors)
     }
-}
-
-/// The line of the `[[comment]]` header that opens the table whose first key is at
-/// `offset` (the span toml gives a table in an array starts at its first key).
-fn header_line(text: &str, lines: &LineIndex, offset: usize) -> usize {
-    let before = &text[..offset.min(text.len())];
-    lines.line(before.rfind("[[comment]]").unwrap_or(offset))
 }
