@@ -24,8 +24,10 @@ pub struct BuildRequest {
     pub root: PathBuf,
     /// The output folder; default `[build] output_dir` under the root.
     pub output: Option<PathBuf>,
-    /// Content choices (drafts).
+    /// Content choices (drafts, future articles).
     pub options: BuildOptions,
+    /// Replaces `base_url` from site.toml (`serve` uses its own address).
+    pub base_url: Option<String>,
 }
 
 /// What a successful build did.

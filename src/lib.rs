@@ -6,12 +6,15 @@
 //! [`render`] (Tera) → [`output`] (write), driven by [`build`].
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod site;
 
 pub use build::{BuildReport, BuildRequest, build};

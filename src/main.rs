@@ -12,5 +12,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse(); // exits with code 2 on a usage error
     match cli.command {
         Command::Build(args) => cmd::build::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Check(args) => cmd::check::run(args),
+        Command::Init(args) => cmd::init::run(args),
     }
 }

@@ -3,32 +3,27 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use scholia::site::BuildOptions;
-use scholia::{BuildReport, BuildRequest};
+use scholia::{BuildErrors, BuildReport, BuildRequest};
 
-use super::{EXIT_CONTENT_ERROR, RootArg};
+use super::{EXIT_CONTENT_ERROR, SiteArgs};
 
 /// Arguments of `scholia build`.
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
     #[command(flatten)]
-    site: RootArg,
+    site: SiteArgs,
     /// Write the site here instead of `[build] output_dir`.
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
-    /// Include articles and pages marked `draft = true`.
-    #[arg(long)]
-    drafts: bool,
 }
 
 /// Runs the build and reports it.
 pub fn run(args: BuildArgs) -> ExitCode {
     let request = BuildRequest {
-        root: args.site.root,
+        root: args.site.root.clone(),
         output: args.output,
-        options: BuildOptions {
-            drafts: args.drafts,
-        },
+        options: args.site.options(),
+        base_url: None,
     };
     match scholia::build(&request) {
         Ok(report) => {
@@ -36,14 +31,20 @@ pub fn run(args: BuildArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(errors) => {
-            eprintln!("{errors}");
-            eprintln!("Nothing was written: the output folder is as it was before this build.");
+            print_errors(&errors);
             ExitCode::from(EXIT_CONTENT_ERROR)
         }
     }
 }
 
-fn print_report(report: &BuildReport) {
+/// Prints a failed build's errors.
+pub fn print_errors(errors: &BuildErrors) {
+    eprintln!("{errors}");
+    eprintln!("Nothing was written: the output folder is as it was before this build.");
+}
+
+/// Prints warnings, the time of each step and the one-line summary.
+pub fn print_report(report: &BuildReport) {
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
     }
@@ -53,7 +54,12 @@ fn print_report(report: &BuildReport) {
         .map(|(name, time)| format!("{name} {}", millis(*time)))
         .collect();
     eprintln!("  steps: {}", steps.join(", "));
-    println!(
+    println!("{}", summary(report));
+}
+
+/// "Built 3 articles, 12 comments, 40 files in 25 ms → public".
+pub fn summary(report: &BuildReport) -> String {
+    format!(
         "Built {} article{}, {} comment{}, {} files in {} → {}",
         report.articles,
         plural(report.articles),
@@ -62,7 +68,7 @@ fn print_report(report: &BuildReport) {
         report.files,
         millis(report.total_time()),
         report.output.display()
-    );
+    )
 }
 
 fn millis(time: std::time::Duration) -> String {

@@ -2,12 +2,16 @@
 //! it turns library results into terminal output and exit codes.
 
 pub mod build;
+pub mod check;
+pub mod init;
+pub mod serve;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use scholia::site::BuildOptions;
 
-/// Exit code of a build that found errors in the site.
+/// Exit code of a run that found errors in the site (or broken links).
 pub const EXIT_CONTENT_ERROR: u8 = 1;
 
 /// scholia builds a static site from a commentary archive: articles, their reader
@@ -25,12 +29,34 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into its output folder (default `public/`).
     Build(build::BuildArgs),
+    /// Build, serve on 127.0.0.1, rebuild on change and reload open pages.
+    Serve(serve::ServeArgs),
+    /// Build, then check every internal link and anchor of the output.
+    Check(check::CheckArgs),
+    /// Create a new site in DIR, ready to build.
+    Init(init::InitArgs),
 }
 
-/// Where the site is, shared by subcommands.
+/// Which site, and which of its content, shared by build, serve and check.
 #[derive(Debug, Clone, clap::Args)]
-pub struct RootArg {
+pub struct SiteArgs {
     /// The site's folder (the one holding site.toml).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
+    /// Include articles and pages marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include articles dated in the future.
+    #[arg(long)]
+    pub future: bool,
+}
+
+impl SiteArgs {
+    /// The content choices these flags make.
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions {
+            drafts: self.drafts,
+            future: self.future,
+        }
+    }
 }

@@ -111,7 +111,8 @@ fn jobs(site: &Site) -> Vec<Job> {
     for (i, article) in site.articles.iter().enumerate() {
         jobs.push(Job::Article(i));
         jobs.push(Job::CommentFeed(i));
-        jobs.extend(article.aliases.iter().map(|alias| Job::Redirect {
+        let aliases = article.aliases.iter().filter(|_| article.is_public());
+        jobs.extend(aliases.map(|alias| Job::Redirect {
             from: alias.clone(),
             to: article.permalink.clone(),
         }));
@@ -380,6 +381,7 @@ impl<'a> Renderer<'a> {
             .site
             .articles
             .iter()
+            .filter(|a| a.is_public())
             .flat_map(|a| {
                 a.aliases.iter().map(|alias| {
                     format!(
@@ -394,30 +396,26 @@ impl<'a> Renderer<'a> {
         lines.iter().map(|line| format!("{line}\n")).collect()
     }
 
-    /// Every canonical page: listings' first pages, articles, authors, tags, pages.
+    /// Every canonical page: listings' first pages, public articles, authors,
+    /// tags, pages. A listing's last modification is its newest public article's.
     fn sitemap_entries(&self) -> Vec<SitemapEntry> {
         let site = self.site;
         let newest = |articles: &[usize]| {
-            articles
-                .iter()
-                .map(|&i| site.articles[i].updated.unwrap_or(site.articles[i].date))
+            public(site, articles)
+                .map(|a| a.updated.unwrap_or(a.date))
                 .max()
         };
-        let all: Vec<usize> = (0..site.articles.len()).collect();
         let entry = |path: &str, lastmod| SitemapEntry {
             url: absolute(site, path),
             lastmod,
         };
-        let mut entries = vec![
-            entry("/", newest(&all)),
-            entry("/archive/", newest(&all)),
-            entry("/authors/", newest(&all)),
-            entry("/tags/", newest(&all)),
-        ];
+        let all: Vec<usize> = (0..site.articles.len()).collect();
+        let mut entries: Vec<SitemapEntry> = ["/", "/archive/", "/authors/", "/tags/"]
+            .iter()
+            .map(|path| entry(path, newest(&all)))
+            .collect();
         entries.extend(
-            site.articles
-                .iter()
-                .map(|a| entry(&a.permalink, Some(a.updated.unwrap_or(a.date)))),
+            public(site, &all).map(|a| entry(&a.permalink, Some(a.updated.unwrap_or(a.date)))),
         );
         entries.extend(
             site.authors
@@ -450,6 +448,14 @@ impl<'a> Renderer<'a> {
                 message: e.to_string(),
             })
     }
+}
+
+/// The public ones of `articles` (indices into the site's articles).
+fn public<'s>(site: &'s Site, articles: &'s [usize]) -> impl Iterator<Item = &'s Article> {
+    articles
+        .iter()
+        .map(|&i| &site.articles[i])
+        .filter(|a| a.is_public())
 }
 
 /// The output path of a file's URL path (`/a/atom.xml` → `a/atom.xml`).

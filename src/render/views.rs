@@ -68,6 +68,8 @@ pub struct ArticleSummaryView {
     pub comments_url: String,
     /// Whether it is a draft.
     pub draft: bool,
+    /// Whether it is dated in the future.
+    pub scheduled: bool,
 }
 
 /// An author's box under an article, or the head of their page.
@@ -220,6 +222,7 @@ impl<'a> ViewBuilder<'a> {
             summary_text: article.summary_text.clone(),
             comment_count: article.thread.len(),
             draft: article.draft,
+            scheduled: article.scheduled,
         }
     }
 

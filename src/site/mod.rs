@@ -30,6 +30,8 @@ const RESERVED_PATHS: &[&str] = &["/authors/", "/tags/", "/page/", "/archive/"];
 pub struct BuildOptions {
     /// Include articles and pages marked `draft = true`.
     pub drafts: bool,
+    /// Include articles dated in the future.
+    pub future: bool,
 }
 
 /// The whole site, resolved.
@@ -78,6 +80,8 @@ pub struct Article {
     pub comments_closed: bool,
     /// Whether it is a draft (only present when building drafts).
     pub draft: bool,
+    /// Whether it is dated in the future (only present when building with `future`).
+    pub scheduled: bool,
     /// Old URL paths that redirect here, each starting with `/`.
     pub aliases: Vec<String>,
     /// Free-form values for templates.
@@ -143,6 +147,14 @@ pub struct Page {
     pub extra: toml::Table,
 }
 
+impl Article {
+    /// Whether the article is public: neither a draft nor dated in the future.
+    /// Only public articles go into feeds, the sitemap and `_redirects`.
+    pub fn is_public(&self) -> bool {
+        !self.draft && !self.scheduled
+    }
+}
+
 impl Site {
     /// The number of comments across all articles.
     pub fn comment_count(&self) -> usize {
@@ -159,10 +171,11 @@ pub fn build_site(
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
 
+    let now = chrono::Utc::now();
     let mut sources: Vec<ArticleSource> = content
         .articles
         .into_iter()
-        .filter(|a| options.drafts || !a.draft)
+        .filter(|a| (options.drafts || !a.draft) && (options.future || a.date <= now))
         .collect();
     sources.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     let page_sources: Vec<PageSource> = content
@@ -186,7 +199,14 @@ pub fn build_site(
 
     let built: Vec<ArticleResult> = sources
         .into_par_iter()
-        .map(|source| resolve_article(source, &config, &author_index, &tag_index))
+        .map(|source| {
+            let scheduled = source.date > now;
+            let mut result = resolve_article(source, &config, &author_index, &tag_index);
+            if let Ok((article, _)) = &mut result {
+                article.scheduled = scheduled;
+            }
+            result
+        })
         .collect();
     let mut articles = Vec::with_capacity(built.len());
     for result in built {
@@ -325,6 +345,7 @@ fn resolve_article(
             thread,
             comments_closed: source.comments_closed,
             draft: source.draft,
+            scheduled: false,
             aliases,
             extra: source.extra,
             assets: source.assets,

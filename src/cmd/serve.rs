@@ -1,0 +1,105 @@
+//! `scholia serve`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use scholia::serve::{Preview, Rebuild, ServeRequest};
+
+use super::build::{print_errors, print_report};
+use super::{EXIT_CONTENT_ERROR, SiteArgs};
+
+/// The port tried first when none is given.
+const DEFAULT_PORT: u16 = 8111;
+
+/// Arguments of `scholia serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Port on 127.0.0.1 (default 8111, or the next free one).
+    #[arg(long, short)]
+    port: Option<u16>,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+}
+
+/// Serves until Ctrl-C.
+pub fn run(args: ServeArgs) -> ExitCode {
+    let request = ServeRequest {
+        root: args.site.root.clone(),
+        port: args.port.unwrap_or(DEFAULT_PORT),
+        port_fallback: args.port.is_none(),
+        options: args.site.options(),
+    };
+    let preview = match Preview::start(request.clone()) {
+        Ok(preview) => Arc::new(preview),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_CONTENT_ERROR);
+        }
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let (stop, preview) = (Arc::clone(&stop), Arc::clone(&preview));
+        let handler = ctrlc::set_handler(move || {
+            stop.store(true, Ordering::SeqCst);
+            preview.shutdown();
+        });
+        if let Err(e) = handler {
+            eprintln!("warning: Ctrl-C will not stop the server cleanly: {e}");
+        }
+    }
+    if preview.port() != request.port {
+        eprintln!(
+            "Port {} is in use; using {} instead.",
+            request.port,
+            preview.port()
+        );
+    }
+    report(&[], &preview.rebuild());
+    println!(
+        "Serving {} at {}  (Ctrl-C to stop)",
+        display_root(&request.root),
+        preview.url()
+    );
+    if args.open
+        && let Err(e) = opener::open(preview.url())
+    {
+        eprintln!("warning: could not open a browser: {e}");
+    }
+    if let Err(e) = preview.watch(&stop, report) {
+        eprintln!("error: cannot watch the site's files: {e}");
+        preview.shutdown();
+        return ExitCode::from(EXIT_CONTENT_ERROR);
+    }
+    println!("Stopped.");
+    ExitCode::SUCCESS
+}
+
+fn report(changed: &[PathBuf], outcome: &Rebuild) {
+    if let Some(first) = changed.first() {
+        let more = if changed.len() > 1 {
+            format!(" and {} more", changed.len() - 1)
+        } else {
+            String::new()
+        };
+        eprintln!("Changed: {}{more}", first.display());
+    }
+    match outcome {
+        Ok(report) => print_report(report),
+        Err(errors) => {
+            print_errors(errors);
+            eprintln!("Still serving the last good build.");
+        }
+    }
+}
+
+fn display_root(root: &std::path::Path) -> String {
+    std::fs::canonicalize(root)
+        .unwrap_or_else(|_| root.to_path_buf())
+        .display()
+        .to_string()
+}

@@ -1,0 +1,113 @@
+//! `init`: a new site, small but complete, that builds at once with the built-in
+//! theme. Owns the scaffold's files; writes only into an empty or new folder.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// The files of a new site: (path under the site folder, contents).
+const SCAFFOLD: &[(&str, &str)] = &[
+    (
+        "site.toml",
+        r#"# Every key is optional; see the scholia docs for all of them.
+title = "My Commentary Archive"
+base_url = "https://example.org"
+description = "Essays and the conversations they started"
+language = "en"
+
+[pagination]
+per_page = 10
+
+[comments]
+max_depth = 5
+order = "oldest"
+"#,
+    ),
+    (
+        "content/authors/editor.md",
+        r#"+++
+name = "The Editor"
+title = "Founding editor"
++++
+The editor writes the first article of every archive. Replace this bio with yours.
+"#,
+    ),
+    (
+        "content/articles/welcome/index.md",
+        r#"+++
+title = "Welcome to the archive"
+date = 2026-01-05T09:00:00Z
+authors = ["editor"]
+tags = ["Meta"]
++++
+This is the first article. Articles are Markdown files with TOML front matter;
+a folder like this one is a *bundle*, so images placed beside `index.md` are
+published beside the page.
+
+<!-- more -->
+
+Readers' comments live in `comments.toml` beside the article, one `[[comment]]`
+table each. A comment with a `parent` is a reply and is shown under it.
+"#,
+    ),
+    (
+        "content/articles/welcome/comments.toml",
+        r#"[[comment]]
+id = "1"
+author = "First Reader"
+date = 2026-01-05T12:30:00Z
+body = "Glad to see the archive up. Will the old comments come across too?"
+
+[[comment]]
+id = "2"
+parent = "1"
+author = "The Editor"
+date = 2026-01-05T14:10:00Z
+body = "Yes: every comment keeps its id, so old `#comment-…` links still land."
+"#,
+    ),
+    (
+        "content/pages/about.md",
+        r#"+++
+title = "About"
++++
+What this archive is, who keeps it, and how to reach them.
+"#,
+    ),
+    ("static/.gitkeep", ""),
+    (".gitignore", "/public\n"),
+];
+
+/// Creates a new site in `dir`, which must be missing or empty. Returns the
+/// files written.
+pub fn create_site(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let refuse = |message: &str| Error::InvalidValue {
+        at: crate::error::Location::file(dir),
+        message: message.into(),
+    };
+    if dir.exists() {
+        let mut entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        if entries.next().is_some() {
+            return Err(refuse(
+                "this folder is not empty; scholia init only writes into a new or empty folder",
+            ));
+        }
+    }
+    let mut written = Vec::with_capacity(SCAFFOLD.len());
+    for (relative, contents) in SCAFFOLD {
+        let path = dir.join(relative);
+        let write_error = |source| Error::Write {
+            path: path.clone(),
+            source,
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(write_error)?;
+        }
+        std::fs::write(&path, contents).map_err(write_error)?;
+        written.push(path);
+    }
+    Ok(written)
+}

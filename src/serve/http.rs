@@ -1,0 +1,148 @@
+//! The preview HTTP server: static files from the last good build, with the
+//! reload script injected into HTML, and the reload event stream.
+
+use std::io::Write;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use percent_encoding::percent_decode_str;
+use tiny_http::{Header, Request, Response, Server, StatusCode};
+
+use super::reload::{EVENTS_PATH, ReloadHub, inject_script};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum BindError {
+    /// The port asked for is taken.
+    #[error("port {0} is already in use; pass another --port, or stop the program using it")]
+    PortInUse(u16),
+    /// No port of the range tried was free.
+    #[error("ports {0} to {1} are all in use; pass a free one with --port")]
+    NoFreePort(u16, u16),
+    /// Anything else.
+    #[error("cannot listen on 127.0.0.1:{0}: {1}")]
+    Other(u16, String),
+}
+
+/// How many ports after the default one to try.
+const PORT_TRIES: u16 = 20;
+
+/// Binds 127.0.0.1 on `port`; if `fallback`, tries the next ports when it is taken.
+pub fn bind(port: u16, fallback: bool) -> Result<(Server, u16), BindError> {
+    let last = if fallback {
+        port.saturating_add(PORT_TRIES)
+    } else {
+        port
+    };
+    for candidate in port..=last {
+        match TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, candidate))) {
+            Ok(listener) => {
+                let actual = listener.local_addr().map_or(candidate, |a| a.port());
+                let server = Server::from_listener(listener, None)
+                    .map_err(|e| BindError::Other(candidate, e.to_string()))?;
+                return Ok((server, actual));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => continue,
+            Err(e) => return Err(BindError::Other(candidate, e.to_string())),
+        }
+    }
+    Err(if fallback {
+        BindError::NoFreePort(port, last)
+    } else {
+        BindError::PortInUse(port)
+    })
+}
+
+/// Answers requests until the server is unblocked, one thread per request (the
+/// event streams stay open).
+pub fn run(server: Arc<Server>, site_dir: PathBuf, hub: Arc<ReloadHub>) {
+    for request in server.incoming_requests() {
+        let site_dir = site_dir.clone();
+        let hub = Arc::clone(&hub);
+        std::thread::spawn(move || respond(request, &site_dir, &hub));
+    }
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid header")
+}
+
+fn respond(request: Request, site_dir: &Path, hub: &ReloadHub) {
+    let url = request
+        .url()
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .to_string();
+    if url == EVENTS_PATH {
+        stream_events(request, hub);
+        return;
+    }
+    let (status, file) = match resolve(site_dir, &url) {
+        Some(file) => (200, file),
+        None => (404, site_dir.join("404.html")),
+    };
+    let response = match std::fs::read(&file) {
+        Ok(bytes) if is_html(&file) => {
+            let html = inject_script(&String::from_utf8_lossy(&bytes));
+            Response::from_data(html.into_bytes())
+                .with_header(header("Content-Type", "text/html; charset=utf-8"))
+        }
+        Ok(bytes) => {
+            let mime = mime_guess::from_path(&file).first_or_octet_stream();
+            Response::from_data(bytes).with_header(header("Content-Type", mime.essence_str()))
+        }
+        Err(_) => Response::from_data(b"Not found".to_vec())
+            .with_header(header("Content-Type", "text/plain")),
+    };
+    let _ = request.respond(
+        response
+            .with_status_code(StatusCode(status))
+            .with_header(header("Cache-Control", "no-store")),
+    );
+}
+
+/// Holds the connection open and writes each event as it comes, flushing at
+/// once (a buffered response body would hold events back).
+fn stream_events(request: Request, hub: &ReloadHub) {
+    let events = hub.subscribe();
+    let mut writer = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
+    if writer
+        .write_all(head.as_bytes())
+        .and_then(|()| writer.flush())
+        .is_err()
+    {
+        return;
+    }
+    while let Some(event) = events.next_event() {
+        if writer
+            .write_all(event.as_bytes())
+            .and_then(|()| writer.flush())
+            .is_err()
+        {
+            return; // the page went away
+        }
+    }
+}
+
+fn is_html(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "html")
+}
+
+/// The file a URL path names under `site_dir`, refusing `..` segments.
+fn resolve(site_dir: &Path, url: &str) -> Option<PathBuf> {
+    let decoded = percent_decode_str(url).decode_utf8().ok()?;
+    let mut path = site_dir.to_path_buf();
+    for segment in decoded.split('/').filter(|s| !s.is_empty()) {
+        if segment == ".." || segment.contains('\\') {
+            return None;
+        }
+        path.push(segment);
+    }
+    if path.is_dir() {
+        path.push("index.html");
+    }
+    path.is_file().then_some(path)
+}

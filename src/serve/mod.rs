@@ -1,0 +1,202 @@
+//! `serve`: build into a private folder, serve it on 127.0.0.1, watch the
+//! sources, rebuild on change and reload open pages.
+//!
+//! Owns the preview loop. A failed rebuild leaves the last good build being
+//! served (the build swaps its output in only on success) and shows its errors
+//! in the page. Nothing here prints: each outcome goes to the caller.
+
+mod http;
+pub mod reload;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{RecvTimeoutError, channel};
+use std::time::Duration;
+
+use notify::event::{MetadataKind, ModifyKind};
+use notify::{Event, EventKind, RecursiveMode, Watcher};
+
+use crate::build::{BuildReport, BuildRequest, STATIC_DIR, build};
+use crate::config::CONFIG_FILE;
+use crate::content::CONTENT_DIR;
+use crate::error::BuildErrors;
+use crate::render::templates::TEMPLATES_DIR;
+use crate::site::BuildOptions;
+pub use http::BindError;
+use reload::{BuildState, ReloadHub};
+
+/// How long the watcher waits for a burst of saves to settle before rebuilding.
+const DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// What to serve, and where.
+#[derive(Debug, Clone)]
+pub struct ServeRequest {
+    /// The site root.
+    pub root: PathBuf,
+    /// The port to listen on.
+    pub port: u16,
+    /// When the port is taken, try the next ones instead of failing.
+    pub port_fallback: bool,
+    /// Drafts, future articles.
+    pub options: BuildOptions,
+}
+
+/// A running preview server.
+pub struct Preview {
+    request: ServeRequest,
+    server: Arc<tiny_http::Server>,
+    hub: Arc<ReloadHub>,
+    port: u16,
+    // Held for its lifetime: the served build lives in it and goes with it.
+    scratch: tempfile::TempDir,
+}
+
+/// The outcome of one build while serving.
+pub type Rebuild = Result<BuildReport, BuildErrors>;
+
+/// Why the preview could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// No port.
+    #[error(transparent)]
+    Bind(#[from] BindError),
+    /// No scratch folder for the build.
+    #[error("cannot create a temporary folder to build into: {0}")]
+    Scratch(#[from] std::io::Error),
+}
+
+impl Preview {
+    /// Binds the port and starts answering requests (before the first build, so
+    /// the address is known at once).
+    pub fn start(request: ServeRequest) -> Result<Preview, StartError> {
+        let (server, port) = http::bind(request.port, request.port_fallback)?;
+        let scratch = tempfile::tempdir()?;
+        let preview = Preview {
+            request,
+            server: Arc::new(server),
+            hub: Arc::new(ReloadHub::default()),
+            port,
+            scratch,
+        };
+        let (server, site_dir, hub) = (
+            Arc::clone(&preview.server),
+            preview.site_dir(),
+            Arc::clone(&preview.hub),
+        );
+        std::thread::spawn(move || http::run(server, site_dir, hub));
+        Ok(preview)
+    }
+
+    /// The port listened on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The address pages are served at.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.port)
+    }
+
+    fn site_dir(&self) -> PathBuf {
+        self.scratch.path().join("site")
+    }
+
+    /// Builds the site and tells open pages: reload, or show the errors.
+    pub fn rebuild(&self) -> Rebuild {
+        let outcome = build(&BuildRequest {
+            root: self.request.root.clone(),
+            output: Some(self.site_dir()),
+            options: self.request.options,
+            base_url: Some(self.url().trim_end_matches('/').to_string()),
+        });
+        self.hub.publish(match &outcome {
+            Ok(_) => BuildState::Good,
+            Err(errors) => BuildState::Failed(errors.to_string()),
+        });
+        outcome
+    }
+
+    /// Watches the sources and rebuilds after each burst of changes, calling
+    /// `on_rebuild` with the changed paths and the outcome, until `stop` is set.
+    pub fn watch(
+        &self,
+        stop: &AtomicBool,
+        mut on_rebuild: impl FnMut(&[PathBuf], &Rebuild),
+    ) -> notify::Result<()> {
+        let (sender, events) = channel::<notify::Result<Event>>();
+        let mut watcher = notify::recommended_watcher(sender)?;
+        let root = &self.request.root;
+        for dir in [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR] {
+            if root.join(dir).is_dir() {
+                watcher.watch(&root.join(dir), RecursiveMode::Recursive)?;
+            }
+        }
+        // The root itself, shallowly: site.toml, and folders created later.
+        watcher.watch(root, RecursiveMode::NonRecursive)?;
+        let mut changed: Vec<PathBuf> = Vec::new();
+        while !stop.load(Ordering::SeqCst) {
+            match events.recv_timeout(DEBOUNCE) {
+                Ok(Ok(event)) if is_change(&event.kind) => {
+                    changed.extend(event.paths.into_iter().filter(|p| is_source(root, p)));
+                }
+                Ok(_) => {}
+                // Quiet for DEBOUNCE after a burst: rebuild once for all of it.
+                Err(RecvTimeoutError::Timeout) if !changed.is_empty() => {
+                    changed.sort();
+                    changed.dedup();
+                    for dir in [TEMPLATES_DIR, STATIC_DIR, CONTENT_DIR] {
+                        if changed.contains(&root.join(dir)) {
+                            let _ = watcher.watch(&root.join(dir), RecursiveMode::Recursive);
+                        }
+                    }
+                    on_rebuild(&changed, &self.rebuild());
+                    changed.clear();
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// Stops answering requests and ends the event streams.
+    pub fn shutdown(&self) {
+        self.hub.close();
+        self.server.unblock();
+    }
+}
+
+/// Whether an event changes a file: reading files (as every build does) must
+/// not trigger a rebuild.
+fn is_change(kind: &EventKind) -> bool {
+    !matches!(
+        kind,
+        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))
+    )
+}
+
+/// Whether a changed path is one of the site's sources.
+fn is_source(root: &Path, path: &Path) -> bool {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let root = canonical(root);
+    let path = path
+        .parent()
+        .map(|parent| canonical(parent).join(path.file_name().unwrap_or_default()))
+        .unwrap_or_else(|| path.to_path_buf());
+    let Ok(relative) = path.strip_prefix(&root) else {
+        return false;
+    };
+    let mut parts = relative.components();
+    let first = parts
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let hidden = relative
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    match first.as_deref() {
+        Some(CONFIG_FILE) => true,
+        Some(dir) if [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR].contains(&dir) => !hidden,
+        _ => false,
+    }
+}
