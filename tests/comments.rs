@@ -1,0 +1,450 @@
+//! Comment threads: nesting, order, the depth cap, closed threads, counts,
+//! commenter links, bare URLs, dates, validation errors and large threads.
+
+mod common;
+use common::*;
+
+use scraper::{ElementRef, Html};
+
+/// A TOML basic string holding `s` exactly.
+fn toml_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// One `[[comment]]` table with an author named after its id.
+fn comment(id: &str, parent: Option<&str>, date: &str, body: &str) -> String {
+    let parent = parent.map_or(String::new(), |p| format!("parent = {}\n", toml_str(p)));
+    format!(
+        "[[comment]]\nid = {}\n{parent}author = {}\ndate = {date}\nbody = {}\n\n",
+        toml_str(id),
+        toml_str(&format!("Author {id}")),
+        toml_str(body)
+    )
+}
+
+/// One comment in the rendered thread, read back from the page's structure.
+#[derive(Debug, PartialEq, Eq)]
+struct Shown {
+    /// The id, from `li#comment-<id>`.
+    id: String,
+    /// How many `ol.replies` it is nested in, plus one.
+    level: usize,
+    /// The id of the comment item it is nested in.
+    under: Option<String>,
+}
+
+fn shown(id: &str, level: usize, under: Option<&str>) -> Shown {
+    Shown {
+        id: id.to_string(),
+        level,
+        under: under.map(str::to_string),
+    }
+}
+
+fn is_comment_item(e: &ElementRef<'_>) -> bool {
+    e.value().name() == "li" && e.value().classes().any(|c| c == "comment")
+}
+
+fn comment_id(li: ElementRef<'_>) -> String {
+    let id = li.value().id().expect("a comment item has an id");
+    id.strip_prefix("comment-")
+        .unwrap_or_else(|| panic!("comment item id {id:?} does not start with comment-"))
+        .to_string()
+}
+
+/// The thread as rendered: each comment item in document order with its nesting.
+fn thread(page: &Html) -> Vec<Shown> {
+    select(page, "#comments li.comment")
+        .into_iter()
+        .map(|li| {
+            let ancestors: Vec<ElementRef> = li.ancestors().filter_map(ElementRef::wrap).collect();
+            let replies_lists = ancestors
+                .iter()
+                .filter(|e| e.value().name() == "ol" && e.value().classes().any(|c| c == "replies"))
+                .count();
+            Shown {
+                id: comment_id(li),
+                level: replies_lists + 1,
+                under: ancestors
+                    .iter()
+                    .find(|e| is_comment_item(e))
+                    .map(|e| comment_id(*e)),
+            }
+        })
+        .collect()
+}
+
+/// A comment's own `article` (not its replies).
+fn own<'a>(page: &'a Html, id: &str) -> ElementRef<'a> {
+    let li = one(page, &format!("li#comment-{id}"));
+    li.children()
+        .filter_map(ElementRef::wrap)
+        .find(|e| e.value().name() == "article")
+        .unwrap_or_else(|| panic!("comment {id} has no article"))
+}
+
+/// The `href` of a comment's "in reply to" link, if it has one.
+fn reply_link(page: &Html, id: &str) -> Option<String> {
+    let links: Vec<ElementRef> = own(page, id).select(&sel(".in-reply-to a")).collect();
+    assert!(
+        links.len() <= 1,
+        "comment {id} has {} in-reply-to links",
+        links.len()
+    );
+    links
+        .first()
+        .and_then(|a| attr(*a, "href"))
+        .map(str::to_string)
+}
+
+const PAGE: &str = "articles/talk/index.html";
+
+fn site_with(config: &str, thread: &str) -> Site {
+    let site = Site::new();
+    site.file("site.toml", &format!("{SITE_TOML}{config}"));
+    site.article("talk", "2020-01-01", "", "The article.");
+    site.comments("talk", thread);
+    site
+}
+
+// ---------------------------------------------------------------- nesting, order
+
+#[test]
+fn replies_nest_under_their_parents_oldest_first_ties_by_id() {
+    // Written out of order: display order must come from dates, then ids.
+    let toml = [
+        comment("1", None, "2020-01-02T10:00:00Z", "one"),
+        comment("7", None, "2020-01-02T09:00:00Z", "seven, same time as two"),
+        comment("3", Some("1"), "2020-01-02T11:00:00Z", "three"),
+        comment("4", Some("1"), "2020-01-02T10:30:00Z", "four"),
+        comment("5", Some("4"), "2020-01-02T12:00:00Z", "five"),
+        comment("6", Some("5"), "2020-01-02T13:00:00Z", "six"),
+        comment("2", None, "2020-01-02T09:00:00Z", "two"),
+        comment(
+            "8",
+            Some("4"),
+            "2020-01-02T12:00:00Z",
+            "eight, same time as five",
+        ),
+    ]
+    .concat();
+    let site = site_with("", &toml);
+    site.build();
+    let page = site.page(PAGE);
+    assert_eq!(
+        thread(&page),
+        [
+            shown("2", 1, None),
+            shown("7", 1, None),
+            shown("1", 1, None),
+            shown("4", 2, Some("1")),
+            shown("5", 3, Some("4")),
+            shown("6", 4, Some("5")),
+            shown("8", 3, Some("4")),
+            shown("3", 2, Some("1")),
+        ]
+    );
+    for (id, parent) in [("4", "1"), ("5", "4"), ("6", "5"), ("8", "4"), ("3", "1")] {
+        assert_eq!(
+            reply_link(&page, id).as_deref(),
+            Some(format!("#comment-{parent}").as_str()),
+            "comment {id} replies to {parent}"
+        );
+    }
+    for id in ["1", "2", "7"] {
+        assert_eq!(reply_link(&page, id), None, "top-level comment {id}");
+    }
+    let body = one(&page, "li#comment-6 > article .comment-body");
+    assert_eq!(text(body), "six");
+    let author = one(&page, "li#comment-6 > article .comment-author");
+    assert_eq!(text(author), "Author 6");
+}
+
+#[test]
+fn siblings_are_ordered_by_instant_whatever_the_offset() {
+    // 10:00 at UTC-5 is 15:00 UTC: after 14:00 UTC.
+    let toml = [
+        comment("a", None, "2020-01-02T10:00:00-05:00", "later"),
+        comment("b", None, "2020-01-02T14:00:00Z", "earlier"),
+    ]
+    .concat();
+    let site = site_with("", &toml);
+    site.build();
+    let ids: Vec<String> = thread(&site.page(PAGE)).into_iter().map(|c| c.id).collect();
+    assert_eq!(ids, ["b", "a"]);
+}
+
+#[test]
+fn newest_order_flips_siblings_at_every_level() {
+    let toml = [
+        comment("1", None, "2020-01-02T01:00:00Z", "x"),
+        comment("2", None, "2020-01-02T02:00:00Z", "x"),
+        comment("3", None, "2020-01-02T03:00:00Z", "x"),
+        comment("4", Some("1"), "2020-01-02T04:00:00Z", "x"),
+        comment("5", Some("1"), "2020-01-02T05:00:00Z", "x"),
+        comment("6", Some("4"), "2020-01-02T06:00:00Z", "x"),
+    ]
+    .concat();
+    let site = site_with("[comments]\norder = \"newest\"\n", &toml);
+    site.build();
+    assert_eq!(
+        thread(&site.page(PAGE)),
+        [
+            shown("3", 1, None),
+            shown("2", 1, None),
+            shown("1", 1, None),
+            shown("5", 2, Some("1")),
+            shown("4", 2, Some("1")),
+            shown("6", 3, Some("4")),
+        ]
+    );
+
+    // The same thread, oldest first (the default, and when said explicitly).
+    for config in ["", "[comments]\norder = \"oldest\"\n"] {
+        let site = site_with(config, &toml);
+        site.build();
+        let ids: Vec<String> = thread(&site.page(PAGE)).into_iter().map(|c| c.id).collect();
+        assert_eq!(ids, ["1", "4", "6", "5", "2", "3"], "config {config:?}");
+    }
+}
+
+#[test]
+fn replies_deeper_than_max_depth_render_at_max_depth_with_an_in_reply_to_link() {
+    let toml = [
+        comment("1", None, "2020-01-02T01:00:00Z", "level 1"),
+        comment("2", Some("1"), "2020-01-02T02:00:00Z", "level 2"),
+        comment("3", Some("2"), "2020-01-02T03:00:00Z", "level 3"),
+        comment("4", Some("3"), "2020-01-02T04:00:00Z", "level 4"),
+        comment("5", None, "2020-01-02T05:00:00Z", "another top-level"),
+    ]
+    .concat();
+    let site = site_with("[comments]\nmax_depth = 2\n", &toml);
+    site.build();
+    let page = site.page(PAGE);
+    assert_eq!(
+        thread(&page),
+        [
+            shown("1", 1, None),
+            shown("2", 2, Some("1")),
+            shown("3", 2, Some("1")),
+            shown("4", 2, Some("1")),
+            shown("5", 1, None),
+        ]
+    );
+    // The level-4 reply sits inside exactly one ol.replies...
+    let li = one(&page, "li#comment-4");
+    let lists = li
+        .ancestors()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| e.value().name() == "ol" && e.value().classes().any(|c| c == "replies"))
+        .count();
+    assert_eq!(lists, 1);
+    // ...and says whom it answers, with a link to that comment's anchor.
+    assert_eq!(reply_link(&page, "4").as_deref(), Some("#comment-3"));
+    assert_eq!(reply_link(&page, "3").as_deref(), Some("#comment-2"));
+    one(&page, "li#comment-3");
+    let in_reply = one(&page, "li#comment-4 > article .in-reply-to");
+    assert!(text(in_reply).contains("Author 3"), "{}", text(in_reply));
+}
+
+#[test]
+fn default_max_depth_is_five() {
+    let mut toml = comment("1", None, "2020-01-02T01:00:00Z", "x");
+    for i in 2..=7 {
+        toml.push_str(&comment(
+            &i.to_string(),
+            Some(&(i - 1).to_string()),
+            &format!("2020-01-02T0{i}:00:00Z"),
+            "x",
+        ));
+    }
+    let site = site_with("", &toml);
+    site.build();
+    let levels: Vec<usize> = thread(&site.page(PAGE))
+        .into_iter()
+        .map(|c| c.level)
+        .collect();
+    assert_eq!(levels, [1, 2, 3, 4, 5, 5, 5]);
+}
+
+#[test]
+fn ids_are_kept_as_written_in_anchors_and_permalinks() {
+    let toml = [
+        comment("wp-4711", None, "2020-01-02T01:00:00Z", "x"),
+        comment("0042", Some("wp-4711"), "2020-01-02T02:00:00Z", "x"),
+    ]
+    .concat();
+    let site = site_with("", &toml);
+    site.build();
+    let page = site.page(PAGE);
+    for id in ["wp-4711", "0042"] {
+        let permalink = one(
+            &page,
+            &format!("li#comment-{id} > article a.comment-permalink"),
+        );
+        assert_eq!(
+            attr(permalink, "href"),
+            Some(format!("#comment-{id}").as_str())
+        );
+    }
+    assert_eq!(
+        reply_link(&page, "0042").as_deref(),
+        Some("#comment-wp-4711")
+    );
+}
+
+// ------------------------------------------------------- closed threads, counts
+
+#[test]
+fn a_closed_thread_says_so_and_still_shows_its_comments() {
+    let site = Site::new();
+    site.article("closed", "2020-01-01", "comments_closed = true\n", "x");
+    site.comments(
+        "closed",
+        &comment("1", None, "2020-01-02T01:00:00Z", "still here"),
+    );
+    site.article(
+        "closed-empty",
+        "2020-01-01",
+        "comments_closed = true\n",
+        "x",
+    );
+    site.article("open", "2020-01-01", "", "x");
+    site.comments(
+        "open",
+        &comment("1", None, "2020-01-02T01:00:00Z", "open thread"),
+    );
+    site.build();
+
+    let closed = site.page("articles/closed/index.html");
+    assert_eq!(
+        texts(&closed, "#comments p.comments-closed"),
+        ["Comments are closed."]
+    );
+    assert_eq!(
+        text(one(&closed, "li#comment-1 .comment-body")),
+        "still here"
+    );
+
+    let empty = site.page("articles/closed-empty/index.html");
+    assert_eq!(
+        texts(&empty, "#comments p.comments-closed"),
+        ["Comments are closed."]
+    );
+    assert!(select(&empty, "li.comment").is_empty());
+
+    let open = site.page("articles/open/index.html");
+    one(&open, "li#comment-1");
+    assert!(select(&open, ".comments-closed").is_empty());
+    assert!(
+        !text(one(&open, "body")).contains("Comments are closed"),
+        "an open thread must not say it is closed"
+    );
+}
+
+#[test]
+fn the_thread_header_counts_every_comment_replies_included() {
+    let site = Site::new();
+    site.article("three", "2020-01-01", "", "x");
+    site.comments(
+        "three",
+        &[
+            comment("1", None, "2020-01-02T01:00:00Z", "x"),
+            comment("2", Some("1"), "2020-01-02T02:00:00Z", "x"),
+            comment("3", Some("2"), "2020-01-02T03:00:00Z", "x"),
+        ]
+        .concat(),
+    );
+    site.article("single", "2020-01-01", "", "x");
+    site.comments("single", &comment("1", None, "2020-01-02T01:00:00Z", "x"));
+    site.build();
+    let three = site.page("articles/three/index.html");
+    assert_eq!(texts(&three, "#comments-title"), ["3 comments"]);
+    assert_eq!(
+        attr(one(&three, "#comments"), "aria-labelledby"),
+        Some("comments-title")
+    );
+    let single = site.page("articles/single/index.html");
+    assert_eq!(texts(&single, "#comments-title"), ["1 comment"]);
+}
+
+/// Each listed article on a listing page: (title link href, comment count link
+/// href, comment count text).
+fn listed(page: &Html) -> Vec<(String, String, String)> {
+    select(page, "li.article-item")
+        .into_iter()
+        .map(|item| {
+            let title = item.select(&sel("h2 a")).next().expect("a title link");
+            let count: Vec<ElementRef> = item.select(&sel("a.comment-count")).collect();
+            assert_eq!(count.len(), 1, "one comment count per listed article");
+            (
+                attr(title, "href").unwrap_or("").to_string(),
+                attr(count[0], "href").unwrap_or("").to_string(),
+                text(count[0]),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn listing_pages_link_comment_counts_to_the_thread() {
+    let site = Site::new();
+    site.file(
+        "site.toml",
+        &format!("{SITE_TOML}[build]\npermalink = \"/{{year}}/{{month}}/{{day}}/{{slug}}/\"\n"),
+    );
+    site.article("busy", "2020-03-04", "tags = [\"Iran Deal\"]\n", "x");
+    site.comments(
+        "busy",
+        &[
+            comment("1", None, "2020-03-05T01:00:00Z", "x"),
+            comment("2", Some("1"), "2020-03-05T02:00:00Z", "x"),
+            comment("3", None, "2020-03-05T03:00:00Z", "x"),
+        ]
+        .concat(),
+    );
+    site.article("quiet", "2020-03-03", "tags = [\"Iran Deal\"]\n", "x");
+    site.comments("quiet", &comment("1", None, "2020-03-05T01:00:00Z", "x"));
+    site.article("silent", "2020-03-02", "tags = [\"Iran Deal\"]\n", "x");
+    site.build();
+
+    let expected = [
+        (
+            "/2020/03/04/busy/".to_string(),
+            "/2020/03/04/busy/#comments".to_string(),
+            "3 comments".to_string(),
+        ),
+        (
+            "/2020/03/03/quiet/".to_string(),
+            "/2020/03/03/quiet/#comments".to_string(),
+            "1 comment".to_string(),
+        ),
+        (
+            "/2020/03/02/silent/".to_string(),
+            "/2020/03/02/silent/#comments".to_string(),
+            "0 comments".to_string(),
+        ),
+    ];
+    for listing in [
+        "index.html",
+        "tags/iran-deal/index.html",
+        "authors/ann/index.html",
+    ] {
+        assert_eq!(listed(&site.page(listing)), expected, "on {listing}");
+    }
+    // The fragment lands: the article page has the element it names.
+    let busy = site.page("2020/03/04/busy/index.html");
+    one(&busy, "section#comments");
+}
+
