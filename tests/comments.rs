@@ -654,3 +654,255 @@ fn comment_times_carry_rfc3339_datetimes() {
     );
 }
 
+// -------------------------------------------------------------------- validation
+
+/// The stderr lines that report an error about comment `id` in `file`.
+fn errors_about<'a>(stderr: &'a str, file: &str, id: &str) -> Vec<&'a str> {
+    let needle = format!("comment `{id}`");
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("error:") && l.contains(file) && l.contains(&needle))
+        .collect()
+}
+
+/// Asserts one error line about comment `id` in `file` mentions every word in `words`.
+fn assert_reported(stderr: &str, file: &str, id: &str, words: &[&str]) {
+    let lines = errors_about(stderr, file, id);
+    assert!(
+        lines.iter().any(|l| {
+            let lower = l.to_lowercase();
+            words.iter().all(|w| lower.contains(&w.to_lowercase()))
+        }),
+        "no error about comment `{id}` in {file} mentioning {words:?}; stderr:\n{stderr}"
+    );
+}
+
+/// Threads with one problem each: (slug, thread, id named, words the error uses).
+fn broken_threads() -> Vec<(&'static str, String, &'static str, Vec<&'static str>)> {
+    vec![
+        (
+            "unknown-parent",
+            [
+                comment("1", None, "2020-01-02T01:00:00Z", "x"),
+                comment("2", Some("404"), "2020-01-02T02:00:00Z", "x"),
+            ]
+            .concat(),
+            "2",
+            vec!["parent", "404"],
+        ),
+        (
+            "duplicate",
+            [
+                comment("1", None, "2020-01-02T01:00:00Z", "x"),
+                comment("1", None, "2020-01-02T02:00:00Z", "x"),
+            ]
+            .concat(),
+            "1",
+            vec!["already used"],
+        ),
+        (
+            "cycle",
+            [
+                comment("0", None, "2020-01-02T00:00:00Z", "x"),
+                comment("a", Some("b"), "2020-01-02T01:00:00Z", "x"),
+                comment("b", Some("a"), "2020-01-02T02:00:00Z", "x"),
+            ]
+            .concat(),
+            "a",
+            vec!["cycle", "a", "b"],
+        ),
+        (
+            "no-author",
+            "[[comment]]\nid = \"na\"\ndate = 2020-01-02T01:00:00Z\nbody = \"x\"\n".to_string(),
+            "na",
+            vec!["author"],
+        ),
+        (
+            "no-date",
+            "[[comment]]\nid = \"nd\"\nauthor = \"A\"\nbody = \"x\"\n".to_string(),
+            "nd",
+            vec!["date"],
+        ),
+        (
+            "empty-body",
+            "[[comment]]\nid = \"eb\"\nauthor = \"A\"\ndate = 2020-01-02T01:00:00Z\nbody = \"  \\n \"\n"
+                .to_string(),
+            "eb",
+            vec!["body"],
+        ),
+    ]
+}
+
+#[test]
+fn each_thread_problem_names_the_file_and_comment_and_all_come_in_one_run() {
+    let site = Site::new();
+    let broken = broken_threads();
+    for (slug, toml, _, _) in &broken {
+        site.article(slug, "2020-01-01", "", "x");
+        site.comments(slug, toml);
+    }
+    let stderr = site.build_fails();
+    for (slug, _, id, words) in &broken {
+        let file = format!("content/articles/{slug}.comments.toml");
+        assert_reported(&stderr, &file, id, words);
+    }
+    assert!(!site.output("index.html").exists(), "nothing is published");
+}
+
+#[test]
+#[ignore = "bug: a cycle is not reported when the same thread has other problems (src/site/thread.rs build_thread returns before cycle detection)"]
+fn every_problem_of_one_thread_is_reported_in_one_run() {
+    let toml = [
+        comment("1", None, "2020-01-02T01:00:00Z", "x"),
+        comment("2", Some("404"), "2020-01-02T02:00:00Z", "x"),
+        comment("1", None, "2020-01-02T03:00:00Z", "x"),
+        comment("a", Some("b"), "2020-01-02T04:00:00Z", "x"),
+        comment("b", Some("a"), "2020-01-02T05:00:00Z", "x"),
+        "[[comment]]\nid = \"na\"\ndate = 2020-01-02T01:00:00Z\nbody = \"x\"\n\n".to_string(),
+        "[[comment]]\nid = \"nd\"\nauthor = \"A\"\nbody = \"x\"\n\n".to_string(),
+        "[[comment]]\nid = \"eb\"\nauthor = \"A\"\ndate = 2020-01-02T01:00:00Z\nbody = \"\"\n\n"
+            .to_string(),
+    ]
+    .concat();
+    let site = site_with("", &toml);
+    let stderr = site.build_fails();
+    let file = "content/articles/talk.comments.toml";
+    assert_reported(&stderr, file, "2", &["parent", "404"]);
+    assert_reported(&stderr, file, "1", &["already used"]);
+    assert_reported(&stderr, file, "na", &["author"]);
+    assert_reported(&stderr, file, "nd", &["date"]);
+    assert_reported(&stderr, file, "eb", &["body"]);
+    assert_reported(&stderr, file, "a", &["cycle", "a", "b"]);
+}
+
+#[test]
+#[ignore = "bug: errors and warnings name the line of the previous comment's [[comment]] header (src/content/comments.rs header_line: the span already starts at the header, so rfind finds the one before)"]
+fn errors_point_at_the_line_of_the_comment() {
+    let toml = [
+        comment("1", None, "2020-01-02T01:00:00Z", "x"),
+        comment("2", Some("404"), "2020-01-02T02:00:00Z", "x"),
+        comment("2", None, "2020-01-02T03:00:00Z", "x"),
+    ]
+    .concat();
+    // The lines (from 1) of the three [[comment]] headers.
+    let headers: Vec<usize> = toml
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| *l == "[[comment]]")
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(headers.len(), 3);
+    let site = site_with("", &toml);
+    let stderr = site.build_fails();
+    let file = "content/articles/talk.comments.toml";
+    let lines = errors_about(&stderr, file, "2");
+    let unknown = format!("{file}:{}: comment `2`: `parent", headers[1]);
+    assert!(
+        lines.iter().any(|l| l.contains(&unknown)),
+        "expected `{unknown}` in:\n{stderr}"
+    );
+    let duplicate = format!("{file}:{}: comment `2`", headers[2]);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(&duplicate) && l.contains(&format!("line {}", headers[1]))),
+        "expected `{duplicate}` naming line {} in:\n{stderr}",
+        headers[1]
+    );
+}
+
+#[test]
+fn a_self_reply_is_a_cycle() {
+    let site = site_with("", &comment("me", Some("me"), "2020-01-02T01:00:00Z", "x"));
+    let stderr = site.build_fails();
+    assert_reported(
+        &stderr,
+        "content/articles/talk.comments.toml",
+        "me",
+        &["cycle"],
+    );
+}
+
+#[test]
+fn bundle_threads_are_read_and_named_in_errors() {
+    let site = Site::new();
+    site.file(
+        "content/articles/bundled/index.md",
+        "+++\ntitle = \"Bundled\"\ndate = 2020-01-01\nauthors = [\"ann\"]\n+++\nx\n",
+    );
+    site.file(
+        "content/articles/bundled/comments.toml",
+        &comment("1", None, "2020-01-02T01:00:00Z", "in a bundle"),
+    );
+    site.build();
+    let page = site.page("articles/bundled/index.html");
+    assert_eq!(
+        text(one(&page, "li#comment-1 .comment-body")),
+        "in a bundle"
+    );
+
+    site.file(
+        "content/articles/bundled/comments.toml",
+        &comment("1", Some("nope"), "2020-01-02T01:00:00Z", "x"),
+    );
+    let stderr = site.build_fails();
+    assert_reported(
+        &stderr,
+        "content/articles/bundled/comments.toml",
+        "1",
+        &["parent", "nope"],
+    );
+}
+
+#[test]
+fn a_reply_dated_before_its_parent_builds_with_a_warning_naming_it() {
+    let toml = [
+        comment("early-parent", None, "2020-01-02T10:00:00Z", "x"),
+        comment(
+            "time-traveller",
+            Some("early-parent"),
+            "2020-01-01T10:00:00Z",
+            "x",
+        ),
+        comment("fine", Some("early-parent"), "2020-01-03T10:00:00Z", "x"),
+    ]
+    .concat();
+    let site = site_with("", &toml);
+    let run = site.build();
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.to_lowercase().starts_with("warning"))
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|l| l.contains("talk.comments.toml") && l.contains("time-traveller")),
+        "no warning naming the comment; stderr:\n{}",
+        run.stderr
+    );
+    assert!(
+        !warnings.iter().any(|l| l.contains("`fine`")),
+        "a reply dated after its parent is fine: {warnings:?}"
+    );
+    // It is still shown, under its parent.
+    let page = site.page(PAGE);
+    assert!(thread(&page).contains(&shown("time-traveller", 2, Some("early-parent"))));
+}
+
+#[test]
+fn a_thread_in_order_builds_without_warnings() {
+    let toml = [
+        comment("1", None, "2020-01-02T10:00:00Z", "x"),
+        comment("2", Some("1"), "2020-01-02T10:00:00Z", "same instant"),
+    ]
+    .concat();
+    let site = site_with("", &toml);
+    let run = site.build();
+    assert!(
+        !run.stderr.lines().any(|l| l.starts_with("warning")),
+        "{}",
+        run.stderr
+    );
+}
+
