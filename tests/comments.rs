@@ -906,3 +906,73 @@ fn a_thread_in_order_builds_without_warnings() {
     );
 }
 
+// ------------------------------------------------------------------------- scale
+
+/// A date `seconds` after 2020-01-01T00:00:00Z (less than a day).
+fn nth_second(seconds: usize) -> String {
+    assert!(seconds < 86_400);
+    format!(
+        "2020-01-01T{:02}:{:02}:{:02}Z",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
+}
+
+#[test]
+fn ten_thousand_top_level_comments_build() {
+    let n = 10_000;
+    let mut toml = String::with_capacity(n * 90);
+    for i in 1..=n {
+        toml.push_str(&comment(&format!("c{i}"), None, &nth_second(i), "Top."));
+    }
+    let site = site_with("", &toml);
+    site.build();
+    let page = site.page(PAGE);
+    assert_eq!(texts(&page, "#comments-title"), [format!("{n} comments")]);
+    let items = select(&page, "li.comment");
+    assert_eq!(items.len(), n);
+    let last = one(&page, &format!("li#comment-c{n}"));
+    assert_eq!(
+        last.value().id(),
+        items.last().and_then(|li| li.value().id()),
+        "the newest is last"
+    );
+    assert!(select(&page, "ol.replies").is_empty());
+    one(&page, "footer.site-footer");
+}
+
+#[test]
+fn a_chain_of_ten_thousand_replies_builds_and_is_capped_at_depth_five() {
+    let n = 10_000;
+    let mut toml = String::with_capacity(n * 100);
+    toml.push_str(&comment("r1", None, &nth_second(1), "Root."));
+    for i in 2..=n {
+        toml.push_str(&comment(
+            &format!("r{i}"),
+            Some(&format!("r{}", i - 1)),
+            &nth_second(i),
+            "Reply.",
+        ));
+    }
+    let site = site_with("", &toml);
+    site.build();
+    let page = site.page(PAGE);
+    assert_eq!(select(&page, "li.comment").len(), n);
+    let deepest = one(&page, &format!("li#comment-r{n}"));
+    let lists = deepest
+        .ancestors()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| e.value().name() == "ol" && e.value().classes().any(|c| c == "replies"))
+        .count();
+    assert_eq!(lists, 4, "the deepest reply renders at depth 5");
+    assert_eq!(
+        reply_link(&page, &format!("r{n}")),
+        Some(format!("#comment-r{}", n - 1))
+    );
+    // Only four levels of replies lists exist at all.
+    assert_eq!(select(&page, "ol.replies").len(), 4);
+    let footer = one(&page, "footer.site-footer");
+    let comments = one(&page, "#comments");
+    assert!(!footer.ancestors().any(|a| a.id() == comments.id()));
+}
