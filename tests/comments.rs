@@ -380,13 +380,13 @@ fn the_thread_header_counts_every_comment_replies_included() {
 }
 
 /// Each listed article on a listing page: (title link href, comment count link
-/// href, comment count text).
+/// href — empty when the count is not a link, comment count text).
 fn listed(page: &Html) -> Vec<(String, String, String)> {
     select(page, "li.article-item")
         .into_iter()
         .map(|item| {
             let title = item.select(&sel("h2 a")).next().expect("a title link");
-            let count: Vec<ElementRef> = item.select(&sel("a.comment-count")).collect();
+            let count: Vec<ElementRef> = item.select(&sel(".comment-count")).collect();
             assert_eq!(count.len(), 1, "one comment count per listed article");
             (
                 attr(title, "href").unwrap_or("").to_string(),
@@ -430,10 +430,11 @@ fn listing_pages_link_comment_counts_to_the_thread() {
             "/2020/03/03/quiet/#comments".to_string(),
             "1 comment".to_string(),
         ),
+        // No thread, so no #comments to link to: plain text.
         (
             "/2020/03/02/silent/".to_string(),
-            "/2020/03/02/silent/#comments".to_string(),
-            "0 comments".to_string(),
+            String::new(),
+            "No comments".to_string(),
         ),
     ];
     for listing in [
@@ -577,7 +578,6 @@ fn urls_in_code_spans_and_links_are_not_linked_again() {
 }
 
 #[test]
-#[ignore = "bug: URLs inside fenced/indented code blocks in comments are turned into links (src/markdown/untrusted.rs linkify_bare_urls does not track code blocks)"]
 fn urls_in_code_blocks_are_not_linked() {
     let body =
         "```\ncurl https://example.org/fenced\n```\n\n    wget https://example.org/indented\n";
@@ -599,7 +599,6 @@ fn urls_in_code_blocks_are_not_linked() {
 }
 
 #[test]
-#[ignore = "bug: the text of a raw-HTML <a> in a comment is linkified again, so the link's visible URL text becomes a second link (src/markdown/untrusted.rs linkify_bare_urls only tracks Markdown links)"]
 fn the_text_of_a_raw_html_link_is_not_linked_again() {
     let body = "<a href=\"https://example.org/target\">https://example.org/shown</a>";
     let site = site_with("", &comment("1", None, "2020-01-02T01:00:00Z", body));
@@ -750,7 +749,6 @@ fn each_thread_problem_names_the_file_and_comment_and_all_come_in_one_run() {
 }
 
 #[test]
-#[ignore = "bug: a cycle is not reported when the same thread has other problems (src/site/thread.rs build_thread returns before cycle detection)"]
 fn every_problem_of_one_thread_is_reported_in_one_run() {
     let toml = [
         comment("1", None, "2020-01-02T01:00:00Z", "x"),
@@ -776,7 +774,6 @@ fn every_problem_of_one_thread_is_reported_in_one_run() {
 }
 
 #[test]
-#[ignore = "bug: errors and warnings name the line of the previous comment's [[comment]] header (src/content/comments.rs header_line: the span already starts at the header, so rfind finds the one before)"]
 fn errors_point_at_the_line_of_the_comment() {
     let toml = [
         comment("1", None, "2020-01-02T01:00:00Z", "x"),

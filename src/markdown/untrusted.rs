@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use linkify::{LinkFinder, LinkKind};
-use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 /// Tags a comment may keep: text formatting, quotes, lists, code, tables, links.
 /// No images (tracking pixels), no headings, nothing that loads or runs anything.
@@ -68,29 +68,41 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
+/// The dialect of comments: the site's, without footnotes (their anchors would
+/// be stripped by the sanitizer and could clash between comments).
+fn comment_options() -> Options {
+    super::options() - Options::ENABLE_FOOTNOTES
+}
+
 /// Renders Markdown written by the public to safe HTML.
 pub fn render_untrusted(markdown: &str) -> String {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(
-        &mut html,
-        linkify_bare_urls(Parser::new_ext(markdown, super::options())),
-    );
+    let parser = Parser::new_ext(markdown, comment_options());
+    pulldown_cmark::html::push_html(&mut html, linkify_bare_urls(parser));
     sanitizer().clean(&html).to_string()
 }
 
-/// Turns bare `http(s)://` URLs in text into links, leaving text inside links and
-/// code alone.
+/// Turns bare `http(s)://` URLs in text into links, leaving alone text inside
+/// links (Markdown or raw HTML) and code.
 fn linkify_bare_urls<'a>(
     events: impl Iterator<Item = Event<'a>>,
 ) -> impl Iterator<Item = Event<'a>> {
     let mut finder = LinkFinder::new();
     finder.kinds(&[LinkKind::Url]);
-    let mut link_depth = 0usize;
+    let mut inside = 0usize; // depth of links and code blocks around the text
     events.flat_map(move |event| {
         match &event {
-            Event::Start(Tag::Link { .. }) => link_depth += 1,
-            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
-            Event::Text(text) if link_depth == 0 && finder.links(text).next().is_some() => {
+            Event::Start(Tag::Link { .. } | Tag::CodeBlock(_)) => inside += 1,
+            Event::End(TagEnd::Link | TagEnd::CodeBlock) => inside = inside.saturating_sub(1),
+            Event::InlineHtml(html) | Event::Html(html) => {
+                let tag = html.trim_start().to_ascii_lowercase();
+                if tag.starts_with("<a ") || tag.starts_with("<a>") {
+                    inside += 1;
+                } else if tag.starts_with("</a") {
+                    inside = inside.saturating_sub(1);
+                }
+            }
+            Event::Text(text) if inside == 0 && finder.links(text).next().is_some() => {
                 return split_links(&finder, text);
             }
             _ => {}

@@ -101,15 +101,16 @@ pub fn build_thread(
             },
         });
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
     let order = display_order(comments, &parents, config.order);
     if order.len() < comments.len() {
-        return Err(cycles(comments, &parents, &order)
-            .into_iter()
-            .map(|(first, ids)| at(&comments[first], CommentProblem::Cycle(ids)))
-            .collect());
+        errors.extend(
+            cycles(comments, &parents, &order)
+                .into_iter()
+                .map(|(first, ids)| at(&comments[first], CommentProblem::Cycle(ids))),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(errors);
     }
     warn_replies_before_parents(source, &parents, warnings);
     Ok(CommentThread {
@@ -135,13 +136,14 @@ fn display_order(
     let sort = |list: &mut Vec<usize>| {
         list.sort_by(|&a, &b| {
             let (ca, cb) = (&comments[a], &comments[b]);
-            let by_date = ca.date.cmp(&cb.date);
-            let by_date = if order == CommentOrder::Newest {
-                by_date.reverse()
-            } else {
-                by_date
-            };
-            by_date.then_with(|| ca.id.cmp(&cb.id))
+            let oldest_first = ca
+                .date
+                .cmp(&cb.date)
+                .then_with(|| compare_ids(&ca.id, &cb.id));
+            match order {
+                CommentOrder::Oldest => oldest_first,
+                CommentOrder::Newest => oldest_first.reverse(),
+            }
         })
     };
     sort(&mut roots);
@@ -155,6 +157,15 @@ fn display_order(
         stack.extend(children[i].iter().rev().map(|&c| (c, depth + 1)));
     }
     result
+}
+
+/// Orders ids numerically when both are numbers (WordPress ids: 9 before 10),
+/// else as text.
+fn compare_ids(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.parse::<u64>(), b.parse::<u64>()) {
+        (Ok(x), Ok(y)) => x.cmp(&y),
+        _ => a.cmp(b),
+    }
 }
 
 /// Each cycle among the comments not reached from the top level: the index of its
@@ -249,4 +260,17 @@ fn place(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compare_ids;
+    use std::cmp::Ordering;
+
+    #[test]
+    fn numeric_ids_order_as_numbers() {
+        assert_eq!(compare_ids("9", "10"), Ordering::Less);
+        assert_eq!(compare_ids("b", "a"), Ordering::Greater);
+        assert_eq!(compare_ids("10", "a"), Ordering::Less);
+    }
 }
