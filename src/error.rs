@@ -108,13 +108,16 @@ pub enum Error {
         /// What is wrong with it.
         problem: CommentProblem,
     },
-    /// Two articles, pages or aliases would be written to the same URL.
-    #[error("{first} and {second} both resolve to {url}; give one of them another `slug`")]
+    /// Two things would be written to the same URL: articles, pages, aliases, or
+    /// one of them and a page the site generates.
+    #[error(
+        "{first} and {second} both resolve to {url}; change the `slug` or alias of one of them"
+    )]
     UrlCollision {
-        /// The first file.
-        first: PathBuf,
-        /// The second file.
-        second: PathBuf,
+        /// What claims it first (a file, or a generated page).
+        first: String,
+        /// What claims it second.
+        second: String,
         /// The URL they share.
         url: String,
     },

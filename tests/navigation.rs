@@ -300,7 +300,6 @@ fn an_alias_equal_to_another_articles_permalink_is_an_error_naming_both() {
 }
 
 #[test]
-#[ignore = "bug: an alias without trailing slash silently overwrites the article it names"]
 fn an_alias_without_trailing_slash_onto_another_article_is_an_error() {
     // `/articles/owner` is written to articles/owner/index.html, the very file
     // of the article `owner`: one of the two pages is lost, whichever the
@@ -320,7 +319,6 @@ fn an_alias_without_trailing_slash_onto_another_article_is_an_error() {
 }
 
 #[test]
-#[ignore = "bug: an alias on a generated page (a tag page) silently overwrites it"]
 fn an_alias_on_a_tag_page_is_an_error() {
     let site = Site::new();
     site.article(
@@ -335,7 +333,6 @@ fn an_alias_on_a_tag_page_is_an_error() {
 }
 
 #[test]
-#[ignore = "bug: an alias `/index.html` silently replaces the home page with a redirect"]
 fn an_alias_on_the_home_page_file_is_an_error() {
     let site = Site::new();
     site.article("taker", "2016-08-22", "aliases = [\"/index.html\"]\n", "T.");
@@ -860,7 +857,6 @@ fn a_site_in_a_sub_folder_prefixes_links_but_not_output_paths() {
 }
 
 #[test]
-#[ignore = "bug: author avatars (site-root paths) are not prefixed with the base path"]
 fn a_site_in_a_sub_folder_prefixes_avatar_paths() {
     // FORMAT.md writes avatars as site-root paths (`/img/hunter.jpg`, served
     // from static/img/); under a base path they must carry the prefix like

@@ -416,7 +416,6 @@ fn without_a_summary_or_marker_the_first_paragraph_is_the_summary() {
 }
 
 #[test]
-#[ignore = "bug: meta description glues a leading heading onto the first paragraph (\"BackgroundFirst para.\")"]
 fn the_description_is_the_listed_summary_when_the_body_opens_with_a_heading() {
     let site = Site::new();
     site.article(

@@ -71,20 +71,34 @@ pub fn summary_html(explicit: Option<&str>, body: &str, body_html: &str) -> Stri
 }
 
 /// An article's summary as plain text, for `<meta name="description">` and feed
-/// summaries: the same choice as [`summary_html`], without markup.
+/// summaries: the same choice as [`summary_html`] (without a `summary` or a
+/// marker, the first paragraph), without markup.
 pub fn summary_text(explicit: Option<&str>, body: &str) -> String {
-    let (source, whole) = match (explicit, body.find(SUMMARY_MARKER)) {
-        (Some(summary), _) => (summary, true),
-        (None, Some(cut)) => (&body[..cut], true),
-        (None, None) => (body, false),
+    let (source, first_paragraph_only) = match (explicit, body.find(SUMMARY_MARKER)) {
+        (Some(summary), _) => (summary, false),
+        (None, Some(cut)) => (&body[..cut], false),
+        (None, None) => (body, true),
     };
     let mut text = String::new();
+    let mut in_paragraph = false;
     for event in Parser::new_ext(source, options()) {
         match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::End(TagEnd::Paragraph) if !whole => break,
-            Event::End(TagEnd::Paragraph) => text.push(' '),
+            Event::Start(Tag::Paragraph) => in_paragraph = true,
+            Event::End(TagEnd::Paragraph) if first_paragraph_only => break,
+            Event::Text(t) | Event::Code(t) if in_paragraph || !first_paragraph_only => {
+                text.push_str(&t)
+            }
+            // Block ends and line breaks separate words; inline ends do not.
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::TableCell,
+            )
+            | Event::SoftBreak
+            | Event::HardBreak => text.push(' '),
             _ => {}
         }
     }
@@ -127,6 +141,12 @@ mod tests {
         let body = "<figure>x</figure>\n\nOne *two*\nthree.\n\nFour.\n";
         assert_eq!(summary_text(None, body), "One two three.");
         assert_eq!(summary_text(Some("A `b`."), body), "A b.");
+        assert_eq!(
+            summary_text(None, "## Background\n\nFirst para.\n"),
+            "First para."
+        );
+        assert_eq!(summary_text(Some("## Head\n\nText"), ""), "Head Text");
+        assert_eq!(summary_text(Some("A **b**."), ""), "A b.");
     }
 
     #[test]

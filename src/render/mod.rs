@@ -9,6 +9,8 @@ pub mod sitemap;
 pub mod templates;
 pub mod views;
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -55,7 +57,12 @@ enum Job {
     /// The site's Atom feed.
     SiteFeed,
     /// A redirect page from an old path to a current one.
-    Redirect { from: String, to: String },
+    Redirect {
+        from: String,
+        to: String,
+        /// The article whose alias it is; `None` for a listing's `page/1/`.
+        alias_of: Option<usize>,
+    },
     /// `_redirects`, the aliases for hosts that read one.
     RedirectsFile,
     /// `sitemap.xml`.
@@ -73,34 +80,114 @@ enum Job {
 /// Renders every file of `site` and hands each to `sink`. Returns how many files
 /// were written, or every error met.
 pub fn render_site(site: &Site, tera: &Tera, sink: &Sink<'_>) -> Result<usize, Vec<Error>> {
+    let planned: Vec<(String, Job)> = jobs(site)
+        .into_iter()
+        .map(|job| (output_of(site, &job), job))
+        .collect();
+    check_collisions(site, &planned)?;
     let renderer = Renderer::new(site, tera);
-    let jobs = jobs(site);
-    let errors: Vec<Error> = jobs
+    let errors: Vec<Error> = planned
         .par_iter()
-        .filter_map(|job| {
+        .filter_map(|(path, job)| {
             renderer
                 .render(job)
-                .and_then(|(path, text)| sink(&path, text.as_bytes()))
+                .and_then(|text| sink(path, text.as_bytes()))
                 .err()
         })
         .collect();
     if errors.is_empty() {
-        Ok(jobs.len())
+        Ok(planned.len())
     } else {
         Err(errors)
     }
 }
 
-/// A listing's pages, with a redirect from `page/1/` to its first page.
+/// Every output file claimed twice (two articles with one slug, an alias onto a
+/// page, a page named like a generated one) is an error naming both claimants:
+/// rendered in parallel, one would silently overwrite the other.
+fn check_collisions(site: &Site, planned: &[(String, Job)]) -> Result<(), Vec<Error>> {
+    let mut claimed: HashMap<&str, &Job> = HashMap::with_capacity(planned.len());
+    let mut errors = Vec::new();
+    for (path, job) in planned {
+        if let Some(first) = claimed.insert(path, job) {
+            errors.push(Error::UrlCollision {
+                first: owner_of(site, first),
+                second: owner_of(site, job),
+                url: format!("/{}", path.strip_suffix("index.html").unwrap_or(path)),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// The file a job writes, relative to the output folder.
+fn output_of(site: &Site, job: &Job) -> String {
+    let feed = |page: &str, file: &str| file_path(&format!("{page}{file}"));
+    match job {
+        Job::Index(pager) | Job::Author(_, pager) | Job::Tag(_, pager) => output_path(&pager.url),
+        Job::Article(i) => output_path(&site.articles[*i].permalink),
+        Job::CommentFeed(i) => feed(&site.articles[*i].permalink, COMMENT_FEED_FILE),
+        Job::Authors => output_path("/authors/"),
+        Job::AuthorFeed(i) => feed(&site.authors[*i].permalink, ARTICLE_FEED_FILE),
+        Job::Tags => output_path("/tags/"),
+        Job::TagFeed(i) => feed(&site.tags[*i].permalink, ARTICLE_FEED_FILE),
+        Job::Page(i) => output_path(&site.pages[*i].permalink),
+        Job::Archive => output_path("/archive/"),
+        Job::SiteFeed => ARTICLE_FEED_FILE.into(),
+        Job::Redirect { from, .. } => output_path(from),
+        Job::RedirectsFile => "_redirects".into(),
+        Job::Sitemap => "sitemap.xml".into(),
+        Job::Robots => "robots.txt".into(),
+        Job::NotFound => "404.html".into(),
+        Job::Stylesheet => "style.css".into(),
+        Job::SyntaxStylesheet => "syntax.css".into(),
+    }
+}
+
+/// Who asks for a job's file, for collision errors: a source file, or a page
+/// the site generates.
+fn owner_of(site: &Site, job: &Job) -> String {
+    let path = |p: &std::path::Path| p.display().to_string();
+    match job {
+        Job::Article(i) | Job::CommentFeed(i) => path(&site.articles[*i].source_path),
+        Job::Redirect {
+            alias_of: Some(i),
+            from,
+            ..
+        } => {
+            format!("{} (alias `{from}`)", path(&site.articles[*i].source_path))
+        }
+        Job::Page(i) => path(&site.pages[*i].source_path),
+        Job::Tag(i, _) | Job::TagFeed(i) => format!("the tag page of “{}”", site.tags[*i].name),
+        Job::Author(i, _) | Job::AuthorFeed(i) => {
+            format!("the author page of {}", site.authors[*i].id)
+        }
+        Job::Index(_) | Job::Redirect { alias_of: None, .. } => "the home page listing".into(),
+        Job::Authors => "the list of authors".into(),
+        Job::Tags => "the list of tags".into(),
+        Job::Archive => "the archive".into(),
+        _ => "a file scholia generates".into(),
+    }
+}
+
+/// A listing's pages and, when it has several, a redirect from `page/1/` to
+/// its first page.
 fn listing_jobs(count: usize, per_page: usize, base: &str, job: impl Fn(Pager) -> Job) -> Vec<Job> {
     let mut jobs: Vec<Job> = paginate(count, per_page, base)
         .into_iter()
         .map(job)
         .collect();
-    jobs.push(Job::Redirect {
-        from: format!("{base}page/1/"),
-        to: base.to_string(),
-    });
+    if jobs.len() > 1 {
+        jobs.push(Job::Redirect {
+            from: format!("{base}page/1/"),
+            to: base.to_string(),
+            alias_of: None,
+        });
+    }
     jobs
 }
 
@@ -115,6 +202,7 @@ fn jobs(site: &Site) -> Vec<Job> {
         jobs.extend(aliases.map(|alias| Job::Redirect {
             from: alias.clone(),
             to: article.permalink.clone(),
+            alias_of: Some(i),
         }));
     }
     jobs.push(Job::Authors);
@@ -177,8 +265,8 @@ struct Renderer<'a> {
     summaries: Vec<ArticleSummaryView>,
 }
 
-/// What a rendered job produced: the output path and the text.
-type Rendered = Result<(String, String), Error>;
+/// What a rendered job produced: the file's text.
+type Rendered = Result<String, Error>;
 
 impl<'a> Renderer<'a> {
     fn new(site: &'a Site, tera: &'a Tera) -> Self {
@@ -200,11 +288,7 @@ impl<'a> Renderer<'a> {
                 self.page("index.html", &pager.url, context)
             }
             Job::Article(i) => self.article(&site.articles[*i]),
-            Job::CommentFeed(i) => {
-                let article = &site.articles[*i];
-                let path = format!("{}{COMMENT_FEED_FILE}", article.permalink);
-                Ok((file_path(&path), feeds::comment_feed(site, article)))
-            }
+            Job::CommentFeed(i) => Ok(feeds::comment_feed(site, &site.articles[*i])),
             Job::Authors => {
                 let mut context = self.context("Authors", None);
                 let authors: Vec<_> = site.authors.iter().map(|a| self.views.author(a)).collect();
@@ -278,39 +362,28 @@ impl<'a> Renderer<'a> {
                 let all: Vec<usize> = (0..site.articles.len()).collect();
                 self.listing_feed(site.config.title.clone(), "/", &all)
             }
-            Job::Redirect { from, to } => {
+            Job::Redirect { to, .. } => {
                 let mut context = self.context(&site.config.title, None);
                 context.insert("target_url", &self.views.url(to));
                 context.insert("canonical_url", &absolute(site, to));
-                let html = self.render_template("redirect.html", &context)?;
-                Ok((output_path(from), html))
+                self.render_template("redirect.html", &context)
             }
-            Job::RedirectsFile => Ok(("_redirects".into(), self.redirects_file())),
-            Job::Sitemap => Ok((
-                "sitemap.xml".into(),
-                sitemap::sitemap(&self.sitemap_entries()),
-            )),
-            Job::Robots => Ok((
-                "robots.txt".into(),
-                sitemap::robots_txt(site.config.base_url_trimmed()),
-            )),
+            Job::RedirectsFile => Ok(self.redirects_file()),
+            Job::Sitemap => Ok(sitemap::sitemap(&self.sitemap_entries())),
+            Job::Robots => Ok(sitemap::robots_txt(site.config.base_url_trimmed())),
             Job::NotFound => {
                 let context = self.context("Page not found", None);
-                Ok((
-                    "404.html".into(),
-                    self.render_template("404.html", &context)?,
-                ))
+                self.render_template("404.html", &context)
             }
-            Job::Stylesheet => Ok((
-                "style.css".into(),
-                self.render_template("style.css", &Context::new())?,
-            )),
-            Job::SyntaxStylesheet => markdown::stylesheet(&site.config.highlight.theme)
-                .map(|css| ("syntax.css".to_string(), css))
-                .map_err(|e| Error::InvalidValue {
-                    at: Location::file(CONFIG_FILE),
-                    message: e.to_string(),
-                }),
+            Job::Stylesheet => self.render_template("style.css", &Context::new()),
+            Job::SyntaxStylesheet => {
+                markdown::stylesheet(&site.config.highlight.theme).map_err(|e| {
+                    Error::InvalidValue {
+                        at: Location::file(CONFIG_FILE),
+                        message: e.to_string(),
+                    }
+                })
+            }
         }
     }
 
@@ -356,11 +429,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn listing_feed(&self, title: String, page_path: &str, articles: &[usize]) -> Rendered {
-        let path = format!("{page_path}{ARTICLE_FEED_FILE}");
-        Ok((
-            file_path(&path),
-            feeds::article_feed(self.site, title, page_path, articles),
-        ))
+        Ok(feeds::article_feed(self.site, title, page_path, articles))
     }
 
     fn tag_counts(&self) -> Vec<TagCountView> {
@@ -436,8 +505,7 @@ impl<'a> Renderer<'a> {
         if !context.contains_key("canonical_url") {
             context.insert("canonical_url", &absolute(self.site, url_path));
         }
-        let html = self.render_template(template, &context)?;
-        Ok((output_path(url_path), html))
+        self.render_template(template, &context)
     }
 
     fn render_template(&self, template: &str, context: &Context) -> Result<String, Error> {

@@ -1,6 +1,7 @@
 //! `sitemap.xml` (sitemaps.org protocol) and `robots.txt`.
 
 use chrono::{DateTime, FixedOffset};
+use percent_encoding::{CONTROLS, utf8_percent_encode};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
@@ -24,8 +25,11 @@ pub fn sitemap(entries: &[SitemapEntry]) -> String {
             .write_inner_content(|w| {
                 for entry in entries {
                     w.create_element("url").write_inner_content(|w| {
+                        // The protocol wants URLs escaped: non-ASCII paths (tags in
+                        // other scripts) are percent-encoded here.
+                        let loc = utf8_percent_encode(&entry.url, CONTROLS).to_string();
                         w.create_element("loc")
-                            .write_text_content(BytesText::new(&entry.url))?;
+                            .write_text_content(BytesText::new(&loc))?;
                         if let Some(lastmod) = entry.lastmod {
                             w.create_element("lastmod")
                                 .write_text_content(BytesText::new(&lastmod.to_rfc3339()))?;

@@ -84,7 +84,7 @@ pub struct AuthorView<'a> {
     /// Position or affiliation.
     pub title: Option<&'a str>,
     /// Photo URL.
-    pub avatar: Option<&'a str>,
+    pub avatar: Option<String>,
     /// Named links.
     pub links: &'a std::collections::BTreeMap<String, String>,
     /// Bio HTML.
@@ -248,7 +248,14 @@ impl<'a> ViewBuilder<'a> {
             name: &author.name,
             url: self.url(&author.permalink),
             title: author.title.as_deref(),
-            avatar: author.avatar.as_deref(),
+            // A site-root path (a file in static/) moves with the base path.
+            avatar: author.avatar.as_deref().map(|a| {
+                if a.starts_with('/') && !a.starts_with("//") {
+                    self.url(a)
+                } else {
+                    a.to_string()
+                }
+            }),
             links: &author.links,
             bio_html: &author.bio_html,
             bio_summary_html: &author.bio_summary_html,

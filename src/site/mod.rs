@@ -22,9 +22,6 @@ use crate::error::{Error, Location, Warning};
 use crate::markdown::{first_paragraph, render_trusted, summary_html, summary_text};
 pub use thread::{Comment, CommentThread};
 
-/// URL paths the built-in site uses, which no page may take.
-const RESERVED_PATHS: &[&str] = &["/authors/", "/tags/", "/page/", "/archive/"];
-
 /// Choices that change which content is built.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BuildOptions {
@@ -219,7 +216,6 @@ pub fn build_site(
         }
     }
     let pages: Vec<Page> = page_sources.into_par_iter().map(resolve_page).collect();
-    check_url_collisions(&articles, &pages, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -363,33 +359,5 @@ fn resolve_page(source: PageSource) -> Page {
         description: source.description,
         draft: source.draft,
         extra: source.extra,
-    }
-}
-
-/// Two articles, pages or aliases at one URL, or one of them on a URL the site
-/// itself uses, are errors naming both files.
-fn check_url_collisions(articles: &[Article], pages: &[Page], errors: &mut Vec<Error>) {
-    let mut taken: HashMap<&str, &PathBuf> = HashMap::new();
-    let built_in = PathBuf::from("(built-in page)");
-    for path in RESERVED_PATHS {
-        taken.insert(path, &built_in);
-    }
-    let urls = articles
-        .iter()
-        .map(|a| (a.permalink.as_str(), &a.source_path))
-        .chain(pages.iter().map(|p| (p.permalink.as_str(), &p.source_path)))
-        .chain(articles.iter().flat_map(|a| {
-            a.aliases
-                .iter()
-                .map(|alias| (alias.as_str(), &a.source_path))
-        }));
-    for (url, path) in urls {
-        if let Some(first) = taken.insert(url, path) {
-            errors.push(Error::UrlCollision {
-                first: first.clone(),
-                second: path.clone(),
-                url: url.to_string(),
-            });
-        }
     }
 }

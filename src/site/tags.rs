@@ -65,10 +65,12 @@ fn is_latin(c: char) -> bool {
     matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
 }
 
-/// Every tag used by `articles`, one per slug (the first spelling met names it),
-/// sorted by slug. A tag with nothing to make a slug from is an error.
+/// Every tag used by `articles`, one per slug, sorted by slug. Spellings that
+/// slug alike merge; the most used spelling names the tag (ties: the first in
+/// sort order), so the name does not change with each new article. A tag with
+/// nothing to make a slug from is an error.
 pub fn collect_tags(articles: &[ArticleSource], errors: &mut Vec<Error>) -> Vec<Tag> {
-    let mut by_slug: BTreeMap<String, String> = BTreeMap::new();
+    let mut spellings: BTreeMap<String, BTreeMap<&str, usize>> = BTreeMap::new();
     for article in articles {
         for name in &article.tags {
             let slug = slugify_tag(name);
@@ -81,16 +83,21 @@ pub fn collect_tags(articles: &[ArticleSource], errors: &mut Vec<Error>) -> Vec<
                 });
                 continue;
             }
-            by_slug.entry(slug).or_insert_with(|| name.clone());
+            *spellings.entry(slug).or_default().entry(name).or_default() += 1;
         }
     }
-    by_slug
+    spellings
         .into_iter()
-        .map(|(slug, name)| Tag {
-            permalink: format!("/tags/{slug}/"),
-            name,
-            slug,
-            articles: Vec::new(),
+        .map(|(slug, names)| {
+            let most_used = names.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)));
+            Tag {
+                permalink: format!("/tags/{slug}/"),
+                name: most_used
+                    .map(|(name, _)| name.to_string())
+                    .unwrap_or_default(),
+                slug,
+                articles: Vec::new(),
+            }
         })
         .collect()
 }
