@@ -16,6 +16,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
+pub mod slug;
 
 pub use build::{BuildReport, BuildRequest, build};
 pub use error::{BuildErrors, Error, Warning};

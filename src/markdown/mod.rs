@@ -10,7 +10,11 @@
 mod highlight;
 mod untrusted;
 
+use std::collections::HashSet;
+
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+
+use crate::slug::slugify;
 
 pub use highlight::{HighlightError, stylesheet};
 pub use untrusted::{render_untrusted, safe_url};
@@ -26,11 +30,20 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
-/// Renders trusted Markdown (the site owner's) to HTML, highlighting fenced code.
+/// Renders trusted Markdown (the site owner's) to HTML: fenced code is
+/// highlighted and every heading gets an id to link to.
 pub fn render_trusted(markdown: &str) -> String {
+    let parser = Parser::new_ext(markdown, options() | Options::ENABLE_HEADING_ATTRIBUTES);
+    let events = anchor_headings(highlight_code(parser).collect());
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+/// Replaces each fenced code block with its highlighted HTML.
+fn highlight_code<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
     let mut code: Option<(String, String)> = None; // (language, text) inside a fenced block
-    let events = Parser::new_ext(markdown, options()).filter_map(|event| match event {
+    events.filter_map(move |event| match event {
         Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
             let language = info.split([',', ' ']).next().unwrap_or("").to_string();
             code = Some((language, String::new()));
@@ -46,9 +59,54 @@ pub fn render_trusted(markdown: &str) -> String {
             .take()
             .map(|(language, body)| Event::Html(highlight::code_block(&language, &body).into())),
         other => Some(other),
-    });
-    pulldown_cmark::html::push_html(&mut html, events);
-    html
+    })
+}
+
+/// Gives each heading without an explicit `{#id}` an id made from its text,
+/// unique in the page. Ids the article page uses itself (`comments`,
+/// `comment-…`) are never taken, so `#comment-3` always means the comment.
+fn anchor_headings(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut used: HashSet<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            _ => None,
+        })
+        .collect();
+    for i in 0..events.len() {
+        if !matches!(events[i], Event::Start(Tag::Heading { id: None, .. })) {
+            continue;
+        }
+        let text: String = events[i + 1..]
+            .iter()
+            .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let mut base = slugify(&text);
+        if base.is_empty() {
+            base = "section".into();
+        } else if base == "comments" || base.starts_with("comment-") {
+            base.push_str("-section");
+        }
+        let unique = (1..)
+            .map(|n| {
+                if n == 1 {
+                    base.clone()
+                } else {
+                    format!("{base}-{n}")
+                }
+            })
+            .find(|candidate| !used.contains(candidate))
+            .expect("some suffix is free");
+        used.insert(unique.clone());
+        if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+            *id = Some(unique.into());
+        }
+    }
+    events
 }
 
 /// The HTML of the first paragraph of rendered HTML, if it has one.
@@ -134,6 +192,19 @@ mod tests {
         let html = render_trusted("```rust\nfn main() {}\n```\n");
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(!html.contains("style="), "{html}");
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let html = render_trusted("# Intro\n\n## Intro\n\n## Comments\n\n## Mine {#kept}\n");
+        for id in [
+            "id=\"intro\"",
+            "id=\"intro-2\"",
+            "id=\"comments-section\"",
+            "id=\"kept\"",
+        ] {
+            assert!(html.contains(id), "{id} missing in {html}");
+        }
     }
 
     #[test]

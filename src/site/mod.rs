@@ -301,7 +301,7 @@ fn resolve_article(
     }
     let mut tags: Vec<usize> = Vec::with_capacity(source.tags.len());
     for tag in &source.tags {
-        if let Some(&i) = tag_index.get(&tags::slugify_tag(tag))
+        if let Some(&i) = tag_index.get(&crate::slug::slugify(tag))
             && !tags.contains(&i)
         {
             tags.push(i);
