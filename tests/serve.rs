@@ -689,3 +689,42 @@ fn ctrl_c_removes_the_temporary_build_folder() {
         built_into.display()
     );
 }
+
+#[test]
+fn static_files_templates_and_site_toml_are_watched_even_when_created_later() {
+    // No static/ and no templates/ folder when the server starts.
+    let site = one_article_site();
+    let server = Server::start(&site);
+    let events = server.events();
+    assert_eq!(server.get("/notes.txt").status, 404);
+
+    server.change_until(&events, "reload", || {
+        site.file("static/notes.txt", "hello from static\n");
+    });
+    let notes = server.get_until("/notes.txt", "static file", |r| r.status == 200);
+    assert_eq!(notes.body, "hello from static\n");
+    assert_eq!(notes.header("Content-Type"), Some("text/plain"));
+
+    let not_found =
+        "{% extends \"base.html\" %}{% block content %}<h1>Lost at sea</h1>{% endblock content %}";
+    server.change_until(&events, "reload", || {
+        site.file("templates/404.html", not_found);
+    });
+    let missing = server.get_until("/nowhere/", "overridden 404 page", |r| {
+        select(&r.html(), "main h1")
+            .first()
+            .is_some_and(|h| text(*h) == "Lost at sea")
+    });
+    assert_eq!(missing.status, 404);
+
+    server.change_until(&events, "reload", || {
+        site.file(
+            "site.toml",
+            "title = \"Renamed Archive\"\nbase_url = \"https://example.org\"\n",
+        );
+    });
+    let index = server.get_until("/", "new site title", |r| {
+        text(one(&r.html(), "title")) == "Renamed Archive"
+    });
+    assert!(has_reload_script(&index.html()));
+}
