@@ -73,12 +73,15 @@ pub fn build(request: &BuildRequest) -> Result<BuildReport, BuildErrors> {
     let mut steps = Steps(Vec::new());
     let mut errors: Vec<Error> = Vec::new();
 
-    let config = steps
+    let mut config = steps
         .run("config", || SiteConfig::load(root))
         .unwrap_or_else(|mut found| {
             errors.append(&mut found);
             SiteConfig::default() // go on, so content errors are reported in the same run
         });
+    if let Some(base_url) = &request.base_url {
+        config.base_url.clone_from(base_url);
+    }
     let (content, mut found) = steps.run("content", || load_content(root));
     errors.append(&mut found);
     let output = request.output.clone().unwrap_or_else(|| {

@@ -78,19 +78,20 @@ What this archive is, who keeps it, and how to reach them.
     (".gitignore", "/public\n"),
 ];
 
-/// Creates a new site in `dir`, which must be missing or empty. Returns the
-/// files written.
+/// Creates a new site in `dir`, which must be missing or empty (a `.git`
+/// folder alone is fine, so `git init` may come first). Returns the files
+/// written.
 pub fn create_site(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let refuse = |message: &str| Error::InvalidValue {
         at: crate::error::Location::file(dir),
         message: message.into(),
     };
     if dir.exists() {
-        let mut entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
+        let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
             path: dir.to_path_buf(),
             source,
         })?;
-        if entries.next().is_some() {
+        if entries.flatten().any(|entry| entry.file_name() != ".git") {
             return Err(refuse(
                 "this folder is not empty; scholia init only writes into a new or empty folder",
             ));

@@ -614,7 +614,6 @@ fn an_unknown_path_is_404_with_the_sites_not_found_page() {
 }
 
 #[test]
-#[ignore = "bug: serve ignores its own base_url; served pages point at site.toml's base_url"]
 fn served_pages_link_to_the_server_itself() {
     let site = one_article_site();
     let server = Server::start(&site);
@@ -626,7 +625,6 @@ fn served_pages_link_to_the_server_itself() {
 }
 
 #[test]
-#[ignore = "bug: serve ignores its own base_url; a site under a sub-path serves pages whose links 404"]
 fn a_site_under_a_sub_path_is_served_with_working_links() {
     let site = one_article_site();
     site.file(
@@ -668,7 +666,6 @@ fn ctrl_c_stops_the_server() {
 }
 
 #[test]
-#[ignore = "bug: serve never removes its temporary build folder (the Ctrl-C handler keeps the Preview alive)"]
 fn ctrl_c_removes_the_temporary_build_folder() {
     let site = one_article_site();
     let mut server = Server::start(&site);

@@ -35,7 +35,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
         options: args.site.options(),
     };
     let preview = match Preview::start(request.clone()) {
-        Ok(preview) => Arc::new(preview),
+        Ok(preview) => preview,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(EXIT_CONTENT_ERROR);
@@ -43,10 +43,10 @@ pub fn run(args: ServeArgs) -> ExitCode {
     };
     let stop = Arc::new(AtomicBool::new(false));
     {
-        let (stop, preview) = (Arc::clone(&stop), Arc::clone(&preview));
+        let (stop, stopper) = (Arc::clone(&stop), preview.stopper());
         let handler = ctrlc::set_handler(move || {
             stop.store(true, Ordering::SeqCst);
-            preview.shutdown();
+            stopper.stop();
         });
         if let Err(e) = handler {
             eprintln!("warning: Ctrl-C will not stop the server cleanly: {e}");

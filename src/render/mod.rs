@@ -496,7 +496,8 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|t| entry(&t.permalink, newest(&t.articles))),
         );
-        entries.extend(site.pages.iter().map(|p| entry(&p.permalink, None)));
+        let public_pages = site.pages.iter().filter(|p| !p.draft);
+        entries.extend(public_pages.map(|p| entry(&p.permalink, None)));
         entries
     }
 

@@ -162,6 +162,29 @@ impl Preview {
 
     /// Stops answering requests and ends the event streams.
     pub fn shutdown(&self) {
+        self.stopper().stop();
+    }
+
+    /// A handle that stops the server from elsewhere (a Ctrl-C handler) without
+    /// keeping the preview, and so its build folder, alive.
+    pub fn stopper(&self) -> Stopper {
+        Stopper {
+            server: Arc::clone(&self.server),
+            hub: Arc::clone(&self.hub),
+        }
+    }
+}
+
+/// Stops a preview's server and event streams.
+#[derive(Clone)]
+pub struct Stopper {
+    server: Arc<tiny_http::Server>,
+    hub: Arc<ReloadHub>,
+}
+
+impl Stopper {
+    /// Stops answering requests and ends the event streams.
+    pub fn stop(&self) {
         self.hub.close();
         self.server.unblock();
     }
