@@ -159,6 +159,38 @@ pub struct PageLinkView {
     pub url: String,
     /// Whether it is the page shown.
     pub current: bool,
+    /// Whether numbers were skipped before this one (show "…").
+    pub gap_before: bool,
+}
+
+/// How many numbered links to show on each side of the current page.
+const PAGE_WINDOW: usize = 2;
+
+/// The page numbers a pagination bar links: the first, the last, and a window
+/// around the current one. A bar with all 1,000 pages of a big archive would
+/// be useless to readers and cost quadratic time to build.
+fn page_numbers(current: usize, total: usize) -> Vec<usize> {
+    let low = current.saturating_sub(PAGE_WINDOW).max(1);
+    let high = (current + PAGE_WINDOW).min(total);
+    let mut numbers = vec![1];
+    numbers.extend((low..=high).filter(|&n| n > 1 && n < total));
+    if total > 1 {
+        numbers.push(total);
+    }
+    numbers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_numbers;
+
+    #[test]
+    fn pagination_shows_ends_and_a_window() {
+        assert_eq!(page_numbers(1, 1), [1]);
+        assert_eq!(page_numbers(2, 4), [1, 2, 3, 4]);
+        assert_eq!(page_numbers(50, 100), [1, 48, 49, 50, 51, 52, 100]);
+        assert_eq!(page_numbers(1, 100), [1, 2, 3, 100]);
+    }
 }
 
 /// Builds views with the site's base path.
@@ -272,11 +304,17 @@ impl<'a> ViewBuilder<'a> {
             total: pager.total,
             prev_url: (pager.number > 1).then(|| link(pager.number - 1)),
             next_url: (pager.number < pager.total).then(|| link(pager.number + 1)),
-            pages: (1..=pager.total)
-                .map(|number| PageLinkView {
-                    number,
-                    url: link(number),
-                    current: number == pager.number,
+            pages: page_numbers(pager.number, pager.total)
+                .into_iter()
+                .scan(0, |previous, number| {
+                    let gap_before = number > *previous + 1;
+                    *previous = number;
+                    Some(PageLinkView {
+                        number,
+                        url: link(number),
+                        current: number == pager.number,
+                        gap_before,
+                    })
                 })
                 .collect(),
         }
