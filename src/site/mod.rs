@@ -10,7 +10,7 @@ pub mod permalink;
 pub mod tags;
 pub mod thread;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
@@ -20,6 +20,7 @@ use crate::config::SiteConfig;
 use crate::content::{ArticleSource, AuthorSource, Content, PageSource};
 use crate::error::{Error, Location, Warning};
 use crate::markdown::{first_paragraph, render_trusted, summary_html, summary_text};
+use crate::slug::slugify;
 pub use thread::{Comment, CommentThread};
 
 /// Choices that change which content is built.
@@ -61,9 +62,14 @@ pub struct Article {
     pub date: DateTime<FixedOffset>,
     /// Last update, if given.
     pub updated: Option<DateTime<FixedOffset>>,
-    /// Indices into [`Site::authors`], in the order written.
+    /// Author ids, as written (checked to exist).
+    pub author_ids: Vec<String>,
+    /// Tags as written.
+    pub tag_names: Vec<String>,
+    /// Indices into [`Site::authors`], in the order written (set on assembly).
     pub authors: Vec<usize>,
-    /// Indices into [`Site::tags`], in the order written, without repeats.
+    /// Indices into [`Site::tags`], in the order written, without repeats (set
+    /// on assembly).
     pub tags: Vec<usize>,
     /// Summary HTML.
     pub summary_html: String,
@@ -159,54 +165,31 @@ impl Site {
     }
 }
 
+impl BuildOptions {
+    /// Whether an article is built with these options.
+    pub fn includes(&self, article: &ArticleSource) -> bool {
+        (self.drafts || !article.draft) && (self.future || article.date <= chrono::Utc::now())
+    }
+}
+
 /// Resolves loaded content into the site model, reporting every problem found.
 pub fn build_site(
     config: SiteConfig,
     content: Content,
     options: BuildOptions,
 ) -> Result<(Site, Vec<Warning>), Vec<Error>> {
+    let authors = resolve_authors(content.authors);
+    let known_authors: HashSet<&str> = authors.iter().map(|a| a.id.as_str()).collect();
+    let resolved: Vec<ArticleResult> = content
+        .articles
+        .into_par_iter()
+        .filter(|source| options.includes(source))
+        .map(|source| resolve_article(source, &config, &known_authors))
+        .collect();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-
-    let now = chrono::Utc::now();
-    let mut sources: Vec<ArticleSource> = content
-        .articles
-        .into_iter()
-        .filter(|a| (options.drafts || !a.draft) && (options.future || a.date <= now))
-        .collect();
-    sources.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
-    let page_sources: Vec<PageSource> = content
-        .pages
-        .into_iter()
-        .filter(|p| options.drafts || !p.draft)
-        .collect();
-
-    let mut authors = resolve_authors(content.authors);
-    let author_index: HashMap<String, usize> = authors
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.id.clone(), i))
-        .collect();
-    let mut tags = tags::collect_tags(&sources, &mut errors);
-    let tag_index: HashMap<String, usize> = tags
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.slug.clone(), i))
-        .collect();
-
-    let built: Vec<ArticleResult> = sources
-        .into_par_iter()
-        .map(|source| {
-            let scheduled = source.date > now;
-            let mut result = resolve_article(source, &config, &author_index, &tag_index);
-            if let Ok((article, _)) = &mut result {
-                article.scheduled = scheduled;
-            }
-            result
-        })
-        .collect();
-    let mut articles = Vec::with_capacity(built.len());
-    for result in built {
+    let mut articles = Vec::with_capacity(resolved.len());
+    for result in resolved {
         match result {
             Ok((article, mut found)) => {
                 warnings.append(&mut found);
@@ -215,9 +198,52 @@ pub fn build_site(
             Err(mut found) => errors.append(&mut found),
         }
     }
-    let pages: Vec<Page> = page_sources.into_par_iter().map(resolve_page).collect();
+    let pages = resolve_pages(content.pages, options);
     if !errors.is_empty() {
         return Err(errors);
+    }
+    Ok((assemble(config, authors, articles, pages), warnings))
+}
+
+/// Puts resolved articles, authors and pages together: articles newest first,
+/// tags collected, and each article linked with its authors and tags.
+pub fn assemble(
+    config: SiteConfig,
+    mut authors: Vec<Author>,
+    mut articles: Vec<Article>,
+    pages: Vec<Page>,
+) -> Site {
+    let now = chrono::Utc::now();
+    articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    let mut tags = tags::collect_tags(&articles);
+    let author_index: HashMap<&str, usize> = authors
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    let tag_index: HashMap<&str, usize> = tags
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.slug.as_str(), i))
+        .collect();
+    for article in &mut articles {
+        article.scheduled = article.date > now;
+        article.authors = article
+            .author_ids
+            .iter()
+            .filter_map(|id| author_index.get(id.as_str()).copied())
+            .collect();
+        article.tags.clear();
+        for name in &article.tag_names {
+            if let Some(&t) = tag_index.get(slugify(name).as_str())
+                && !article.tags.contains(&t)
+            {
+                article.tags.push(t);
+            }
+        }
+    }
+    for author in &mut authors {
+        author.articles.clear();
     }
     for (i, article) in articles.iter().enumerate() {
         for &a in &article.authors {
@@ -227,22 +253,20 @@ pub fn build_site(
             tags[t].articles.push(i);
         }
     }
-    Ok((
-        Site {
-            config,
-            articles,
-            authors,
-            tags,
-            pages,
-        },
-        warnings,
-    ))
+    Site {
+        config,
+        articles,
+        authors,
+        tags,
+        pages,
+    }
 }
 
 /// An article with the warnings its thread raised, or every error it has.
 type ArticleResult = Result<(Article, Vec<Warning>), Vec<Error>>;
 
-fn resolve_authors(sources: Vec<AuthorSource>) -> Vec<Author> {
+/// Authors with their bios rendered, by name.
+pub fn resolve_authors(sources: Vec<AuthorSource>) -> Vec<Author> {
     let mut authors: Vec<Author> = sources
         .into_par_iter()
         .map(|a| {
@@ -265,11 +289,12 @@ fn resolve_authors(sources: Vec<AuthorSource>) -> Vec<Author> {
     authors
 }
 
-fn resolve_article(
+/// Checks one article against the site (its authors exist, its slug, aliases
+/// and tags make URLs, its thread is a tree) and renders its texts.
+pub fn resolve_article(
     source: ArticleSource,
     config: &SiteConfig,
-    author_index: &HashMap<String, usize>,
-    tag_index: &HashMap<String, usize>,
+    known_authors: &HashSet<&str>,
 ) -> ArticleResult {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -279,14 +304,12 @@ fn resolve_article(
             message,
         });
     }
-    let mut authors = Vec::with_capacity(source.authors.len());
     for (id, line) in &source.authors {
-        match author_index.get(id) {
-            Some(&i) => authors.push(i),
-            None => errors.push(Error::MissingAuthor {
+        if !known_authors.contains(id.as_str()) {
+            errors.push(Error::MissingAuthor {
                 at: Location::line(&source.path, *line),
                 author: id.clone(),
-            }),
+            });
         }
     }
     let mut aliases = Vec::with_capacity(source.aliases.len());
@@ -299,12 +322,14 @@ fn resolve_article(
             }),
         }
     }
-    let mut tags: Vec<usize> = Vec::with_capacity(source.tags.len());
     for tag in &source.tags {
-        if let Some(&i) = tag_index.get(&crate::slug::slugify(tag))
-            && !tags.contains(&i)
-        {
-            tags.push(i);
+        if slugify(tag).is_empty() {
+            errors.push(Error::InvalidValue {
+                at: Location::file(&source.path),
+                message: format!(
+                    "tag `{tag}` has no letters or digits to make a URL from; rename it"
+                ),
+            });
         }
     }
     let thread = match &source.thread {
@@ -333,8 +358,10 @@ fn resolve_article(
             title: source.title,
             date: source.date,
             updated: source.updated,
-            authors,
-            tags,
+            author_ids: source.authors.into_iter().map(|(id, _)| id).collect(),
+            tag_names: source.tags,
+            authors: Vec::new(),
+            tags: Vec::new(),
             summary_html,
             summary_text,
             content_html,
@@ -348,6 +375,15 @@ fn resolve_article(
         },
         warnings,
     ))
+}
+
+/// The pages built with `options`, rendered.
+pub fn resolve_pages(sources: Vec<PageSource>, options: BuildOptions) -> Vec<Page> {
+    sources
+        .into_par_iter()
+        .filter(|p| options.drafts || !p.draft)
+        .map(resolve_page)
+        .collect()
 }
 
 fn resolve_page(source: PageSource) -> Page {

@@ -2,30 +2,18 @@
 
 use std::collections::BTreeMap;
 
-use crate::content::ArticleSource;
-use crate::error::{Error, Location};
-
-use super::Tag;
+use super::{Article, Tag};
 use crate::slug::slugify;
 
 /// Every tag used by `articles`, one per slug, sorted by slug. Spellings that
 /// slug alike merge; the most used spelling names the tag (ties: the first in
-/// sort order), so the name does not change with each new article. A tag with
-/// nothing to make a slug from is an error.
-pub fn collect_tags(articles: &[ArticleSource], errors: &mut Vec<Error>) -> Vec<Tag> {
+/// sort order), so the name does not change with each new article. Tags with
+/// nothing to slug were refused when their article was resolved.
+pub fn collect_tags(articles: &[Article]) -> Vec<Tag> {
     let mut spellings: BTreeMap<String, BTreeMap<&str, usize>> = BTreeMap::new();
-    for article in articles {
-        for name in &article.tags {
-            let slug = slugify(name);
-            if slug.is_empty() {
-                errors.push(Error::InvalidValue {
-                    at: Location::file(&article.path),
-                    message: format!(
-                        "tag `{name}` has no letters or digits to make a URL from; rename it"
-                    ),
-                });
-                continue;
-            }
+    for name in articles.iter().flat_map(|a| &a.tag_names) {
+        let slug = slugify(name);
+        if !slug.is_empty() {
             *spellings.entry(slug).or_default().entry(name).or_default() += 1;
         }
     }
