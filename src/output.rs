@@ -53,15 +53,7 @@ impl Staging {
 
     /// Writes one file at `relative` (a `/`-separated path) under the output.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), Error> {
-        let path = self.dir.join(relative);
-        let write_error = |source| Error::Write {
-            path: self.output.join(relative),
-            source,
-        };
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(write_error)?;
-        }
-        std::fs::write(&path, bytes).map_err(write_error)?;
+        write_file(&self.dir, relative, bytes).map_err(|e| renamed(e, &self.output, relative))?;
         self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -71,17 +63,9 @@ impl Staging {
         files
             .par_iter()
             .filter_map(|(from, to)| {
-                let path = self.dir.join(to);
-                let result = path
-                    .parent()
-                    .map_or(Ok(()), std::fs::create_dir_all)
-                    .and_then(|()| std::fs::copy(from, &path).map(|_| ()));
                 self.files.fetch_add(1, Ordering::Relaxed);
-                result
-                    .map_err(|source| Error::Write {
-                        path: self.output.join(to),
-                        source,
-                    })
+                copy_file(from, &self.dir, to)
+                    .map_err(|e| renamed(e, &self.output, to))
                     .err()
             })
             .collect()
@@ -122,6 +106,39 @@ impl Drop for Staging {
         if !self.published {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+/// Writes `bytes` at `relative` under `dir`, creating folders as needed.
+pub fn write_file(dir: &Path, relative: &str, bytes: &[u8]) -> Result<(), Error> {
+    let path = dir.join(relative);
+    let write_error = |source| Error::Write {
+        path: path.clone(),
+        source,
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(write_error)?;
+    }
+    std::fs::write(&path, bytes).map_err(write_error)
+}
+
+/// Copies `from` to `relative` under `dir`, creating folders as needed.
+pub fn copy_file(from: &Path, dir: &Path, relative: &str) -> Result<(), Error> {
+    let path = dir.join(relative);
+    path.parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::copy(from, &path).map(|_| ()))
+        .map_err(|source| Error::Write { path, source })
+}
+
+/// An error about a staging path, reported at the output path the user knows.
+fn renamed(error: Error, output: &Path, relative: &str) -> Error {
+    match error {
+        Error::Write { source, .. } => Error::Write {
+            path: output.join(relative),
+            source,
+        },
+        other => other,
     }
 }
 

@@ -80,7 +80,7 @@ pub struct ArticleSource {
 /// Reads every article under `dir` (absent folder: no articles).
 pub fn load_articles(root: &Path, dir: &Path) -> Vec<Result<ArticleSource, Vec<Error>>> {
     let (files, mut errors) = find_articles(root, dir);
-    let mut results = read_each(files, |path| read_article(root, path));
+    let mut results = read_each(files, |path| load_article(root, path));
     if !errors.is_empty() {
         results.push(Err(std::mem::take(&mut errors)));
     }
@@ -90,7 +90,7 @@ pub fn load_articles(root: &Path, dir: &Path) -> Vec<Result<ArticleSource, Vec<E
 /// Finds the Markdown file of every article: a folder holding `index.md` is a bundle; any other `.md`
 /// is a single article. A stray `.comments.toml` is an error, since its comments
 /// would otherwise vanish from the site.
-fn find_articles(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
+pub fn find_articles(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     if !dir.is_dir() {
@@ -139,17 +139,10 @@ fn find_articles(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
     (files, errors)
 }
 
-fn read_article(root: &Path, path: &Path) -> Result<ArticleSource, Vec<Error>> {
+/// Reads one article (its Markdown file, its thread and a bundle's assets).
+pub fn load_article(root: &Path, path: &Path) -> Result<ArticleSource, Vec<Error>> {
     let shown = display_path(root, path);
-    let is_bundle = path.file_name().is_some_and(|n| n == BUNDLE_INDEX);
-    let (default_slug, thread_path) = if is_bundle {
-        let folder = path.parent().unwrap_or(root);
-        (file_stem(folder), folder.join(BUNDLE_THREAD))
-    } else {
-        let stem = file_stem(path);
-        let thread = path.with_file_name(format!("{stem}{THREAD_SUFFIX}"));
-        (stem, thread)
-    };
+    let (default_slug, thread_path, bundle) = article_layout(path);
     // The thread is read even when the article is broken, so its errors are
     // reported in the same run.
     let mut errors = Vec::new();
@@ -160,10 +153,9 @@ fn read_article(root: &Path, path: &Path) -> Result<ArticleSource, Vec<Error>> {
     } else {
         None
     };
-    let assets = if is_bundle {
-        bundle_assets(root, path.parent().unwrap_or(root), &mut errors)
-    } else {
-        Vec::new()
+    let assets = match bundle {
+        Some(folder) => bundle_assets(root, folder, &mut errors),
+        None => Vec::new(),
     };
     let text = match read_text(root, path) {
         Ok(text) => text,
@@ -214,6 +206,39 @@ fn read_article(root: &Path, path: &Path) -> Result<ArticleSource, Vec<Error>> {
         thread,
         path: shown,
     })
+}
+
+/// Where an article's parts are: its default slug, its thread file, and its
+/// bundle folder if it is a bundle.
+fn article_layout(path: &Path) -> (String, PathBuf, Option<&Path>) {
+    match path
+        .parent()
+        .filter(|_| path.file_name().is_some_and(|n| n == BUNDLE_INDEX))
+    {
+        Some(folder) => (file_stem(folder), folder.join(BUNDLE_THREAD), Some(folder)),
+        None => {
+            let stem = file_stem(path);
+            let thread = path.with_file_name(format!("{stem}{THREAD_SUFFIX}"));
+            (stem, thread, None)
+        }
+    }
+}
+
+/// Every file an article is read from: its Markdown file and thread, and for a
+/// bundle every other file in its folder. A rebuild that finds them unchanged
+/// can reuse the article.
+pub fn article_inputs(path: &Path) -> Vec<PathBuf> {
+    let (_, thread, bundle) = article_layout(path);
+    match bundle {
+        Some(folder) => WalkDir::new(folder)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .collect(),
+        None => vec![path.to_path_buf(), thread],
+    }
 }
 
 /// `errors` with one more.

@@ -80,13 +80,65 @@ enum Job {
 /// Renders every file of `site` and hands each to `sink`. Returns how many files
 /// were written, or every error met.
 pub fn render_site(site: &Site, tera: &Tera, sink: &Sink<'_>) -> Result<usize, Vec<Error>> {
-    let planned: Vec<(String, Job)> = jobs(site)
-        .into_iter()
-        .map(|job| (output_of(site, &job), job))
-        .collect();
-    check_collisions(site, &planned)?;
+    let plan = Plan::new(site)?;
+    render_plan(site, tera, &plan, &|_| true, sink)
+}
+
+/// Every file a site has, each with its output path, checked for collisions.
+pub struct Plan {
+    files: Vec<(String, Job)>,
+}
+
+/// One planned file, as the caller of [`render_plan`] sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct PlannedFile<'p> {
+    /// Its path under the output folder.
+    pub path: &'p str,
+    /// The article it shows (its page or its comment feed), if it belongs to one.
+    pub article: Option<usize>,
+}
+
+impl Plan {
+    /// Plans `site`'s files; an output path claimed twice is an error.
+    pub fn new(site: &Site) -> Result<Plan, Vec<Error>> {
+        let files: Vec<(String, Job)> = jobs(site)
+            .into_iter()
+            .map(|job| (output_of(site, &job), job))
+            .collect();
+        check_collisions(site, &files)?;
+        Ok(Plan { files })
+    }
+
+    /// The planned files.
+    pub fn files(&self) -> impl Iterator<Item = PlannedFile<'_>> {
+        self.files.iter().map(|(path, job)| PlannedFile {
+            path,
+            article: match job {
+                Job::Article(i) | Job::CommentFeed(i) => Some(*i),
+                _ => None,
+            },
+        })
+    }
+}
+
+/// Renders the planned files that `wanted` selects and hands each to `sink`.
+/// Returns how many were rendered, or every error met.
+pub fn render_plan(
+    site: &Site,
+    tera: &Tera,
+    plan: &Plan,
+    wanted: &(dyn Fn(PlannedFile<'_>) -> bool + Sync),
+    sink: &Sink<'_>,
+) -> Result<usize, Vec<Error>> {
     let renderer = Renderer::new(site, tera);
-    let errors: Vec<Error> = planned
+    let selected: Vec<&(String, Job)> = plan
+        .files
+        .iter()
+        .zip(plan.files())
+        .filter(|(_, file)| wanted(*file))
+        .map(|(planned, _)| planned)
+        .collect();
+    let errors: Vec<Error> = selected
         .par_iter()
         .filter_map(|(path, job)| {
             renderer
@@ -96,7 +148,7 @@ pub fn render_site(site: &Site, tera: &Tera, sink: &Sink<'_>) -> Result<usize, V
         })
         .collect();
     if errors.is_empty() {
-        Ok(planned.len())
+        Ok(selected.len())
     } else {
         Err(errors)
     }

@@ -9,18 +9,19 @@ mod http;
 pub mod reload;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use notify::event::{MetadataKind, ModifyKind};
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
-use crate::build::{BuildReport, BuildRequest, STATIC_DIR, build};
+use crate::build::{BuildReport, BuildRequest, STATIC_DIR};
 use crate::config::CONFIG_FILE;
 use crate::content::CONTENT_DIR;
 use crate::error::BuildErrors;
+use crate::incremental::BuildCache;
 use crate::render::templates::TEMPLATES_DIR;
 use crate::site::BuildOptions;
 pub use http::BindError;
@@ -48,6 +49,8 @@ pub struct Preview {
     server: Arc<tiny_http::Server>,
     hub: Arc<ReloadHub>,
     port: u16,
+    /// What each build leaves for the next.
+    cache: Mutex<BuildCache>,
     // Held for its lifetime: the served build lives in it and goes with it.
     scratch: tempfile::TempDir,
 }
@@ -77,6 +80,7 @@ impl Preview {
             server: Arc::new(server),
             hub: Arc::new(ReloadHub::default()),
             port,
+            cache: Mutex::new(BuildCache::default()),
             scratch,
         };
         let (server, site_dir, hub) = (
@@ -102,9 +106,11 @@ impl Preview {
         self.scratch.path().join("site")
     }
 
-    /// Builds the site and tells open pages: reload, or show the errors.
+    /// Builds the site (incrementally after the first time) and tells open
+    /// pages: reload, or show the errors.
     pub fn rebuild(&self) -> Rebuild {
-        let outcome = build(&BuildRequest {
+        let mut cache = self.cache.lock().expect("cache lock");
+        let outcome = cache.build(&BuildRequest {
             root: self.request.root.clone(),
             output: Some(self.site_dir()),
             options: self.request.options,

@@ -1,0 +1,126 @@
+//! Rebuilds while serving reuse the last build; their output must be exactly
+//! what a fresh full build of the same files writes.
+
+mod common;
+use common::*;
+
+use scholia::incremental::BuildCache;
+use scholia::{BuildRequest, site::BuildOptions};
+
+fn request(site: &Site, output: &std::path::Path) -> BuildRequest {
+    BuildRequest {
+        root: site.root().to_path_buf(),
+        output: Some(output.to_path_buf()),
+        options: BuildOptions::default(),
+        base_url: None,
+    }
+}
+
+/// Rebuilds with `cache`, checks the result against a full build, and says
+/// whether the rebuild was incremental.
+fn rebuild_matches_full_build(
+    site: &Site,
+    cache: &mut BuildCache,
+    served: &std::path::Path,
+) -> bool {
+    let report = cache.build(&request(site, served)).expect("rebuild");
+    let fresh = tempfile::tempdir().unwrap();
+    let fresh_out = fresh.path().join("site");
+    scholia::build(&request(site, &fresh_out)).expect("full build");
+    let (got, want) = (files_in(served), files_in(&fresh_out));
+    let got_names: Vec<_> = got.keys().collect();
+    let want_names: Vec<_> = want.keys().collect();
+    assert_eq!(got_names, want_names, "the same files");
+    for (path, bytes) in &want {
+        assert!(
+            got[path] == *bytes,
+            "{} differs after the rebuild",
+            path.display()
+        );
+    }
+    // A full build publishes a staging folder; an incremental one writes in place.
+    report.steps.iter().any(|(step, _)| *step == "write")
+}
+
+fn three_articles() -> Site {
+    let site = Site::new();
+    site.article("a", "2020-01-01", "tags = [\"Iran\"]\n", "Alpha.");
+    site.article("b", "2020-01-02", "tags = [\"Iran\", \"Oil\"]\n", "Beta.");
+    site.article("c", "2020-01-03", "", "Gamma.");
+    site.comments(
+        "b",
+        "[[comment]]\nid = \"1\"\nauthor = \"R\"\ndate = 2020-01-03T00:00:00Z\nbody = \"Hi\"\n",
+    );
+    site
+}
+
+#[test]
+fn edits_additions_and_deletions_rebuild_exactly() {
+    let site = three_articles();
+    let out = tempfile::tempdir().unwrap();
+    let served = out.path().join("site");
+    let mut cache = BuildCache::default();
+    assert!(
+        !rebuild_matches_full_build(&site, &mut cache, &served),
+        "the first build is full"
+    );
+
+    // An edit to one article's title and body.
+    site.article(
+        "b",
+        "2020-01-02",
+        "tags = [\"Iran\", \"Oil\"]\n",
+        "Beta, edited.",
+    );
+    assert!(
+        rebuild_matches_full_build(&site, &mut cache, &served),
+        "an edit is incremental"
+    );
+    // A new comment.
+    site.comments(
+        "b",
+        "[[comment]]\nid = \"1\"\nauthor = \"R\"\ndate = 2020-01-03T00:00:00Z\nbody = \"Hi\"\n\n[[comment]]\nid = \"2\"\nparent = \"1\"\nauthor = \"S\"\ndate = 2020-01-04T00:00:00Z\nbody = \"Yo\"\n",
+    );
+    rebuild_matches_full_build(&site, &mut cache, &served);
+    // A new article, a new tag, a moved date.
+    site.article("d", "2020-02-01", "tags = [\"Gas\"]\n", "Delta.");
+    site.article("a", "2021-01-01", "tags = [\"Iran\"]\n", "Alpha moved.");
+    rebuild_matches_full_build(&site, &mut cache, &served);
+    // A deleted article (its tag disappears with it).
+    std::fs::remove_file(site.root().join("content/articles/d.md")).unwrap();
+    rebuild_matches_full_build(&site, &mut cache, &served);
+    // A change outside articles: a full rebuild.
+    site.file(
+        "content/authors/ann.md",
+        "+++\nname = \"Ann Other\"\n+++\nNew bio.\n",
+    );
+    assert!(
+        !rebuild_matches_full_build(&site, &mut cache, &served),
+        "an author edit is full"
+    );
+    // A tag spelling that changes the tag's name shown on other articles.
+    site.article("c", "2020-01-03", "tags = [\"IRAN\"]\n", "Gamma.");
+    site.article("d", "2020-01-04", "tags = [\"IRAN\"]\n", "Delta.");
+    rebuild_matches_full_build(&site, &mut cache, &served);
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_output_and_a_fix_recovers() {
+    let site = three_articles();
+    let out = tempfile::tempdir().unwrap();
+    let served = out.path().join("site");
+    let mut cache = BuildCache::default();
+    rebuild_matches_full_build(&site, &mut cache, &served);
+    let before = files_in(&served);
+
+    site.file("content/articles/b.md", "+++\ntitle = \"Broken\"\n");
+    let errors = cache.build(&request(&site, &served)).unwrap_err();
+    assert!(
+        errors.to_string().contains("content/articles/b.md"),
+        "{errors}"
+    );
+    assert!(files_in(&served) == before, "the served output changed");
+
+    site.article("b", "2020-01-02", "", "Fixed.");
+    rebuild_matches_full_build(&site, &mut cache, &served);
+}
