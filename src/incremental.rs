@@ -23,11 +23,12 @@ use crate::build::{
     copied_files, full_build, load_config, output_dir,
 };
 use crate::config::CONFIG_FILE;
+use crate::content::article::{BUNDLE_INDEX, THREAD_SUFFIX};
 use crate::content::{CONTENT_DIR, article_inputs, display_path, find_articles, load_article};
 use crate::error::{BuildErrors, Error, Warning};
 use crate::output::{copy_file, write_file};
 use crate::render::templates::TEMPLATES_DIR;
-use crate::render::{Plan, PlannedFile, load_templates, render_plan};
+use crate::render::{Plan, load_templates, render_plan};
 use crate::site::{Article, Site, assemble, resolve_article};
 
 /// What the last good build left for the next one. Empty until a build succeeds.
@@ -46,8 +47,8 @@ struct LastBuild {
     site: Site,
     /// Each article file (as shown, relative to the root) with the stamp of its inputs.
     stamps: HashMap<PathBuf, u64>,
-    /// Each built article's [`page_key`].
-    page_keys: HashMap<PathBuf, u64>,
+    /// Each rendered file's content key (see [`Plan::content_keys`]).
+    keys: HashMap<String, u64>,
     /// Each output file with the hash of its bytes ([`COPIED`] for copies).
     outputs: HashMap<String, u64>,
 }
@@ -62,14 +63,25 @@ struct Failure {
 type Reloaded = Result<Option<(Article, Vec<Warning>)>, Vec<Error>>;
 
 impl BuildCache {
-    /// Builds `request`, incrementally when the last build allows it.
+    /// Builds `request`, incrementally when the last build allows it, finding
+    /// changed articles by looking at every article's files.
     pub fn build(&mut self, request: &BuildRequest) -> Result<BuildReport, BuildErrors> {
+        self.build_after(request, None)
+    }
+
+    /// Like [`BuildCache::build`], told which paths changed (by a file
+    /// watcher), so that only those articles' files are looked at.
+    pub fn build_after(
+        &mut self,
+        request: &BuildRequest,
+        changed: Option<&[PathBuf]>,
+    ) -> Result<BuildReport, BuildErrors> {
         let fingerprint = site_fingerprint(request);
         if let Some(last) = self.last.take()
             && last.fingerprint == fingerprint
             && last.output.is_dir()
         {
-            return match incremental(request, last) {
+            return match incremental(request, last, changed) {
                 Ok((report, last)) => {
                     self.last = Some(last);
                     Ok(report)
@@ -82,10 +94,11 @@ impl BuildCache {
         }
         let done = full_build(request, true)?;
         let stamps = article_stamps(request)?;
+        let plan = Plan::new(&done.site)?;
         self.last = Some(LastBuild {
             fingerprint,
             output: done.report.output.clone(),
-            page_keys: page_keys(&done.site),
+            keys: content_keys(&done.site, &plan, &stamps),
             site: done.site,
             stamps,
             outputs: done.outputs,
@@ -99,6 +112,7 @@ impl BuildCache {
 fn incremental(
     request: &BuildRequest,
     mut last: LastBuild,
+    changed: Option<&[PathBuf]>,
 ) -> Result<(BuildReport, LastBuild), Failure> {
     let root = &request.root;
     let mut steps = Steps(Vec::new());
@@ -107,7 +121,10 @@ fn incremental(
         last: Some(Box::new(last)),
     };
 
-    let stamps = match steps.run("content", || article_stamps(request)) {
+    let hinted = changed.and_then(|paths| restamp(root, &last.stamps, paths));
+    let stamps = match steps.run("content", || {
+        hinted.map_or_else(|| article_stamps(request), Ok)
+    }) {
         Ok(stamps) => stamps,
         Err(e) => return Err(keep(vec![e], last)),
     };
@@ -174,17 +191,17 @@ fn incremental(
     let drop_cache = |errors: Vec<Error>| Failure { errors, last: None };
 
     let plan = Plan::new(&site).map_err(drop_cache)?;
-    let keys = page_keys(&site);
-    // An unchanged article's page and feed are still right if what they show
-    // beyond the article (its URL, tags, flags) is unchanged too.
-    let still_right = |file: PlannedFile<'_>| {
-        file.article.is_some_and(|i| {
-            let article = &site.articles[i];
-            reused_paths.contains(&article.source_path)
-                && last.page_keys.get(&article.source_path) == keys.get(&article.source_path)
+    let keys: Vec<Option<u64>> = plan.content_keys(&site, &|a| article_key(&site, a, &stamps));
+    // A file whose key is unchanged and which is still on disk is still right.
+    let still_right: HashSet<&str> = plan
+        .files()
+        .zip(&keys)
+        .filter(|(file, key)| {
+            key.is_some_and(|k| last.keys.get(file.path) == Some(&k))
                 && last.outputs.contains_key(file.path)
         })
-    };
+        .map(|(file, _)| file.path)
+        .collect();
     let rendered = Mutex::new(Vec::new());
     steps
         .run("render", || {
@@ -192,7 +209,7 @@ fn incremental(
                 &site,
                 &tera,
                 &plan,
-                &|file| !still_right(file),
+                &|file| !still_right.contains(file.path),
                 &|path, bytes| {
                     let mut rendered = rendered.lock().expect("rendered lock");
                     rendered.push((path.to_string(), bytes.to_vec()));
@@ -203,10 +220,9 @@ fn incremental(
         .map_err(drop_cache)?;
 
     let output = output_dir(request, &site.config);
-    let mut outputs: HashMap<String, u64> = plan
-        .files()
-        .filter(|file| still_right(*file))
-        .filter_map(|file| Some((file.path.to_string(), *last.outputs.get(file.path)?)))
+    let mut outputs: HashMap<String, u64> = still_right
+        .iter()
+        .filter_map(|path| Some((path.to_string(), *last.outputs.get(*path)?)))
         .collect();
     let written = steps
         .run("write", || {
@@ -225,6 +241,11 @@ fn incremental(
         steps: steps.0,
         warnings,
     };
+    let keys = plan
+        .files()
+        .zip(keys)
+        .filter_map(|(file, key)| Some((file.path.to_string(), key?)))
+        .collect();
     let fingerprint = last.fingerprint;
     Ok((
         report,
@@ -233,7 +254,7 @@ fn incremental(
             output,
             site,
             stamps,
-            page_keys: keys,
+            keys,
             outputs,
         },
     ))
@@ -310,22 +331,74 @@ fn remove_stale(output: &Path, before: &HashMap<String, u64>, now: &HashMap<Stri
     }
 }
 
-/// What an article's page and feed show beyond the article itself: where it
-/// is, its flags, and its tags' names and URLs (a tag's name can change when
-/// another article spells it differently).
-fn page_keys(site: &Site) -> HashMap<PathBuf, u64> {
-    site.articles
-        .iter()
-        .map(|article| {
-            let mut hasher = std::hash::DefaultHasher::new();
-            (&article.permalink, article.draft, article.scheduled).hash(&mut hasher);
-            for &t in &article.tags {
-                (&site.tags[t].name, &site.tags[t].permalink).hash(&mut hasher);
-            }
-            article.authors.hash(&mut hasher);
-            (article.source_path.clone(), hasher.finish())
-        })
+/// Each planned file's content key, by path (files always rendered have none).
+fn content_keys(site: &Site, plan: &Plan, stamps: &HashMap<PathBuf, u64>) -> HashMap<String, u64> {
+    plan.files()
+        .zip(plan.content_keys(site, &|a| article_key(site, a, stamps)))
+        .filter_map(|(file, key)| Some((file.path.to_string(), key?)))
         .collect()
+}
+
+/// A key for everything an article shows of itself: its files (by their
+/// stamp), where it is, its flags, its authors, and its tags' names and URLs (a
+/// tag's name can change when another article spells it differently).
+fn article_key(site: &Site, article: &Article, stamps: &HashMap<PathBuf, u64>) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    stamps.get(&article.source_path).hash(&mut hasher);
+    (&article.permalink, article.draft, article.scheduled).hash(&mut hasher);
+    for &t in &article.tags {
+        (&site.tags[t].name, &site.tags[t].permalink).hash(&mut hasher);
+    }
+    article.authors.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The last stamps updated for the articles that `changed` paths belong to;
+/// `None` when a path is not plainly part of an article (then every article is
+/// looked at).
+fn restamp(
+    root: &Path,
+    stamps: &HashMap<PathBuf, u64>,
+    changed: &[PathBuf],
+) -> Option<HashMap<PathBuf, u64>> {
+    let articles = root.join(CONTENT_DIR).join("articles");
+    let mut stamps = stamps.clone();
+    for path in changed {
+        let within = path.strip_prefix(&articles).ok()?;
+        let article = owning_article(&articles, within)?;
+        let shown = display_path(root, &article);
+        if article.is_file() {
+            stamps.insert(shown, stamp(&article_inputs(&article)));
+        } else {
+            stamps.remove(&shown);
+        }
+    }
+    Some(stamps)
+}
+
+/// The Markdown file of the article that a path under `content/articles`
+/// belongs to: the bundle holding it, else the single file it is or whose
+/// thread it is. `None` for anything else (a folder, a stray file).
+fn owning_article(articles: &Path, within: &Path) -> Option<PathBuf> {
+    let mut folder = articles.to_path_buf();
+    let mut parts = within.components().peekable();
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            break;
+        }
+        folder.push(part);
+        if folder.join(BUNDLE_INDEX).is_file() {
+            return Some(folder.join(BUNDLE_INDEX));
+        }
+    }
+    let name = within.file_name()?.to_str()?;
+    if let Some(stem) = name.strip_suffix(THREAD_SUFFIX) {
+        Some(folder.join(format!("{stem}.md")))
+    } else if name.ends_with(".md") {
+        Some(folder.join(name))
+    } else {
+        None
+    }
 }
 
 /// Every article file (relative to the root) with a stamp of its inputs.

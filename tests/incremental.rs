@@ -4,10 +4,12 @@
 mod common;
 use common::*;
 
+use std::path::{Path, PathBuf};
+
 use scholia::incremental::BuildCache;
 use scholia::{BuildRequest, site::BuildOptions};
 
-fn request(site: &Site, output: &std::path::Path) -> BuildRequest {
+fn request(site: &Site, output: &Path) -> BuildRequest {
     BuildRequest {
         root: site.root().to_path_buf(),
         output: Some(output.to_path_buf()),
@@ -18,12 +20,22 @@ fn request(site: &Site, output: &std::path::Path) -> BuildRequest {
 
 /// Rebuilds with `cache`, checks the result against a full build, and says
 /// whether the rebuild was incremental.
-fn rebuild_matches_full_build(
+fn rebuild_matches_full_build(site: &Site, cache: &mut BuildCache, served: &Path) -> bool {
+    rebuild_after(site, cache, served, None)
+}
+
+/// The same, told which files changed (as `serve`'s watcher tells it).
+fn rebuild_after(
     site: &Site,
     cache: &mut BuildCache,
-    served: &std::path::Path,
+    served: &Path,
+    changed: Option<&[&str]>,
 ) -> bool {
-    let report = cache.build(&request(site, served)).expect("rebuild");
+    let changed: Option<Vec<PathBuf>> =
+        changed.map(|files| files.iter().map(|f| site.root().join(f)).collect());
+    let report = cache
+        .build_after(&request(site, served), changed.as_deref())
+        .expect("rebuild");
     let fresh = tempfile::tempdir().unwrap();
     let fresh_out = fresh.path().join("site");
     scholia::build(&request(site, &fresh_out)).expect("full build");
@@ -123,4 +135,46 @@ fn a_broken_edit_keeps_the_last_good_output_and_a_fix_recovers() {
 
     site.article("b", "2020-01-02", "", "Fixed.");
     rebuild_matches_full_build(&site, &mut cache, &served);
+}
+
+#[test]
+fn rebuilds_told_what_changed_match_full_builds() {
+    let site = three_articles();
+    let out = tempfile::tempdir().unwrap();
+    let served = out.path().join("site");
+    let mut cache = BuildCache::default();
+    rebuild_after(&site, &mut cache, &served, None);
+
+    site.article("b", "2020-01-02", "tags = [\"Oil\"]\n", "Beta, edited.");
+    assert!(rebuild_after(
+        &site,
+        &mut cache,
+        &served,
+        Some(&["content/articles/b.md"])
+    ));
+    site.comments(
+        "b",
+        "[[comment]]\nid = \"9\"\nauthor = \"Z\"\ndate = 2020-01-05T00:00:00Z\nbody = \"New\"\n",
+    );
+    assert!(rebuild_after(
+        &site,
+        &mut cache,
+        &served,
+        Some(&["content/articles/b.comments.toml"])
+    ));
+    site.bundle("e", "2020-03-01", "", "Epsilon.");
+    site.file("content/articles/e/map.txt", "a map");
+    assert!(rebuild_after(
+        &site,
+        &mut cache,
+        &served,
+        Some(&["content/articles/e/index.md", "content/articles/e/map.txt"])
+    ));
+    std::fs::remove_file(site.root().join("content/articles/a.md")).unwrap();
+    assert!(rebuild_after(
+        &site,
+        &mut cache,
+        &served,
+        Some(&["content/articles/a.md"])
+    ));
 }

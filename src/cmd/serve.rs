@@ -59,7 +59,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
             preview.port()
         );
     }
-    report(&[], &preview.rebuild());
+    report(&[], &preview.rebuild(None));
     println!(
         "Serving {} at {}  (Ctrl-C to stop)",
         display_root(&request.root),

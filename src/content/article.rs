@@ -13,11 +13,11 @@ use super::{display_path, file_stem, front_matter, read_each, read_text, to_date
 use crate::error::{Error, Location, line_of_offset};
 
 /// File name of a bundle's article.
-const BUNDLE_INDEX: &str = "index.md";
+pub const BUNDLE_INDEX: &str = "index.md";
 /// File name of a bundle's comment thread.
 const BUNDLE_THREAD: &str = "comments.toml";
 /// Suffix of a single-file article's comment thread.
-const THREAD_SUFFIX: &str = ".comments.toml";
+pub const THREAD_SUFFIX: &str = ".comments.toml";
 
 /// The front matter of an article, as written.
 #[derive(Debug, Deserialize)]

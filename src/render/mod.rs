@@ -10,6 +10,8 @@ pub mod templates;
 pub mod views;
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -118,6 +120,67 @@ impl Plan {
                 _ => None,
             },
         })
+    }
+}
+
+impl Plan {
+    /// A key for each planned file (in [`Plan::files`] order) that changes
+    /// whenever the file's content could, for the same templates and
+    /// configuration: equal keys in two builds mean equal files. `article_key`
+    /// must do the same for everything an article shows of itself (on its page
+    /// and in listings). `None` marks small files that are always rendered.
+    pub fn content_keys(
+        &self,
+        site: &Site,
+        article_key: &(dyn Fn(&Article) -> u64 + Sync),
+    ) -> Vec<Option<u64>> {
+        let article_keys: Vec<u64> = site.articles.par_iter().map(article_key).collect();
+        let keys_of = |hasher: &mut std::hash::DefaultHasher,
+                       articles: &mut dyn Iterator<Item = usize>| {
+            for i in articles {
+                article_keys[i].hash(hasher);
+            }
+        };
+        let limit = site.config.feeds.limit;
+        self.files
+            .par_iter()
+            .map(|(path, job)| {
+                let mut hasher = std::hash::DefaultHasher::new();
+                path.hash(&mut hasher);
+                match job {
+                    Job::Article(i) | Job::CommentFeed(i) => article_keys[*i].hash(&mut hasher),
+                    Job::Index(pager) => {
+                        (pager.number, pager.total).hash(&mut hasher);
+                        keys_of(&mut hasher, &mut pager.items.clone());
+                    }
+                    Job::Author(a, pager) => {
+                        (pager.number, pager.total).hash(&mut hasher);
+                        let articles = &site.authors[*a].articles;
+                        keys_of(&mut hasher, &mut pager.items.clone().map(|n| articles[n]));
+                    }
+                    Job::Tag(t, pager) => {
+                        (&site.tags[*t].name, pager.number, pager.total).hash(&mut hasher);
+                        let articles = &site.tags[*t].articles;
+                        keys_of(&mut hasher, &mut pager.items.clone().map(|n| articles[n]));
+                    }
+                    Job::AuthorFeed(a) => keys_of(
+                        &mut hasher,
+                        &mut site.authors[*a].articles.iter().copied().take(limit),
+                    ),
+                    Job::TagFeed(t) => {
+                        site.tags[*t].name.hash(&mut hasher);
+                        keys_of(
+                            &mut hasher,
+                            &mut site.tags[*t].articles.iter().copied().take(limit),
+                        );
+                    }
+                    Job::Archive => keys_of(&mut hasher, &mut (0..site.articles.len())),
+                    Job::Redirect { to, .. } => to.hash(&mut hasher),
+                    _ => return None,
+                }
+                Some(hasher.finish())
+            })
+            .collect()
     }
 }
 
@@ -313,8 +376,8 @@ struct Renderer<'a> {
     site: &'a Site,
     tera: &'a Tera,
     views: ViewBuilder<'a>,
-    /// Every article as listed, built once for all listings.
-    summaries: Vec<ArticleSummaryView>,
+    /// Each article as listed, built on first use and shared by all listings.
+    summaries: Vec<OnceLock<ArticleSummaryView>>,
 }
 
 /// What a rendered job produced: the file's text.
@@ -323,13 +386,18 @@ type Rendered = Result<String, Error>;
 impl<'a> Renderer<'a> {
     fn new(site: &'a Site, tera: &'a Tera) -> Self {
         let views = ViewBuilder::new(site);
-        let summaries = site.articles.par_iter().map(|a| views.summary(a)).collect();
+        let summaries = site.articles.iter().map(|_| OnceLock::new()).collect();
         Renderer {
             site,
             tera,
             views,
             summaries,
         }
+    }
+
+    /// Article `i` as listed.
+    fn summary(&self, i: usize) -> &ArticleSummaryView {
+        self.summaries[i].get_or_init(|| self.views.summary(&self.site.articles[i]))
     }
 
     fn render(&self, job: &Job) -> Rendered {
@@ -407,7 +475,9 @@ impl<'a> Renderer<'a> {
             }
             Job::Archive => {
                 let mut context = self.context("Archive", None);
-                context.insert("years", &views::archive(site, &self.summaries));
+                let all: Vec<&ArticleSummaryView> =
+                    (0..site.articles.len()).map(|i| self.summary(i)).collect();
+                context.insert("years", &views::archive(site, &all));
                 self.page("archive.html", "/archive/", context)
             }
             Job::SiteFeed => {
@@ -473,7 +543,7 @@ impl<'a> Renderer<'a> {
         let articles: Vec<&ArticleSummaryView> = pager
             .items
             .clone()
-            .map(|n| &self.summaries[article_at(n)])
+            .map(|n| self.summary(article_at(n)))
             .collect();
         context.insert("articles", &articles);
         context.insert("pagination", &self.views.pagination(pager, base));

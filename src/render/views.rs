@@ -419,7 +419,7 @@ pub struct ArchiveMonthView<'a> {
 
 /// Every article grouped by year and month, newest first. `summaries` are the
 /// site's articles as listed, in the site's (newest first) order.
-pub fn archive<'a>(site: &Site, summaries: &'a [ArticleSummaryView]) -> Vec<ArchiveYearView<'a>> {
+pub fn archive<'a>(site: &Site, summaries: &[&'a ArticleSummaryView]) -> Vec<ArchiveYearView<'a>> {
     use chrono::Datelike;
     let mut years: Vec<ArchiveYearView<'a>> = Vec::new();
     for (article, summary) in site.articles.iter().zip(summaries) {

@@ -106,16 +106,18 @@ impl Preview {
         self.scratch.path().join("site")
     }
 
-    /// Builds the site (incrementally after the first time) and tells open
-    /// pages: reload, or show the errors.
-    pub fn rebuild(&self) -> Rebuild {
+    /// Builds the site (incrementally after the first time, looking only at
+    /// the `changed` paths when given) and tells open pages: reload, or show
+    /// the errors.
+    pub fn rebuild(&self, changed: Option<&[PathBuf]>) -> Rebuild {
         let mut cache = self.cache.lock().expect("cache lock");
-        let outcome = cache.build(&BuildRequest {
+        let request = BuildRequest {
             root: self.request.root.clone(),
             output: Some(self.site_dir()),
             options: self.request.options,
             base_url: Some(self.url().trim_end_matches('/').to_string()),
-        });
+        };
+        let outcome = cache.build_after(&request, changed);
         self.hub.publish(match &outcome {
             Ok(_) => BuildState::Good,
             Err(errors) => BuildState::Failed(errors.to_string()),
@@ -156,7 +158,7 @@ impl Preview {
                             let _ = watcher.watch(&root.join(dir), RecursiveMode::Recursive);
                         }
                     }
-                    on_rebuild(&changed, &self.rebuild());
+                    on_rebuild(&changed, &self.rebuild(Some(&changed)));
                     changed.clear();
                 }
                 Err(RecvTimeoutError::Timeout) => {}
