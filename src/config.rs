@@ -180,8 +180,9 @@ impl SiteConfig {
                 }
             }]
         })?;
-        let config: SiteConfig = toml::from_str(&text)
+        let mut config: SiteConfig = toml::from_str(&text)
             .map_err(|e| vec![toml_error(Path::new(CONFIG_FILE), &text, 1, &e)])?;
+        config.extra = crate::content::front_matter::extra_for_templates(config.extra);
         let problems = config.validate();
         if problems.is_empty() {
             Ok(config)
@@ -203,6 +204,9 @@ impl SiteConfig {
         }
         if self.pagination.per_page == 0 {
             invalid("[pagination] per_page must be at least 1".into());
+        }
+        if let Err(e) = crate::markdown::stylesheet(&self.highlight.theme) {
+            invalid(e.to_string());
         }
         if self.comments.max_depth == 0 {
             invalid("[comments] max_depth must be at least 1".into());

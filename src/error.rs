@@ -147,6 +147,8 @@ pub enum CommentProblem {
     Missing(&'static str),
     /// The body is empty.
     EmptyBody,
+    /// The id is empty or has white space, so it cannot be an anchor.
+    BadId,
 }
 
 impl fmt::Display for CommentProblem {
@@ -171,6 +173,10 @@ impl fmt::Display for CommentProblem {
             CommentProblem::EmptyBody => {
                 write!(f, "`body` is empty; remove the comment or give it text")
             }
+            CommentProblem::BadId => write!(
+                f,
+                "the id must be non-empty and without spaces, since it becomes the link #comment-<id>"
+            ),
         }
     }
 }

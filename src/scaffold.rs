@@ -74,7 +74,6 @@ title = "About"
 What this archive is, who keeps it, and how to reach them.
 "#,
     ),
-    ("static/.gitkeep", ""),
     (".gitignore", "/public\n"),
 ];
 
@@ -97,6 +96,11 @@ pub fn create_site(dir: &Path) -> Result<Vec<PathBuf>, Error> {
             ));
         }
     }
+    // static/ starts empty: a placeholder file in it would be published.
+    std::fs::create_dir_all(dir.join("static")).map_err(|source| Error::Write {
+        path: dir.join("static"),
+        source,
+    })?;
     let mut written = Vec::with_capacity(SCAFFOLD.len());
     for (relative, contents) in SCAFFOLD {
         let path = dir.join(relative);

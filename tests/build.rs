@@ -388,3 +388,21 @@ fn smart_punctuation_is_off() {
         ["He said \"no\" -- it's over..."]
     );
 }
+
+#[test]
+fn extra_dates_reach_templates_as_text() {
+    let site = Site::new();
+    site.article(
+        "dated",
+        "2020-01-02",
+        "[extra]\nrevisited = 2021-05-06\n",
+        "Body.",
+    );
+    site.file(
+        "templates/article.html",
+        "<html><body><p id=\"revisited\">{{ article.extra.revisited }}</p></body></html>",
+    );
+    site.build();
+    let page = site.page("articles/dated/index.html");
+    assert_eq!(text(one(&page, "#revisited")), "2021-05-06");
+}

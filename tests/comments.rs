@@ -973,3 +973,20 @@ fn a_chain_of_ten_thousand_replies_builds_and_is_capped_at_depth_five() {
     let comments = one(&page, "#comments");
     assert!(!footer.ancestors().any(|a| a.id() == comments.id()));
 }
+
+#[test]
+fn only_web_addresses_become_links() {
+    let site = Site::new();
+    site.article("talk", "2020-01-02", "", "Body.").comments(
+        "talk",
+        "[[comment]]\nid = \"1\"\nauthor = \"A\"\ndate = 2020-01-03T00:00:00Z\nbody = \"See ftp://files.example.org/x and https://example.org/y\"\n",
+    );
+    site.build();
+    let page = site.page("articles/talk/index.html");
+    let links: Vec<&str> = select(&page, "#comment-1 .comment-body a")
+        .into_iter()
+        .filter_map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(links, ["https://example.org/y"]);
+    assert!(text(one(&page, "#comment-1 .comment-body")).contains("ftp://files.example.org/x"));
+}

@@ -359,3 +359,46 @@ fn same_slug_twice_is_a_collision_naming_both_files() {
         ],
     );
 }
+
+#[test]
+fn a_page_slug_that_leaves_its_folder_is_an_error() {
+    let site = Site::new();
+    site.file(
+        "content/pages/sneaky.md",
+        "+++\ntitle = \"Sneaky\"\nslug = \"../escaped\"\n+++\nBody.\n",
+    );
+    let stderr = site.build_fails();
+    assert_error(&stderr, "content/pages/sneaky.md", &["../escaped"]);
+    assert!(!site.root().join("escaped").exists());
+}
+
+#[test]
+fn a_comment_id_with_spaces_is_an_error() {
+    let site = Site::new();
+    site.article("talk", "2020-01-02", "", "Body.").comments(
+        "talk",
+        "[[comment]]\nid = \"a b\"\nauthor = \"A\"\ndate = 2020-01-03T00:00:00Z\nbody = \"Hi\"\n",
+    );
+    let stderr = site.build_fails();
+    assert_error(
+        &stderr,
+        "content/articles/talk.comments.toml:1:",
+        &["`a b`", "without spaces"],
+    );
+}
+
+#[test]
+fn an_unknown_highlight_theme_is_reported_with_the_content_errors() {
+    let site = Site::new();
+    site.file(
+        "site.toml",
+        &format!("{SITE_TOML}[highlight]\ntheme = \"NoSuchTheme\"\n"),
+    );
+    site.file(
+        "content/articles/bad.md",
+        "+++\ntitle = \"Bad\"\ndate = 2020-01-02\nauthors = [\"nobody\"]\n+++\nBody.\n",
+    );
+    let stderr = site.build_fails();
+    assert_error(&stderr, "site.toml", &["NoSuchTheme", "InspiredGitHub"]);
+    assert_error(&stderr, "content/articles/bad.md", &["nobody"]);
+}

@@ -200,7 +200,7 @@ pub fn load_article(root: &Path, path: &Path) -> Result<ArticleSource, Vec<Error
         draft: front.draft,
         comments_closed: front.comments_closed,
         aliases: front.aliases,
-        extra: front.extra,
+        extra: front_matter::extra_for_templates(front.extra),
         body: split.body.to_string(),
         assets,
         thread,

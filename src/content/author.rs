@@ -60,7 +60,7 @@ fn read_author(root: &Path, file: &Path) -> Result<AuthorSource, Error> {
         title: front.title,
         avatar: front.avatar,
         links: front.links,
-        extra: front.extra,
+        extra: front_matter::extra_for_templates(front.extra),
         bio: split.body.to_string(),
         path: shown,
     })

@@ -54,6 +54,27 @@ pub fn parse<T: DeserializeOwned>(path: &Path, split: &SplitFile<'_>) -> Result<
     toml::from_str(split.front).map_err(|e| toml_error(path, split.front, split.front_line, &e))
 }
 
+/// An `[extra]` table as templates should see it: TOML dates become their
+/// text (`2016-08-22`), which templates can print and compare, instead of the
+/// internal object a TOML datetime serializes to.
+pub fn extra_for_templates(table: toml::Table) -> toml::Table {
+    table
+        .into_iter()
+        .map(|(key, value)| (key, plain_value(value)))
+        .collect()
+}
+
+fn plain_value(value: toml::Value) -> toml::Value {
+    match value {
+        toml::Value::Datetime(date) => toml::Value::String(date.to_string()),
+        toml::Value::Array(items) => {
+            toml::Value::Array(items.into_iter().map(plain_value).collect())
+        }
+        toml::Value::Table(table) => toml::Value::Table(extra_for_templates(table)),
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +90,18 @@ mod tests {
     fn unclosed_front_matter_is_an_error() {
         let err = split(Path::new("a.md"), "+++\ntitle = \"x\"\n").unwrap_err();
         assert!(err.to_string().contains("never closed"), "{err}");
+    }
+
+    #[test]
+    fn extra_dates_become_text() {
+        let table: toml::Table =
+            toml::from_str("when = 2016-08-22\n[nested]\nat = [2020-01-01T10:00:00Z]").unwrap();
+        let plain = extra_for_templates(table);
+        assert_eq!(plain["when"].as_str(), Some("2016-08-22"));
+        assert_eq!(
+            plain["nested"]["at"][0].as_str(),
+            Some("2020-01-01T10:00:00Z")
+        );
     }
 
     #[test]

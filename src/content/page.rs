@@ -56,7 +56,7 @@ fn read_page(root: &Path, file: &Path) -> Result<PageSource, Error> {
         title: front.title,
         description: front.description,
         draft: front.draft,
-        extra: front.extra,
+        extra: front_matter::extra_for_templates(front.extra),
         body: split.body.to_string(),
         path: shown,
     })

@@ -115,7 +115,10 @@ fn split_links<'a>(finder: &LinkFinder, text: &str) -> Vec<Event<'a>> {
     let mut out = Vec::new();
     for span in finder.spans(text) {
         let piece: CowStr<'a> = span.as_str().to_string().into();
-        if span.kind().is_some() {
+        // Only web links: the sanitizer would strip any other scheme's href
+        // and leave a link to nowhere.
+        let is_web = span.kind().is_some() && safe_url(span.as_str()).is_some();
+        if is_web {
             out.push(Event::Start(Tag::Link {
                 link_type: LinkType::Autolink,
                 dest_url: piece.clone(),

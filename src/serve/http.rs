@@ -93,8 +93,13 @@ fn respond(request: Request, site_dir: &Path, hub: &ReloadHub) {
             let mime = mime_guess::from_path(&file).first_or_octet_stream();
             Response::from_data(bytes).with_header(header("Content-Type", mime.essence_str()))
         }
-        Err(_) => Response::from_data(b"Not found".to_vec())
-            .with_header(header("Content-Type", "text/plain")),
+        // No page, not even a 404.html (the first build failed): still a page
+        // with the reload script, so it shows the errors and reloads once fixed.
+        Err(_) => Response::from_data(
+            inject_script("<!DOCTYPE html><title>Not found</title><body><p>Not found.</p></body>")
+                .into_bytes(),
+        )
+        .with_header(header("Content-Type", "text/html; charset=utf-8")),
     };
     let _ = request.respond(
         response

@@ -43,7 +43,7 @@ pub struct Site {
     pub authors: Vec<Author>,
     /// Tags, by slug.
     pub tags: Vec<Tag>,
-    /// Standalone pages, by slug.
+    /// Standalone pages, in file-name order.
     pub pages: Vec<Page>,
 }
 
@@ -198,7 +198,8 @@ pub fn build_site(
             Err(mut found) => errors.append(&mut found),
         }
     }
-    let pages = resolve_pages(content.pages, options);
+    let (pages, mut page_errors) = resolve_pages(content.pages, options);
+    errors.append(&mut page_errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -377,17 +378,27 @@ pub fn resolve_article(
     ))
 }
 
-/// The pages built with `options`, rendered.
-pub fn resolve_pages(sources: Vec<PageSource>, options: BuildOptions) -> Vec<Page> {
-    sources
+/// The pages built with `options`, rendered; a slug that cannot be one URL
+/// segment (`../x`, `a/b`) is an error, since it would be written outside its
+/// folder.
+pub fn resolve_pages(sources: Vec<PageSource>, options: BuildOptions) -> (Vec<Page>, Vec<Error>) {
+    let (pages, errors): (Vec<_>, Vec<_>) = sources
         .into_par_iter()
         .filter(|p| options.drafts || !p.draft)
         .map(resolve_page)
-        .collect()
+        .partition(Result::is_ok);
+    (
+        pages.into_iter().flatten().collect(),
+        errors.into_iter().filter_map(Result::err).collect(),
+    )
 }
 
-fn resolve_page(source: PageSource) -> Page {
-    Page {
+fn resolve_page(source: PageSource) -> Result<Page, Error> {
+    permalink::validate_slug(&source.slug).map_err(|message| Error::InvalidValue {
+        at: Location::file(&source.path),
+        message,
+    })?;
+    Ok(Page {
         permalink: format!("/{}/", source.slug),
         content_html: render_trusted(&source.body),
         source_path: source.path,
@@ -395,5 +406,5 @@ fn resolve_page(source: PageSource) -> Page {
         description: source.description,
         draft: source.draft,
         extra: source.extra,
-    }
+    })
 }

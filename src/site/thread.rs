@@ -74,6 +74,9 @@ pub fn build_thread(
         } else {
             index.insert(&comment.id, i);
         }
+        if comment.id.is_empty() || comment.id.chars().any(char::is_whitespace) {
+            errors.push(at(comment, CommentProblem::BadId));
+        }
         if comment
             .author
             .as_deref()
