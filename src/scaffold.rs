@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+use crate::output::write_file;
 
 /// The files of a new site: (path under the site folder, contents).
 const SCAFFOLD: &[(&str, &str)] = &[
@@ -103,16 +104,8 @@ pub fn create_site(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     })?;
     let mut written = Vec::with_capacity(SCAFFOLD.len());
     for (relative, contents) in SCAFFOLD {
-        let path = dir.join(relative);
-        let write_error = |source| Error::Write {
-            path: path.clone(),
-            source,
-        };
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(write_error)?;
-        }
-        std::fs::write(&path, contents).map_err(write_error)?;
-        written.push(path);
+        write_file(dir, relative, contents.as_bytes())?;
+        written.push(dir.join(relative));
     }
     Ok(written)
 }

@@ -421,12 +421,6 @@ impl<'a> Renderer<'a> {
                     author.articles[n]
                 });
                 context.insert("author", &self.views.author(author));
-                context.insert(
-                    "feed_url",
-                    &self
-                        .views
-                        .url(&format!("{}{ARTICLE_FEED_FILE}", author.permalink)),
-                );
                 self.page("author.html", &pager.url, context)
             }
             Job::AuthorFeed(i) => {
@@ -444,12 +438,6 @@ impl<'a> Renderer<'a> {
                 let mut context =
                     self.listing(&tag.name, pager, &tag.permalink, |n| tag.articles[n]);
                 context.insert("tag", &self.views.tag_link(tag));
-                context.insert(
-                    "feed_url",
-                    &self
-                        .views
-                        .url(&format!("{}{ARTICLE_FEED_FILE}", tag.permalink)),
-                );
                 self.page("tag.html", &pager.url, context)
             }
             Job::TagFeed(i) => {
@@ -530,7 +518,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// A context for one page of a listing whose first page is at `base`:
-    /// `articles` and `pagination`. `article_at` maps a position in the listing to
+    /// `articles`, `pagination` and `feed_url` (the listing's Atom feed). `article_at` maps a position in the listing to
     /// an index into the site's articles.
     fn listing(
         &self,
@@ -547,6 +535,10 @@ impl<'a> Renderer<'a> {
             .collect();
         context.insert("articles", &articles);
         context.insert("pagination", &self.views.pagination(pager, base));
+        context.insert(
+            "feed_url",
+            &self.views.url(&format!("{base}{ARTICLE_FEED_FILE}")),
+        );
         context
     }
 
