@@ -80,6 +80,14 @@ pub enum Error {
         /// What is wrong and how to fix it.
         message: String,
     },
+    /// A file is where scholia cannot use it (a thread with no article).
+    #[error("{at}: {message}")]
+    Layout {
+        /// The file.
+        at: Location,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
     /// A value is well-formed TOML but not acceptable (a bad date, a bad permalink).
     #[error("{at}: {message}")]
     InvalidValue {

@@ -77,3 +77,29 @@ fn an_article_without_comments_has_an_empty_valid_feed() {
         "2020-01-02T00:00:00+00:00"
     );
 }
+
+#[test]
+fn a_comment_feed_holds_the_newest_feed_limit_comments() {
+    let site = Site::new();
+    site.file("site.toml", &format!("{SITE_TOML}[feeds]\nlimit = 2\n"));
+    let thread: String = (1..=5)
+        .map(|n| format!("[[comment]]\nid = \"{n}\"\nauthor = \"R\"\ndate = 2020-01-0{n}T10:00:00Z\nbody = \"c{n}\"\n\n"))
+        .collect();
+    site.article("busy", "2020-01-01", "", "Body.")
+        .comments("busy", &thread);
+    site.build();
+    let xml = site.read("articles/busy/comments.xml");
+    let feed = feed_rs::parser::parse(xml.as_bytes()).expect("a valid Atom feed");
+    let ids: Vec<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "https://example.org/articles/busy/#comment-5",
+            "https://example.org/articles/busy/#comment-4"
+        ]
+    );
+    assert_eq!(
+        select(&site.page("articles/busy/index.html"), "li.comment").len(),
+        5
+    );
+}

@@ -116,7 +116,7 @@ pub fn find_articles(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
                 files.push(path.join(BUNDLE_INDEX));
                 walk.skip_current_dir();
             } else if path.join(BUNDLE_THREAD).is_file() {
-                errors.push(Error::FrontMatter {
+                errors.push(Error::Layout {
                     at: Location::file(display_path(root, &path.join(BUNDLE_THREAD))),
                     message: format!(
                         "this comment thread has no article beside it; a bundle's article must be named {BUNDLE_INDEX}"
@@ -128,7 +128,7 @@ pub fn find_articles(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
         } else if let Some(stem) = name.strip_suffix(THREAD_SUFFIX)
             && !path.with_file_name(format!("{stem}.md")).is_file()
         {
-            errors.push(Error::FrontMatter {
+            errors.push(Error::Layout {
                 at: Location::file(display_path(root, path)),
                 message: format!(
                     "this comment thread has no article beside it; name the article {stem}.md or rename the thread"

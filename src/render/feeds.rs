@@ -56,7 +56,7 @@ fn feed(
     feed.to_string()
 }
 
-/// The Atom feed of an article's comments, newest first.
+/// The Atom feed of an article's newest `[feeds] limit` comments, newest first.
 pub fn comment_feed(site: &Site, article: &Article) -> String {
     let mut entries: Vec<Entry> = article
         .thread
@@ -92,6 +92,8 @@ pub fn comment_feed(site: &Site, article: &Article) -> String {
         })
         .collect();
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
+    // The page has the whole thread; a feed reader wants what is new.
+    entries.truncate(site.config.feeds.limit);
     let updated = entries
         .first()
         .map_or(article.updated.unwrap_or(article.date), |e| e.updated);
