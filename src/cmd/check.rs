@@ -39,6 +39,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
             return ExitCode::from(EXIT_CONTENT_ERROR);
         }
     };
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
+    }
     eprintln!("{}", summary(&report));
     let base_url = scholia::config::SiteConfig::load(&args.site.root)
         .map(|c| c.base_url)
