@@ -269,7 +269,8 @@ impl LineIndex {
 }
 
 /// Turns a TOML parse error into an [`Error::Toml`] whose line is counted from
-/// `first_line`, the line of the file on which `text` starts.
+/// `first_line`, the line of the file on which `text` starts. Files without an
+/// `[extra]` table (comment threads) get no hint to use one.
 pub fn toml_error(path: &Path, text: &str, first_line: usize, error: &toml::de::Error) -> Error {
     let line = error
         .span()
@@ -279,14 +280,21 @@ pub fn toml_error(path: &Path, text: &str, first_line: usize, error: &toml::de::
     let message = error.message().trim().replace("a sequence", "an array");
     Error::Toml {
         at: Location::line(path, line),
-        message: format!("{message}{}", toml_hint(&message)),
+        message: format!("{message}{}", toml_hint(&message, has_extra(path))),
     }
 }
 
+/// Whether a file may hold an `[extra]` table: everything but comment threads.
+fn has_extra(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "md") || path.ends_with(crate::config::CONFIG_FILE)
+}
+
 /// What to do about the most common TOML mistakes.
-fn toml_hint(message: &str) -> String {
-    if message.starts_with("unknown field") {
+fn toml_hint(message: &str, extra_allowed: bool) -> String {
+    if message.starts_with("unknown field") && extra_allowed {
         " (check the spelling; custom values go under [extra])".into()
+    } else if message.starts_with("unknown field") {
+        " (check the spelling)".into()
     } else if message.contains("expected a TOML datetime") {
         " (write dates without quotes: 2016-08-22 or 2016-08-22T09:30:00Z)".into()
     } else if message.contains("expected an array") {

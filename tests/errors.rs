@@ -402,3 +402,36 @@ fn an_unknown_highlight_theme_is_reported_with_the_content_errors() {
     assert_error(&stderr, "site.toml", &["NoSuchTheme", "InspiredGitHub"]);
     assert_error(&stderr, "content/articles/bad.md", &["nobody"]);
 }
+
+#[test]
+fn a_bundle_file_that_would_replace_its_page_is_an_error() {
+    let site = Site::new();
+    site.bundle("trip", "2020-01-02", "", "Body.");
+    site.file("content/articles/trip/index.html", "<p>old export</p>");
+    let stderr = site.build_fails();
+    assert_error(
+        &stderr,
+        "",
+        &[
+            "content/articles/trip/index.md",
+            "index.html",
+            "/articles/trip/",
+        ],
+    );
+}
+
+#[test]
+fn an_unknown_comment_key_gets_no_extra_hint() {
+    let site = Site::new();
+    site.article("talk", "2020-01-02", "", "Body.").comments(
+        "talk",
+        "[[comment]]\nid = \"1\"\nauthor = \"A\"\ndate = 2020-01-03T00:00:00Z\nbody = \"Hi\"\nemail = \"a@b.c\"\n",
+    );
+    let stderr = site.build_fails();
+    assert_error(
+        &stderr,
+        "content/articles/talk.comments.toml:6:",
+        &["email", "check the spelling"],
+    );
+    assert!(!stderr.contains("[extra]"), "{stderr}");
+}

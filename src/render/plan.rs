@@ -8,6 +8,7 @@ use std::hash::{Hash, Hasher};
 use rayon::prelude::*;
 
 use crate::error::Error;
+use crate::output::join_url_path;
 use crate::site::pagination::{Pager, paginate};
 use crate::site::{Article, Site};
 
@@ -163,6 +164,7 @@ impl Plan {
 /// page, a page named like a generated one) is an error naming both claimants:
 /// rendered in parallel, one would silently overwrite the other.
 fn check_collisions(site: &Site, planned: &[(String, Job)]) -> Result<(), Vec<Error>> {
+    let url_of = |path: &str| format!("/{}", path.strip_suffix("index.html").unwrap_or(path));
     let mut claimed: HashMap<&str, &Job> = HashMap::with_capacity(planned.len());
     let mut errors = Vec::new();
     for (path, job) in planned {
@@ -170,8 +172,22 @@ fn check_collisions(site: &Site, planned: &[(String, Job)]) -> Result<(), Vec<Er
             errors.push(Error::UrlCollision {
                 first: owner_of(site, first),
                 second: owner_of(site, job),
-                url: format!("/{}", path.strip_suffix("index.html").unwrap_or(path)),
+                url: url_of(path),
             });
+        }
+    }
+    // A bundle file named like a generated one (index.html, comments.xml)
+    // would replace it when copied.
+    for article in &site.articles {
+        for (from, relative) in &article.assets {
+            let path = join_url_path(&article.permalink, relative);
+            if let Some(job) = claimed.get(path.as_str()) {
+                errors.push(Error::UrlCollision {
+                    first: owner_of(site, job),
+                    second: format!("the bundle file {}", from.display()),
+                    url: url_of(&path),
+                });
+            }
         }
     }
     if errors.is_empty() {
