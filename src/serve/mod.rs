@@ -143,8 +143,14 @@ impl Preview {
         // The root itself, shallowly: site.toml, and folders created later.
         watcher.watch(root, RecursiveMode::NonRecursive)?;
         let mut changed: Vec<PathBuf> = Vec::new();
+        // Events were lost (the kernel's queue overflowed): look at every file.
+        let mut rescan = false;
         while !stop.load(Ordering::SeqCst) {
             match events.recv_timeout(DEBOUNCE) {
+                Ok(Ok(event)) if event.need_rescan() => {
+                    rescan = true;
+                    changed.push(root.join(CONTENT_DIR));
+                }
                 Ok(Ok(event)) if is_change(&event.kind) => {
                     changed.extend(event.paths.into_iter().filter(|p| is_source(root, p)));
                 }
@@ -158,8 +164,10 @@ impl Preview {
                             let _ = watcher.watch(&root.join(dir), RecursiveMode::Recursive);
                         }
                     }
-                    on_rebuild(&changed, &self.rebuild(Some(&changed)));
+                    let hints = (!rescan).then_some(changed.as_slice());
+                    on_rebuild(&changed, &self.rebuild(hints));
                     changed.clear();
+                    rescan = false;
                 }
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => break,
