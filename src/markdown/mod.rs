@@ -64,33 +64,29 @@ fn highlight_code<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<
 
 /// Gives each heading without an explicit `{#id}` an id made from its text,
 /// unique in the page. Ids the article page uses itself (`comments`,
-/// `comment-…`) are never taken, so `#comment-3` always means the comment.
+/// `comment-…`) are never given to a heading, even one that asks for them, so
+/// `#comment-3` always means the comment.
 fn anchor_headings(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut used: HashSet<String> = events
         .iter()
         .filter_map(|e| match e {
-            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            Event::Start(Tag::Heading { id: Some(id), .. }) if !is_page_id(id) => {
+                Some(id.to_string())
+            }
             _ => None,
         })
         .collect();
     for i in 0..events.len() {
-        if !matches!(events[i], Event::Start(Tag::Heading { id: None, .. })) {
-            continue;
-        }
-        let text: String = events[i + 1..]
-            .iter()
-            .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
-            .filter_map(|e| match e {
-                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                _ => None,
-            })
-            .collect();
-        let mut base = slugify(&text);
-        if base.is_empty() {
-            base = "section".into();
-        } else if base == "comments" || base.starts_with("comment-") {
-            base.push_str("-section");
-        }
+        let base = match &events[i] {
+            Event::Start(Tag::Heading { id: None, .. }) => slugify(&heading_text(&events[i + 1..])),
+            Event::Start(Tag::Heading { id: Some(id), .. }) if is_page_id(id) => id.to_string(),
+            _ => continue,
+        };
+        let base = match base {
+            base if base.is_empty() => "section".to_string(),
+            base if is_page_id(&base) => format!("{base}-section"),
+            base => base,
+        };
         let unique = (1..)
             .map(|n| {
                 if n == 1 {
@@ -107,6 +103,23 @@ fn anchor_headings(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
         }
     }
     events
+}
+
+/// Whether an id is one the article page gives its thread and comments.
+fn is_page_id(id: &str) -> bool {
+    id == "comments" || id.starts_with("comment-")
+}
+
+/// The text of a heading, from the events after its start.
+fn heading_text(events: &[Event<'_>]) -> String {
+    events
+        .iter()
+        .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The HTML of the first paragraph of rendered HTML, if it has one.
