@@ -101,55 +101,31 @@ fn missing_author_names_the_file_line_and_author() {
     assert_error(&stderr, "content/articles/who.md:6:", &["`nobody`"]);
 }
 
-#[test]
-fn unknown_parent_names_the_thread_file_and_the_comment() {
+/// Builds a one-article site with `thread` and returns the error output.
+fn thread_errors(thread: &str) -> String {
     let site = Site::new();
     site.article("talk", "2020-01-01", "", "Body.");
-    site.comments("talk", UNKNOWN_PARENT);
-    let stderr = site.build_fails();
+    site.comments("talk", thread);
+    site.build_fails()
+}
+
+#[test]
+fn unknown_parent_names_the_thread_file_its_line_and_the_comment() {
+    let stderr = thread_errors(UNKNOWN_PARENT);
     assert_error(
         &stderr,
-        "content/articles/talk.comments.toml:",
+        "content/articles/talk.comments.toml:7:",
         &["comment `2`", "\"9\""],
     );
 }
 
 #[test]
-fn unknown_parent_is_reported_at_the_comments_line() {
-    let site = Site::new();
-    site.article("talk", "2020-01-01", "", "Body.");
-    site.comments("talk", UNKNOWN_PARENT);
-    let stderr = site.build_fails();
-    assert_error(
-        &stderr,
-        "content/articles/talk.comments.toml:7:",
-        &["comment `2`"],
-    );
-}
-
-#[test]
-fn duplicate_comment_id_names_the_file_and_the_id() {
-    let site = Site::new();
-    site.article("talk", "2020-01-01", "", "Body.");
-    site.comments("talk", DUPLICATE_ID);
-    let stderr = site.build_fails();
-    assert_error(
-        &stderr,
-        "content/articles/talk.comments.toml:",
-        &["comment `7`", "already used"],
-    );
-}
-
-#[test]
-fn duplicate_comment_id_names_the_lines_of_both_comments() {
-    let site = Site::new();
-    site.article("talk", "2020-01-01", "", "Body.");
-    site.comments("talk", DUPLICATE_ID);
-    let stderr = site.build_fails();
+fn duplicate_comment_id_names_the_file_and_the_lines_of_both_comments() {
+    let stderr = thread_errors(DUPLICATE_ID);
     assert_error(
         &stderr,
         "content/articles/talk.comments.toml:13:",
-        &["comment `7`", "line 7"],
+        &["comment `7`", "already used", "line 7"],
     );
 }
 
