@@ -6,22 +6,6 @@ use common::*;
 
 use scraper::{ElementRef, Html};
 
-/// A TOML basic string holding `s` exactly.
-fn toml_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// One `[[comment]]` table with an author named after its id.
 fn comment(id: &str, parent: Option<&str>, date: &str, body: &str) -> String {
     let parent = parent.map_or(String::new(), |p| format!("parent = {}\n", toml_str(p)));

@@ -411,3 +411,46 @@ fn an_unknown_comment_key_gets_no_extra_hint() {
     );
     assert!(!stderr.contains("[extra]"), "{stderr}");
 }
+
+#[test]
+fn an_output_folder_that_would_replace_the_sources_is_refused() {
+    let site = Site::new();
+    site.article("kept", "2020-01-02", "", "Body.");
+    for output in [".", "content", "content/articles/out"] {
+        let run = site.run(&[
+            "build",
+            "--output",
+            &site.root().join(output).display().to_string(),
+        ]);
+        assert_eq!(
+            run.code,
+            Some(1),
+            "--output {output} was accepted:\n{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("would replace the site's own files"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(
+        site.root().join("content/articles/kept.md").is_file(),
+        "a source was lost"
+    );
+    assert!(
+        site.root().join("site.toml").is_file(),
+        "site.toml was lost"
+    );
+}
+
+#[test]
+fn a_folder_without_site_toml_says_where_it_looked() {
+    let site = Site::new();
+    std::fs::remove_file(site.root().join("site.toml")).unwrap();
+    let stderr = site.build_fails();
+    assert!(
+        stderr.contains("site.toml") && stderr.contains("--root"),
+        "{stderr}"
+    );
+}

@@ -414,23 +414,6 @@ const AUTHOR_VECTORS: &[&str] = &[
 /// A comment id that tries to break out of the `id` attribute (ids are kept as written).
 const HOSTILE_ID: &str = "x\"><script>alert(1)</script>";
 
-/// A TOML basic string holding `s` exactly.
-fn toml_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// One `[[comment]]` table.
 fn comment(id: &str, author: &str, url: Option<&str>, parent: Option<&str>, body: &str) -> String {
     let mut t = format!(
