@@ -10,6 +10,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod import;
 pub mod incremental;
 pub mod markdown;
 pub mod output;

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod import;
 pub mod init;
 pub mod serve;
 
@@ -35,6 +36,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Create a new site in DIR, ready to build.
     Init(init::InitArgs),
+    /// Bring an archive in: a WordPress export as a new site, or Disqus comments into a site.
+    Import(import::ImportArgs),
 }
 
 /// Which site, and which of its content, shared by build, serve and check.
