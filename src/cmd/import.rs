@@ -1,5 +1,6 @@
 //! `scholia import`: bring a WordPress or Disqus export in.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -91,8 +92,13 @@ fn finish(
 ) -> ExitCode {
     match result {
         Ok(report) => {
-            print!("{}", report.render(verbose));
-            println!("Next: {next} {}", into.display());
+            // A closed pipe (`| head`) must not turn a finished import into a panic.
+            let _ = write!(
+                std::io::stdout(),
+                "{}Next: {next} {}\n",
+                report.render(verbose),
+                into.display()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -224,6 +224,12 @@ fn article_layout(path: &Path) -> (String, PathBuf, Option<&Path>) {
     }
 }
 
+/// The comment thread file of the article whose Markdown file is `path`
+/// (whether or not it exists yet).
+pub fn thread_file(path: &Path) -> PathBuf {
+    article_layout(path).1
+}
+
 /// Every file an article is read from: its Markdown file and thread, and for a
 /// bundle every other file in its folder. A rebuild that finds them unchanged
 /// can reuse the article.

@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use rayon::prelude::*;
 
-pub use article::{ArticleSource, article_inputs, find_articles, load_article, load_articles};
+pub use article::{
+    ArticleSource, article_inputs, find_articles, load_article, load_articles, thread_file,
+};
 pub use author::{AuthorSource, load_authors};
 pub use comments::{CommentSource, ThreadSource};
 pub use page::{PageSource, load_pages};
