@@ -93,9 +93,9 @@ fn finish(
     match result {
         Ok(report) => {
             // A closed pipe (`| head`) must not turn a finished import into a panic.
-            let _ = write!(
+            let _ = writeln!(
                 std::io::stdout(),
-                "{}Next: {next} {}\n",
+                "{}Next: {next} {}",
                 report.render(verbose),
                 into.display()
             );
