@@ -241,3 +241,216 @@ pub fn toml_str(s: &str) -> String {
     out.push('"');
     out
 }
+
+// ------------------------------------------------------------------ importers
+
+/// A fixture of the importer tests: `tests/fixtures/import/<name>`.
+pub fn import_fixture(name: &str) -> PathBuf {
+    example_root().join("tests/fixtures/import").join(name)
+}
+
+/// Every e-mail address and IP address (v4, and v6 with `::` or eight groups)
+/// in `text`, in order of appearance.
+pub fn addresses(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    // One past the run of `ok` characters starting at `from`.
+    let run_end = |from: usize, ok: &dyn Fn(char) -> bool| -> usize {
+        (from..chars.len())
+            .find(|&i| !ok(chars[i]))
+            .unwrap_or(chars.len())
+    };
+    // The first index of the run of `ok` characters ending just before `to`.
+    let run_start = |to: usize, ok: &dyn Fn(char) -> bool| -> usize {
+        (0..to).rev().find(|&i| !ok(chars[i])).map_or(0, |i| i + 1)
+    };
+    let mut found = Vec::new();
+    // E-mail: a local part, `@`, and a host with a dotted top-level domain.
+    let local = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
+    let domain = |c: char| c.is_ascii_alphanumeric() || ".-".contains(c);
+    for at in (0..chars.len()).filter(|&i| chars[i] == '@') {
+        let start = run_start(at, &local);
+        let end = run_end(at + 1, &domain);
+        let host: String = chars[at + 1..end].iter().collect();
+        let host = host.trim_end_matches(['.', '-']);
+        let has_tld = host.rsplit_once('.').is_some_and(|(name, tld)| {
+            !name.is_empty() && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
+        });
+        if start < at && has_tld {
+            let local: String = chars[start..at].iter().collect();
+            found.push(format!("{local}@{host}"));
+        }
+    }
+    // IPv4: four dot-separated numbers 0-255 in a run of digits and dots.
+    for token in text.split(|c: char| !(c.is_ascii_digit() || c == '.')) {
+        let parts: Vec<&str> = token.split('.').collect();
+        for window in parts.windows(4) {
+            if window
+                .iter()
+                .all(|p| (1..=3).contains(&p.len()) && p.parse::<u16>().is_ok_and(|n| n <= 255))
+            {
+                found.push(window.join("."));
+            }
+        }
+    }
+    // IPv6: a run of hex digits and colons that is not part of a longer word.
+    let hexish = |c: char| c.is_ascii_hexdigit() || c == ':';
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let mut i = 0;
+    while i < chars.len() {
+        if !hexish(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let end = run_end(i, &hexish);
+        let candidate: String = chars[i..end].iter().collect();
+        let groups: Vec<&str> = candidate.split(':').collect();
+        if !word(i.checked_sub(1).map(|j| chars[j]))
+            && !word(chars.get(end).copied())
+            && (candidate.contains("::") || groups.len() == 8)
+            && groups.iter().filter(|g| !g.is_empty()).count() >= 2
+            && groups.iter().all(|g| g.len() <= 4)
+        {
+            found.push(candidate);
+        }
+        i = end;
+    }
+    found
+}
+
+/// Panics, naming the file and what was found, if any file under `dir` holds an
+/// e-mail or IP address.
+pub fn assert_no_addresses_under(dir: &Path) {
+    let files = files_in(dir);
+    assert!(!files.is_empty(), "{} holds no files", dir.display());
+    for (path, bytes) in files {
+        let found = addresses(&String::from_utf8_lossy(&bytes));
+        assert!(
+            found.is_empty(),
+            "{} holds addresses: {found:?}",
+            dir.join(path).display()
+        );
+    }
+}
+
+/// The comments of a page as rendered, in document order: each comment's id
+/// (from `li#comment-<id>`) and the id of the comment item it is nested in.
+pub fn comment_tree(page: &Html) -> Vec<(String, Option<String>)> {
+    let id_of = |li: ElementRef<'_>| -> String {
+        let id = li.value().id().expect("a comment item has an id");
+        id.strip_prefix("comment-")
+            .unwrap_or_else(|| panic!("comment item id {id:?} does not start with comment-"))
+            .to_string()
+    };
+    select(page, "#comments li.comment")
+        .into_iter()
+        .map(|li| {
+            let parent = li
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .find(|e| e.value().name() == "li" && e.value().classes().any(|c| c == "comment"))
+                .map(id_of);
+            (id_of(li), parent)
+        })
+        .collect()
+}
+
+/// Every file under `dir` with its bytes and modification time.
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
+    files_in(dir)
+        .into_iter()
+        .map(|(path, bytes)| {
+            let modified = std::fs::metadata(dir.join(&path))
+                .and_then(|m| m.modified())
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (path, (bytes, modified))
+        })
+        .collect()
+}
+
+/// The TOML front matter of a content file (between the two `+++` lines).
+pub fn front_matter(path: &Path) -> toml::Table {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = text.trim_start_matches('\u{feff}');
+    let rest = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))
+        .unwrap_or_else(|| panic!("{}: no front matter", path.display()));
+    let end = rest
+        .find("\n+++")
+        .unwrap_or_else(|| panic!("{}: front matter not closed", path.display()));
+    rest[..end]
+        .parse()
+        .unwrap_or_else(|e| panic!("{}: front matter: {e}", path.display()))
+}
+
+/// Reads a TOML file.
+pub fn read_toml(path: &Path) -> toml::Table {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.parse()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The counts of an import report's `Imported:` line, by kind
+/// (`Imported: 3 posts, 12 comments` → posts: 3, comments: 12).
+pub fn imported_counts(report: &str) -> BTreeMap<String, usize> {
+    let line = report
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Imported:"))
+        .unwrap_or_else(|| panic!("no `Imported:` line in the report:\n{report}"));
+    line.split(',')
+        .filter_map(|part| {
+            let (n, kind) = part.trim().split_once(' ')?;
+            Some((kind.trim().to_string(), n.parse().ok()?))
+        })
+        .collect()
+}
+
+/// One reason of a report section (`Skipped`, `Repaired`): its count, its text,
+/// and the `- item` lines under it (only with `--verbose`).
+#[derive(Debug)]
+pub struct ReportReason {
+    pub count: usize,
+    pub reason: String,
+    pub items: Vec<String>,
+}
+
+/// The reasons of the report section `title` (`Skipped (N):` …), and its N;
+/// none when the section is absent.
+pub fn report_section(report: &str, title: &str) -> (usize, Vec<ReportReason>) {
+    let mut lines = report.lines();
+    let head = format!("{title} (");
+    let Some(total) = lines.by_ref().find_map(|l| {
+        l.trim()
+            .strip_prefix(&head)
+            .and_then(|rest| rest.split_once(')'))
+            .map(|(n, _)| n.parse::<usize>().expect("a count in the section head"))
+    }) else {
+        return (0, Vec::new());
+    };
+    let mut reasons: Vec<ReportReason> = Vec::new();
+    for line in lines {
+        if !line.starts_with(char::is_whitespace) || line.trim().is_empty() {
+            break;
+        }
+        let line = line.trim();
+        if let Some(item) = line.strip_prefix("- ") {
+            reasons
+                .last_mut()
+                .unwrap_or_else(|| panic!("an item before any reason in:\n{report}"))
+                .items
+                .push(item.to_string());
+        } else {
+            let (n, reason) = line
+                .split_once(char::is_whitespace)
+                .unwrap_or_else(|| panic!("`{line}` is not `COUNT REASON`"));
+            reasons.push(ReportReason {
+                count: n
+                    .parse()
+                    .unwrap_or_else(|_| panic!("`{line}` does not start with a count")),
+                reason: reason.trim().to_string(),
+                items: Vec::new(),
+            });
+        }
+    }
+    (total, reasons)
+}
