@@ -266,6 +266,42 @@ fn redirects_file_lists_every_alias_sorted() {
 }
 
 #[test]
+fn a_page_alias_redirects_to_the_page_and_is_listed_unless_draft() {
+    let site = Site::new();
+    site.file(
+        "content/pages/team.md",
+        "+++\ntitle = \"Team\"\naliases = [\"/about/team/\"]\n+++\nWho we are.\n",
+    );
+    site.file(
+        "content/pages/plans.md",
+        "+++\ntitle = \"Plans\"\ndraft = true\naliases = [\"/about/plans/\"]\n+++\nSoon.\n",
+    );
+    site.build();
+    assert_redirect(
+        &site,
+        "about/team/index.html",
+        "/team/",
+        "https://example.org/team/",
+    );
+    assert_eq!(site.read("_redirects"), "/about/team/ /team/ 301\n");
+    assert!(!site.output("about/plans/index.html").exists());
+}
+
+#[test]
+fn a_page_alias_onto_a_generated_page_is_an_error() {
+    let site = Site::new();
+    site.file(
+        "content/pages/team.md",
+        "+++\ntitle = \"Team\"\naliases = [\"/tags/\"]\n+++\nWho we are.\n",
+    );
+    let stderr = site.build_fails();
+    assert!(
+        stderr.contains("content/pages/team.md (alias `/tags/`)"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn an_alias_given_as_a_full_url_is_an_error() {
     let site = Site::new();
     site.article(

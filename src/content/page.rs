@@ -16,6 +16,8 @@ struct PageFrontMatter {
     #[serde(default)]
     draft: bool,
     #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -32,6 +34,8 @@ pub struct PageSource {
     pub description: Option<String>,
     /// Built only with `--drafts`.
     pub draft: bool,
+    /// Old URLs that should redirect here.
+    pub aliases: Vec<String>,
     /// Free-form values for templates.
     pub extra: toml::Table,
     /// The Markdown body.
@@ -56,6 +60,7 @@ fn read_page(root: &Path, file: &Path) -> Result<PageSource, Error> {
         title: front.title,
         description: front.description,
         draft: front.draft,
+        aliases: front.aliases,
         extra: front_matter::extra_for_templates(front.extra),
         body: split.body.to_string(),
         path: shown,

@@ -52,6 +52,9 @@ pub(crate) struct PageFile {
     /// Built only with `--drafts`.
     #[serde(skip_serializing_if = "is_false")]
     pub(crate) draft: bool,
+    /// Old URL paths that must redirect here.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) aliases: Vec<String>,
     /// The Markdown body.
     #[serde(skip)]
     pub(crate) body: String,
@@ -288,6 +291,7 @@ mod tests {
         let page = PageFile {
             title: "About".into(),
             draft: false,
+            aliases: vec!["/company/about/".into()],
             body: "About us.".into(),
         };
         write_new(&root.join("content/pages/about.md"), &page.to_text()).unwrap();
@@ -297,6 +301,7 @@ mod tests {
             (page_read.title.as_str(), page_read.draft),
             ("About", false)
         );
+        assert_eq!(page_read.aliases, page.aliases);
         assert_eq!(page_read.body.trim(), "About us.");
 
         let author = AuthorFile {

@@ -260,20 +260,18 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    /// Netlify-style `_redirects`: one `from to 301` line per alias.
+    /// Netlify-style `_redirects`: one `from to 301` line per alias of a
+    /// public article or page.
     fn redirects_file(&self) -> String {
-        let mut lines: Vec<String> = self
-            .site
-            .articles
-            .iter()
-            .filter(|a| a.is_public())
-            .flat_map(|a| {
-                a.aliases.iter().map(|alias| {
-                    format!(
-                        "{} {} 301",
-                        self.views.url(alias),
-                        self.views.url(&a.permalink)
-                    )
+        let articles = self.site.articles.iter().filter(|a| a.is_public());
+        let pages = self.site.pages.iter().filter(|p| !p.draft);
+        let aliases = articles
+            .map(|a| (&a.aliases, &a.permalink))
+            .chain(pages.map(|p| (&p.aliases, &p.permalink)));
+        let mut lines: Vec<String> = aliases
+            .flat_map(|(aliases, target)| {
+                aliases.iter().map(move |alias| {
+                    format!("{} {} 301", self.views.url(alias), self.views.url(target))
                 })
             })
             .collect();

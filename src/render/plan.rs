@@ -45,8 +45,8 @@ pub(super) enum Job {
     Redirect {
         from: String,
         to: String,
-        /// The article whose alias it is; `None` for a listing's `page/1/`.
-        alias_of: Option<usize>,
+        /// Whose old path it is.
+        alias_of: AliasOf,
     },
     /// `_redirects`, the aliases for hosts that read one.
     RedirectsFile,
@@ -60,6 +60,17 @@ pub(super) enum Job {
     Stylesheet,
     /// The highlighting stylesheet.
     SyntaxStylesheet,
+}
+
+/// What a redirect page stands in for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum AliasOf {
+    /// A listing's `page/1/`, which is its first page.
+    Listing,
+    /// An alias of the article at this index.
+    Article(usize),
+    /// An alias of the page at this index.
+    Page(usize),
 }
 
 /// Every file a site has, each with its output path, checked for collisions.
@@ -228,18 +239,30 @@ fn owner_of(site: &Site, job: &Job) -> String {
     match job {
         Job::Article(i) | Job::CommentFeed(i) => path(&site.articles[*i].source_path),
         Job::Redirect {
-            alias_of: Some(i),
+            alias_of: AliasOf::Article(i),
             from,
             ..
         } => {
             format!("{} (alias `{from}`)", path(&site.articles[*i].source_path))
+        }
+        Job::Redirect {
+            alias_of: AliasOf::Page(i),
+            from,
+            ..
+        } => {
+            format!("{} (alias `{from}`)", path(&site.pages[*i].source_path))
         }
         Job::Page(i) => path(&site.pages[*i].source_path),
         Job::Tag(i, _) | Job::TagFeed(i) => format!("the tag page of “{}”", site.tags[*i].name),
         Job::Author(i, _) | Job::AuthorFeed(i) => {
             format!("the author page of {}", site.authors[*i].id)
         }
-        Job::Index(_) | Job::Redirect { alias_of: None, .. } => "the home page listing".into(),
+        Job::Index(_) => "the home page listing".into(),
+        Job::Redirect {
+            alias_of: AliasOf::Listing,
+            from,
+            ..
+        } => format!("the listing whose first page `{from}` stands for"),
         Job::Authors => "the list of authors".into(),
         Job::Tags => "the list of tags".into(),
         Job::Archive => "the archive".into(),
@@ -258,7 +281,7 @@ fn listing_jobs(count: usize, per_page: usize, base: &str, job: impl Fn(Pager) -
         jobs.push(Job::Redirect {
             from: format!("{base}page/1/"),
             to: base.to_string(),
-            alias_of: None,
+            alias_of: AliasOf::Listing,
         });
     }
     jobs
@@ -275,7 +298,7 @@ fn jobs(site: &Site) -> Vec<Job> {
         jobs.extend(aliases.map(|alias| Job::Redirect {
             from: alias.clone(),
             to: article.permalink.clone(),
-            alias_of: Some(i),
+            alias_of: AliasOf::Article(i),
         }));
     }
     jobs.push(Job::Authors);
@@ -298,7 +321,15 @@ fn jobs(site: &Site) -> Vec<Job> {
         ));
         jobs.push(Job::TagFeed(i));
     }
-    jobs.extend((0..site.pages.len()).map(Job::Page));
+    for (i, page) in site.pages.iter().enumerate() {
+        jobs.push(Job::Page(i));
+        let aliases = page.aliases.iter().filter(|_| !page.draft);
+        jobs.extend(aliases.map(|alias| Job::Redirect {
+            from: alias.clone(),
+            to: page.permalink.clone(),
+            alias_of: AliasOf::Page(i),
+        }));
+    }
     jobs.extend([
         Job::Archive,
         Job::SiteFeed,

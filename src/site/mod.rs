@@ -146,6 +146,8 @@ pub struct Page {
     pub content_html: String,
     /// Whether it is a draft.
     pub draft: bool,
+    /// Old URL paths that redirect here, normalized.
+    pub aliases: Vec<String>,
     /// Free-form values for templates.
     pub extra: toml::Table,
 }
@@ -398,7 +400,17 @@ fn resolve_page(source: PageSource) -> Result<Page, Error> {
         at: Location::file(&source.path),
         message,
     })?;
+    let aliases = source
+        .aliases
+        .iter()
+        .map(|alias| permalink::normalize_alias(alias))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|message| Error::InvalidValue {
+            at: Location::file(&source.path),
+            message: format!("alias: {message}"),
+        })?;
     Ok(Page {
+        aliases,
         permalink: format!("/{}/", source.slug),
         content_html: render_trusted(&source.body),
         source_path: source.path,

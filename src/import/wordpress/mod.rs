@@ -235,7 +235,8 @@ fn convert_item(ordinal: usize, item: &Item, context: &Context<'_>) -> ItemOutpu
         item.title.clone()
     };
     if item.kind == ItemKind::Page {
-        convert_page(item, slug, title, draft, context, &mut out);
+        let aliases = context.plan.aliases[ordinal].iter().cloned().collect();
+        convert_page(item, slug, title, draft, aliases, context, &mut out);
     } else {
         convert_post(ordinal, item, slug, title, draft, context, &mut out);
     }
@@ -249,6 +250,7 @@ fn convert_page(
     slug: String,
     title: String,
     draft: bool,
+    aliases: Vec<String>,
     context: &Context<'_>,
     out: &mut ItemOutput,
 ) {
@@ -263,6 +265,7 @@ fn convert_page(
     let page = PageFile {
         title,
         draft,
+        aliases,
         body: converted.markdown,
     };
     out.files.push((

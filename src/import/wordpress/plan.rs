@@ -95,7 +95,7 @@ pub(super) struct Plan {
     pub(super) permalink: String,
     /// Each post's and page's slug; `None` for a repeated post id (imported once).
     pub(super) slugs: Vec<Option<String>>,
-    /// Each published post's old path when the pattern does not reproduce it.
+    /// Each published post's or page's old path when its new URL differs.
     pub(super) aliases: Vec<Option<String>>,
     /// Published posts whose old URL no static host can serve (`/?p=12`).
     pub(super) unkeepable_links: Vec<String>,
@@ -116,8 +116,9 @@ impl Plan {
             .unwrap_or(FixedOffset::east_opt(0).expect("UTC is an offset"));
         let slugs = assign_slugs(&survey.posts);
         let blog_path = url_path(&survey.channel.url);
-        let (permalink, aliases, unkeepable_links) =
+        let (permalink, mut aliases, unkeepable_links) =
             choose_permalink(&survey.posts, &slugs, &blog_path, site_offset);
+        add_page_aliases(&survey.posts, &slugs, &blog_path, &mut aliases);
         let (author_ids, email_logins) = assign_author_ids(survey);
         Plan {
             site_offset,
@@ -211,6 +212,22 @@ fn choose_permalink(
         }
     }
     (permalink, aliases, unkeepable)
+}
+
+/// Pages live at `/<slug>/`: a published page that lived elsewhere (under a
+/// parent page, `/about/team/`) keeps its old path as an alias.
+fn add_page_aliases(
+    posts: &[PostSummary],
+    slugs: &[Option<String>],
+    blog_path: &str,
+    aliases: &mut [Option<String>],
+) {
+    for (i, post) in posts.iter().enumerate() {
+        let (true, true, Some(slug)) = (post.page, post.published, &slugs[i]) else {
+            continue;
+        };
+        aliases[i] = old_path(&post.link, blog_path).filter(|path| *path != format!("/{slug}/"));
+    }
 }
 
 /// The pattern that gives `path` for this date and slug, if any: each path
@@ -377,7 +394,8 @@ mod tests {
     fn decide(posts: &[PostSummary]) -> (String, Vec<Option<String>>) {
         let slugs = assign_slugs(posts);
         let offset = FixedOffset::west_opt(4 * 3600).unwrap();
-        let (pattern, aliases, _) = choose_permalink(posts, &slugs, "/blog", offset);
+        let (pattern, mut aliases, _) = choose_permalink(posts, &slugs, "/blog", offset);
+        add_page_aliases(posts, &slugs, "/blog", &mut aliases);
         (pattern, aliases)
     }
 
@@ -421,6 +439,20 @@ mod tests {
         )];
         let (pattern, _) = decide(&posts);
         assert_eq!(pattern, "/{slug}/");
+    }
+
+    #[test]
+    fn pages_off_their_slug_path_get_aliases() {
+        let mut team = post(
+            "team",
+            "https://x.org/blog/about/team/",
+            "2016-08-22 09:00:00",
+        );
+        team.page = true;
+        let mut about = post("about", "https://x.org/blog/about/", "2016-08-22 09:00:00");
+        about.page = true;
+        let (_, aliases) = decide(&[team, about]);
+        assert_eq!(aliases, [Some("/about/team/".to_string()), None]);
     }
 
     #[test]
