@@ -934,3 +934,66 @@ fn links_that_fit_no_pattern_still_resolve() {
     }
     assert_eq!(comment_ids(&site.page("/science/pi-day/")), ["31"]);
 }
+
+// ------------------------------------------------------------ child pages
+
+/// A one-page export: "Team", a child of "About", showing an uploaded image.
+const CHILD_PAGE_EXPORT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+  <title>Pages</title>
+  <link>https://blog.example.org</link>
+  <wp:base_blog_url>https://blog.example.org</wp:base_blog_url>
+  <item>
+    <title>Team</title>
+    <link>https://blog.example.org/about/team/</link>
+    <dc:creator><![CDATA[jdoe]]></dc:creator>
+    <content:encoded><![CDATA[Who we are.
+
+<img src="https://blog.example.org/wp-content/uploads/2016/08/team.png" alt="The team" />]]></content:encoded>
+    <wp:post_id>12</wp:post_id>
+    <wp:post_date>2016-08-01 10:00:00</wp:post_date>
+    <wp:post_date_gmt>2016-08-01 14:00:00</wp:post_date_gmt>
+    <wp:post_name>team</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_parent>11</wp:post_parent>
+    <wp:post_type>page</wp:post_type>
+  </item>
+</channel>
+</rss>
+"#;
+
+#[test]
+fn a_child_page_keeps_its_old_url_and_its_uploaded_image() {
+    let tmp = tempfile::tempdir().unwrap();
+    let export = tmp.path().join("export.xml");
+    std::fs::write(&export, CHILD_PAGE_EXPORT).unwrap();
+    let uploads = tmp.path().join("uploads");
+    std::fs::create_dir_all(uploads.join("2016/08")).unwrap();
+    std::fs::write(uploads.join("2016/08/team.png"), PNG).unwrap();
+    let dir = tmp.path().join("site");
+    let run = scholia(&[
+        "import",
+        "wordpress",
+        export.to_str().unwrap(),
+        "--into",
+        dir.to_str().unwrap(),
+        "--uploads",
+        uploads.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let built = scholia(&["build", "--root", dir.to_str().unwrap()]);
+    assert_eq!(built.code, Some(0), "{}", built.stderr);
+    let public = dir.join("public");
+
+    let old = parse_file(&public.join("about/team/index.html"));
+    assert_eq!(
+        refresh_target(&old).map(|u| url_path(&u)).as_deref(),
+        Some("/team/")
+    );
+    let page = parse_file(&public.join("team/index.html"));
+    let src = attr(one(&page, "article.page img"), "src").expect("src");
+    assert!(!src.contains("://"), "{src}");
+    let file = served_file(&public, &resolve_link("/team/", src));
+    assert_eq!(std::fs::read(&file).unwrap(), PNG);
+}

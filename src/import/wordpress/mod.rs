@@ -254,8 +254,9 @@ fn convert_page(
     context: &Context<'_>,
     out: &mut ItemOutput,
 ) {
-    let converted = article_markdown(&item.content, item.id.unwrap_or(0), &context.survey.media);
-    note_conversion(&converted.notes, &item.label(), &mut out.report);
+    // Pages are single files: their uploads go to static/<slug>/, which is
+    // published beside the page at /<slug>/.
+    let body = body_markdown(item, &Path::new("static").join(&slug), context, out);
     for comment in &item.comments {
         out.report.skip(
             "comments on pages (scholia pages have no comment threads)",
@@ -266,7 +267,7 @@ fn convert_page(
         title,
         draft,
         aliases,
-        body: converted.markdown,
+        body,
     };
     out.files.push((
         Path::new("content/pages").join(format!("{slug}.md")),
@@ -288,22 +289,7 @@ fn convert_post(
     let label = item.label();
     let bundle = Path::new("content/articles").join(&slug);
     let date = post_date(item, context, &label, &mut out.report);
-    let mut html = item.content.clone();
-    if let Some(uploads) = context.uploads {
-        let localized = uploads.localize(&html);
-        html = localized.html;
-        for (source, name) in localized.files {
-            out.copies.push((source, bundle.join(name)));
-        }
-        for url in localized.missing {
-            out.report.repair(
-                "images not found in --uploads, kept at their old address",
-                format!("{url} in {label}"),
-            );
-        }
-    }
-    let converted = article_markdown(&html, item.id.unwrap_or(0), &context.survey.media);
-    note_conversion(&converted.notes, &label, &mut out.report);
+    let body = body_markdown(item, &bundle, context, out);
     let thread = build_thread(
         &ThreadInput {
             comments: &item.comments,
@@ -327,7 +313,7 @@ fn convert_post(
             .id
             .map(|id| toml::Table::from_iter([("wordpress_id".into(), (id as i64).into())]))
             .unwrap_or_default(),
-        body: converted.markdown,
+        body,
     };
     out.files.push((bundle.join("index.md"), article.to_text()));
     if !thread.is_empty() {
@@ -336,6 +322,35 @@ fn convert_post(
     }
     out.report.count(if draft { "drafts" } else { "posts" }, 1);
     out.report.count("comments", thread.len());
+}
+
+/// An item's body as Markdown. With `--uploads`, the files it uses are
+/// copied into `folder` (which is published beside the page) and the body
+/// points at them.
+fn body_markdown(
+    item: &Item,
+    folder: &Path,
+    context: &Context<'_>,
+    out: &mut ItemOutput,
+) -> String {
+    let label = item.label();
+    let mut html = item.content.clone();
+    if let Some(uploads) = context.uploads {
+        let localized = uploads.localize(&html);
+        html = localized.html;
+        for (source, name) in localized.files {
+            out.copies.push((source, folder.join(name)));
+        }
+        for url in localized.missing {
+            out.report.repair(
+                "images not found in --uploads, kept at their old address",
+                format!("{url} in {label}"),
+            );
+        }
+    }
+    let converted = article_markdown(&html, item.id.unwrap_or(0), &context.survey.media);
+    note_conversion(&converted.notes, &label, &mut out.report);
+    converted.markdown
 }
 
 /// The post's date: from its GMT and local dates, else its `pubDate`, else
