@@ -524,6 +524,12 @@ fn report_plan(plan: &Plan, report: &mut ImportReport) {
             link.as_str(),
         );
     }
+    for path in &plan.taken_aliases {
+        report.skip(
+            "old URLs now taken by another article or page, or by a page scholia writes",
+            path.as_str(),
+        );
+    }
     for alias in plan.aliases.iter().flatten() {
         report.repair(
             "old URLs off the permalink pattern, kept as aliases",

@@ -14,6 +14,22 @@ use crate::slug::slugify;
 
 /// The permalink pattern used when the old links fit none.
 const DEFAULT_PERMALINK: &str = "/articles/{slug}/";
+/// First path segments scholia writes itself: no page or post may take them
+/// as its slug, or it would collide with them under `/{slug}/`.
+const GENERATED: &[&str] = &[
+    "tags",
+    "authors",
+    "archive",
+    "page",
+    "atom.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "404.html",
+    "style.css",
+    "syntax.css",
+    "_redirects",
+    "index.html",
+];
 
 /// What the first pass gathers.
 #[derive(Debug, Default)]
@@ -99,6 +115,8 @@ pub(super) struct Plan {
     pub(super) aliases: Vec<Option<String>>,
     /// Published posts whose old URL no static host can serve (`/?p=12`).
     pub(super) unkeepable_links: Vec<String>,
+    /// Old paths now taken by another item or by a page scholia writes.
+    pub(super) taken_aliases: Vec<String>,
     /// Author id by login.
     pub(super) author_ids: HashMap<String, String>,
     /// Logins that looked like e-mail addresses (never written anywhere).
@@ -119,6 +137,8 @@ impl Plan {
         let (permalink, mut aliases, unkeepable_links) =
             choose_permalink(&survey.posts, &slugs, &blog_path, site_offset);
         add_page_aliases(&survey.posts, &slugs, &blog_path, &mut aliases);
+        let taken_aliases =
+            drop_taken_aliases(&survey.posts, &slugs, &permalink, site_offset, &mut aliases);
         let (author_ids, email_logins) = assign_author_ids(survey);
         Plan {
             site_offset,
@@ -126,6 +146,7 @@ impl Plan {
             slugs,
             aliases,
             unkeepable_links,
+            taken_aliases,
             author_ids,
             email_logins,
         }
@@ -133,11 +154,12 @@ impl Plan {
 }
 
 /// Slugs from post names (else titles, else ids), unique among posts and
-/// among pages, case-insensitively (some file systems are). Published posts
-/// choose first, so they keep their names.
+/// pages together (both may live at `/<slug>/`) and case-insensitively (some
+/// file systems are), never one of the names scholia writes itself.
+/// Published items choose first, so they keep their names.
 fn assign_slugs(posts: &[PostSummary]) -> Vec<Option<String>> {
     let mut slugs = vec![None; posts.len()];
-    let mut taken: HashSet<(bool, String)> = HashSet::new();
+    let mut taken: HashSet<String> = GENERATED.iter().map(|s| s.to_string()).collect();
     let mut seen_ids = HashSet::new();
     let order = (0..posts.len())
         .filter(|&i| posts[i].published)
@@ -162,7 +184,7 @@ fn assign_slugs(posts: &[PostSummary]) -> Vec<Option<String>> {
             .unwrap_or_else(|| format!("post-{}", post.id.unwrap_or(i as u64)));
         let mut slug = base.clone();
         let mut n = 2;
-        while !taken.insert((post.page, slug.to_lowercase())) {
+        while !taken.insert(slug.to_lowercase()) {
             slug = format!("{base}-{n}");
             n += 1;
         }
@@ -228,6 +250,44 @@ fn add_page_aliases(
         };
         aliases[i] = old_path(&post.link, blog_path).filter(|path| *path != format!("/{slug}/"));
     }
+}
+
+/// Removes aliases onto a path that is now another item's URL or one scholia
+/// generates: in WordPress, too, only one of them could have been reached.
+fn drop_taken_aliases(
+    posts: &[PostSummary],
+    slugs: &[Option<String>],
+    pattern: &str,
+    site_offset: FixedOffset,
+    aliases: &mut [Option<String>],
+) -> Vec<String> {
+    let urls: HashSet<String> = posts
+        .iter()
+        .zip(slugs)
+        .filter_map(|(post, slug)| {
+            let slug = slug.as_deref()?;
+            Some(if post.page {
+                format!("/{slug}/")
+            } else {
+                permalink::resolve(
+                    pattern,
+                    &local_date(post.local, post.gmt, site_offset),
+                    slug,
+                )
+            })
+        })
+        .collect();
+    let generated = |path: &str| {
+        let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+        path == "/" || GENERATED.contains(&first)
+    };
+    let mut dropped = Vec::new();
+    for alias in aliases.iter_mut() {
+        if let Some(path) = alias.take_if(|p| urls.contains(p.as_str()) || generated(p)) {
+            dropped.push(path);
+        }
+    }
+    dropped
 }
 
 /// The pattern that gives `path` for this date and slug, if any: each path
@@ -396,6 +456,7 @@ mod tests {
         let offset = FixedOffset::west_opt(4 * 3600).unwrap();
         let (pattern, mut aliases, _) = choose_permalink(posts, &slugs, "/blog", offset);
         add_page_aliases(posts, &slugs, "/blog", &mut aliases);
+        drop_taken_aliases(posts, &slugs, &pattern, offset, &mut aliases);
         (pattern, aliases)
     }
 
@@ -453,6 +514,25 @@ mod tests {
         about.page = true;
         let (_, aliases) = decide(&[team, about]);
         assert_eq!(aliases, [Some("/about/team/".to_string()), None]);
+    }
+
+    #[test]
+    fn generated_names_and_other_items_urls_are_never_taken() {
+        let mut page = post("about", "https://x.org/blog/about/", "2016-08-22 09:00:00");
+        page.page = true;
+        let posts = [
+            post("tags", "https://x.org/blog/tags/", "2016-08-22 09:00:00"),
+            post("about", "https://x.org/blog/about/", "2016-08-22 09:00:00"),
+            page,
+        ];
+        let slugs = assign_slugs(&posts);
+        assert_eq!(slugs[0].as_deref(), Some("tags-2"));
+        assert_eq!(slugs[1].as_deref(), Some("about"));
+        assert_eq!(slugs[2].as_deref(), Some("about-2"));
+        let (_, aliases) = decide(&posts);
+        // The post kept /about/; the page moved to /about-2/ and cannot alias
+        // /about/; the post once at /tags/ cannot alias scholia's tag index.
+        assert_eq!(aliases, [None, None, None]);
     }
 
     #[test]
