@@ -200,13 +200,6 @@ struct ItemOutput {
 fn convert_item(ordinal: usize, item: &Item, context: &Context<'_>) -> ItemOutput {
     let mut out = ItemOutput::default();
     let label = item.label();
-    let Some(slug) = context.plan.slugs[ordinal].clone() else {
-        out.report.skip(
-            "items repeated in the export (same post id), imported once",
-            label,
-        );
-        return out;
-    };
     let draft = match item.status.as_str() {
         "publish" if item.protected => {
             out.report
@@ -226,6 +219,13 @@ fn convert_item(ordinal: usize, item: &Item, context: &Context<'_>) -> ItemOutpu
             return out;
         }
         _ => true,
+    };
+    let Some(slug) = context.plan.slugs[ordinal].clone() else {
+        out.report.skip(
+            "items repeated in the export (same post id), imported once",
+            label,
+        );
+        return out;
     };
     let title = if item.title.is_empty() {
         out.report

@@ -57,6 +57,8 @@ pub(super) struct PostSummary {
     page: bool,
     /// Published (the only ones with URLs to keep).
     published: bool,
+    /// Imported at all (not trashed, not an empty auto-draft).
+    imported: bool,
     /// `wp:post_name`, decoded.
     name: String,
     /// The title.
@@ -86,6 +88,7 @@ impl Survey {
             id: item.id,
             page: item.kind == ItemKind::Page,
             published: item.status == "publish" && !item.protected,
+            imported: !matches!(item.status.as_str(), "trash" | "auto-draft"),
             name: item.name.clone(),
             title: item.title.clone(),
             link: item.link.clone(),
@@ -173,7 +176,7 @@ fn assign_slugs(posts: &[PostSummary]) -> Vec<Option<String>> {
         }
     }
     for i in order {
-        if repeated.contains(&i) {
+        if repeated.contains(&i) || !posts[i].imported {
             continue;
         }
         let post = &posts[i];
@@ -443,6 +446,7 @@ mod tests {
             id: None,
             page: false,
             published: true,
+            imported: true,
             name: name.into(),
             title: name.into(),
             link: link.into(),
