@@ -16,6 +16,8 @@ use crate::error::{Error, Location, line_of_offset};
 pub const BUNDLE_INDEX: &str = "index.md";
 /// File name of a bundle's comment thread.
 const BUNDLE_THREAD: &str = "comments.toml";
+/// The names a bundle's own files take: no asset may take them.
+pub const BUNDLE_FILES: &[&str] = &[BUNDLE_INDEX, BUNDLE_THREAD];
 /// Suffix of a single-file article's comment thread.
 pub const THREAD_SUFFIX: &str = ".comments.toml";
 

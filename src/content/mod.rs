@@ -17,7 +17,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use rayon::prelude::*;
 
 pub use article::{
-    ArticleSource, article_inputs, find_articles, load_article, load_articles, thread_file,
+    ArticleSource, BUNDLE_FILES, article_inputs, find_articles, load_article, load_articles,
+    thread_file,
 };
 pub use author::{AuthorSource, load_authors};
 pub use comments::{CommentSource, ThreadSource};

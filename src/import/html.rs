@@ -117,6 +117,12 @@ const BLOCK_TAGS: &[&str] = &[
 
 /// Shortcodes that wrap content, `[name …]…[/name]`.
 const ENCLOSING: &[&str] = &["caption", "wp_caption", "embed", "video", "audio"];
+/// How far a shortcode's `]` and its closing `[/name]` are looked for: bounds
+/// the work on text full of stray brackets, which would otherwise be quadratic.
+const SHORTCODE_REACH: usize = 64 * 1024;
+/// Elements nested deeper than this are kept as HTML: htmd recurses once per
+/// level and would overflow the stack on hostile input.
+const MAX_NESTING: usize = 200;
 
 static CONVERTER: LazyLock<HtmlToMarkdown> = LazyLock::new(|| {
     HtmlToMarkdown::builder()
@@ -173,9 +179,15 @@ pub(crate) fn plain_text(text: &str) -> String {
 }
 
 /// Converts processed HTML, falling back to the HTML itself when the
-/// Markdown would lose words.
+/// Markdown would lose words (or when it is too deep to convert safely).
 fn convert(html: &str, mut notes: Vec<ConversionNote>) -> Converted {
-    let markdown = CONVERTER.convert(html).unwrap_or_default();
+    let markdown = if nesting_depth(html) > MAX_NESTING {
+        None
+    } else {
+        // A bug in the converter must cost one body its Markdown, not the import.
+        std::panic::catch_unwind(|| CONVERTER.convert(html).ok()).unwrap_or(None)
+    };
+    let markdown = markdown.unwrap_or_default();
     let markdown = markdown
         .lines()
         .map(|line| {
@@ -202,6 +214,38 @@ fn convert(html: &str, mut notes: Vec<ConversionNote>) -> Converted {
         },
         notes,
     }
+}
+
+/// The deepest nesting of elements in some HTML, counted from its tags
+/// (void elements and self-closing tags do not nest).
+fn nesting_depth(html: &str) -> usize {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        let closing = rest.starts_with('/');
+        let name: String = rest
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() || VOID.contains(&name.as_str()) {
+            continue;
+        }
+        let self_closing = rest.find('>').is_some_and(|end| rest[..end].ends_with('/'));
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !self_closing {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
 }
 
 /// HTML kept as one raw HTML block: blank lines, which would end the block,
@@ -273,7 +317,7 @@ struct Shortcode<'a> {
 
 /// Parses a shortcode at the start of `text` (which starts with `[`).
 fn shortcode_at(text: &str) -> Option<Shortcode<'_>> {
-    let close = text.find(']')?;
+    let close = within_reach(text).find(']')?;
     let tag = &text[1..close];
     if tag.contains('[') || tag.contains('\n') {
         return None;
@@ -294,7 +338,7 @@ fn shortcode_at(text: &str) -> Option<Shortcode<'_>> {
     let after = &text[close + 1..];
     let closing = format!("[/{name}]");
     if ENCLOSING.contains(&name)
-        && let Some(end) = after.find(&closing)
+        && let Some(end) = within_reach(after).find(&closing)
     {
         return Some(Shortcode {
             name,
@@ -309,6 +353,15 @@ fn shortcode_at(text: &str) -> Option<Shortcode<'_>> {
         inner: None,
         len: close + 1,
     })
+}
+
+/// The start of `text`, at most [`SHORTCODE_REACH`] bytes (on a character boundary).
+fn within_reach(text: &str) -> &str {
+    let mut end = text.len().min(SHORTCODE_REACH);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// The known shortcodes expanded to HTML; unknown ones kept as text (and noted
@@ -336,7 +389,7 @@ fn expand_shortcodes(
             }
             None => {
                 let looks_like_one = code.attrs.contains('=')
-                    || text[code.len..].contains(&format!("[/{}]", code.name));
+                    || within_reach(&text[code.len..]).contains(&format!("[/{}]", code.name));
                 let note = ConversionNote::UnknownShortcode(code.name.to_string());
                 if looks_like_one && !notes.contains(&note) {
                     notes.push(note);
@@ -505,23 +558,24 @@ fn starts_with_block(chunk: &str) -> bool {
 /// Applies `change` to the text between `<pre>…</pre>` blocks, which stay
 /// as they are, each as its own chunk.
 fn outside_pre(html: &str, change: impl Fn(&str) -> String) -> String {
+    // ASCII lowercasing keeps byte offsets, so positions found in `lower`
+    // are positions in `html`.
+    let lower = html.to_ascii_lowercase();
     let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    loop {
-        let lower = rest.to_ascii_lowercase();
-        let Some(start) = lower.find("<pre") else {
-            out.push_str(&change(rest));
-            return out;
-        };
+    let mut at = 0;
+    while let Some(found) = lower[at..].find("<pre") {
+        let start = at + found;
         let end = lower[start..]
             .find("</pre>")
-            .map_or(rest.len(), |e| start + e + "</pre>".len());
-        out.push_str(&change(&rest[..start]));
+            .map_or(html.len(), |e| start + e + "</pre>".len());
+        out.push_str(&change(&html[at..start]));
         out.push_str("\n\n");
-        out.push_str(&rest[start..end]);
+        out.push_str(&html[start..end]);
         out.push_str("\n\n");
-        rest = &rest[end..];
+        at = end;
     }
+    out.push_str(&change(&html[at..]));
+    out
 }
 
 /// Text with its tags removed (a `<` not followed by a letter, `/` or `!` is text).
@@ -684,6 +738,24 @@ mod tests {
             "Iran’s Russia policy"
         );
         assert_eq!(plain_text("a < b"), "a < b");
+    }
+
+    #[test]
+    fn deep_nesting_is_kept_as_html_without_recursing() {
+        let deep = format!("{}text{}", "<em>".repeat(5000), "</em>".repeat(5000));
+        let converted = comment_markdown(&deep);
+        assert_eq!(converted.notes, [ConversionNote::KeptAsHtml]);
+        assert_eq!(words(&converted.markdown), ["text"]);
+    }
+
+    #[test]
+    fn brackets_and_pre_blocks_by_the_thousand_stay_linear() {
+        // Quadratic scans would take minutes here, even in a release build.
+        let brackets = "[caption ".repeat(20_000) + &"[x".repeat(50_000);
+        let converted = article_markdown(&brackets, 1, &MediaLibrary::default());
+        assert!(converted.markdown.contains("caption"));
+        let pres = "<pre>a</pre>\n\nb\n\n".repeat(5_000);
+        assert_eq!(words(&body(&pres)).len(), 10_000);
     }
 
     #[test]

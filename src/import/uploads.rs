@@ -53,8 +53,8 @@ impl Uploads {
         }
     }
 
-    /// Rewrites every reference in `html` to a file of this folder (in any
-    /// attribute, `srcset` included) to a name in the bundle.
+    /// Rewrites every reference in `html` (or Markdown) to a file of this
+    /// folder (in any attribute, `srcset` included) to a name in the bundle.
     pub(crate) fn localize(&self, html: &str) -> Localized {
         let mut out = Localized::default();
         let mut names: HashMap<PathBuf, String> = HashMap::new();
@@ -161,7 +161,12 @@ fn bundle_name(source: &Path, relative: &str, taken: &[(PathBuf, String)]) -> St
     let name = source
         .file_name()
         .map_or_else(|| "file".to_string(), |n| n.to_string_lossy().into_owned());
-    if !taken.iter().any(|(_, n)| *n == name) {
+    // A bundle's own files keep their names.
+    let is_taken = |candidate: &str| {
+        crate::content::BUNDLE_FILES.contains(&candidate)
+            || taken.iter().any(|(_, n)| n == candidate)
+    };
+    if !is_taken(&name) {
         return name;
     }
     let decoded = percent_decode_str(relative)
@@ -171,7 +176,7 @@ fn bundle_name(source: &Path, relative: &str, taken: &[(PathBuf, String)]) -> St
     let prefix = folders[..folders.len().saturating_sub(1)].join("-");
     let mut candidate = format!("{prefix}-{name}");
     let mut n = 2;
-    while taken.iter().any(|(_, t)| *t == candidate) {
+    while is_taken(&candidate) {
         candidate = format!("{prefix}-{n}-{name}");
         n += 1;
     }
@@ -219,6 +224,15 @@ mod tests {
         assert_eq!(out.html, html);
         assert_eq!(out.missing.len(), 2);
         assert!(out.files.is_empty());
+    }
+
+    #[test]
+    fn markdown_references_are_rewritten_and_bundle_files_keep_their_names() {
+        let (dir, uploads) = folder();
+        std::fs::write(dir.path().join("2016/08/index.md"), "not an article").unwrap();
+        let markdown = "![A](https://x.example.org/wp-content/uploads/2016/08/photo.jpg) and [file](/wp-content/uploads/2016/08/index.md)";
+        let out = uploads.localize(markdown);
+        assert_eq!(out.html, "![A](photo.jpg) and [file](2016-08-index.md)");
     }
 
     #[test]

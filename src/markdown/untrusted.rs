@@ -77,7 +77,8 @@ fn comment_options() -> Options {
 /// Renders Markdown written by the public to safe HTML.
 pub fn render_untrusted(markdown: &str) -> String {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    let parser = Parser::new_ext(markdown, comment_options());
+    // The parser splits text at escapes (`x\_y`); a URL must be seen whole.
+    let parser = pulldown_cmark::TextMergeStream::new(Parser::new_ext(markdown, comment_options()));
     pulldown_cmark::html::push_html(&mut html, linkify_bare_urls(parser));
     sanitizer().clean(&html).to_string()
 }
@@ -164,6 +165,15 @@ mod tests {
         let html = render_untrusted("See https://example.org/x now");
         assert!(
             html.contains("<a href=\"https://example.org/x\" rel=\"nofollow ugc noopener\">https://example.org/x</a>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_bare_url_with_an_escaped_character_is_linked_whole() {
+        let html = render_untrusted(r"See https://a.example.org/x\_y now");
+        assert!(
+            html.contains(r#"href="https://a.example.org/x_y""#),
             "{html}"
         );
     }

@@ -334,23 +334,24 @@ fn body_markdown(
     out: &mut ItemOutput,
 ) -> String {
     let label = item.label();
-    let mut html = item.content.clone();
-    if let Some(uploads) = context.uploads {
-        let localized = uploads.localize(&html);
-        html = localized.html;
-        for (source, name) in localized.files {
-            out.copies.push((source, folder.join(name)));
-        }
-        for url in localized.missing {
-            out.report.repair(
-                "images not found in --uploads, kept at their old address",
-                format!("{url} in {label}"),
-            );
-        }
-    }
-    let converted = article_markdown(&html, item.id.unwrap_or(0), &context.survey.media);
+    let converted = article_markdown(&item.content, item.id.unwrap_or(0), &context.survey.media);
     note_conversion(&converted.notes, &label, &mut out.report);
-    converted.markdown
+    let Some(uploads) = context.uploads else {
+        return converted.markdown;
+    };
+    // After converting, so that a gallery's images, which come from the
+    // media library rather than the body, are copied too.
+    let localized = uploads.localize(&converted.markdown);
+    for (source, name) in localized.files {
+        out.copies.push((source, folder.join(name)));
+    }
+    for url in localized.missing {
+        out.report.repair(
+            "images not found in --uploads, kept at their old address",
+            format!("{url} in {label}"),
+        );
+    }
+    localized.html
 }
 
 /// The post's date: from its GMT and local dates, else its `pubDate`, else
