@@ -9,7 +9,7 @@ use super::{EXIT_CONTENT_ERROR, SiteArgs};
 
 /// Arguments of `scholia build`.
 #[derive(Debug, clap::Args)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     #[command(flatten)]
     site: SiteArgs,
     /// Write the site here instead of `[build] output_dir`.
@@ -18,7 +18,7 @@ pub struct BuildArgs {
 }
 
 /// Runs the build and reports it.
-pub fn run(args: BuildArgs) -> ExitCode {
+pub(crate) fn run(args: BuildArgs) -> ExitCode {
     let request = BuildRequest {
         root: args.site.root.clone(),
         output: args.output,
@@ -38,13 +38,13 @@ pub fn run(args: BuildArgs) -> ExitCode {
 }
 
 /// Prints a failed build's errors.
-pub fn print_errors(errors: &BuildErrors) {
+pub(crate) fn print_errors(errors: &BuildErrors) {
     eprintln!("{errors}");
     eprintln!("Nothing was written: the output folder is as it was before this build.");
 }
 
 /// Prints warnings, the time of each step and the one-line summary.
-pub fn print_report(report: &BuildReport) {
+pub(crate) fn print_report(report: &BuildReport) {
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
     }
@@ -58,7 +58,7 @@ pub fn print_report(report: &BuildReport) {
 }
 
 /// "Built 3 articles, 12 comments, 40 files in 25 ms → public".
-pub fn summary(report: &BuildReport) -> String {
+pub(crate) fn summary(report: &BuildReport) -> String {
     format!(
         "Built {} article{}, {} comment{}, {} files in {} → {}",
         report.articles,

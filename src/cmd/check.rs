@@ -10,14 +10,14 @@ use super::{EXIT_CONTENT_ERROR, SiteArgs};
 
 /// Arguments of `scholia check`.
 #[derive(Debug, clap::Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     #[command(flatten)]
     site: SiteArgs,
 }
 
 /// Builds into a temporary folder (the output folder is not touched) and checks
 /// every internal link and anchor.
-pub fn run(args: CheckArgs) -> ExitCode {
+pub(crate) fn run(args: CheckArgs) -> ExitCode {
     let scratch = match tempfile::tempdir() {
         Ok(dir) => dir,
         Err(e) => {

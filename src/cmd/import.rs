@@ -11,7 +11,7 @@ use super::EXIT_CONTENT_ERROR;
 
 /// Arguments of `scholia import`.
 #[derive(Debug, clap::Args)]
-pub struct ImportArgs {
+pub(crate) struct ImportArgs {
     /// Where the export comes from.
     #[command(subcommand)]
     source: ImportSource,
@@ -54,7 +54,7 @@ enum ImportSource {
 }
 
 /// Runs the import and prints its report.
-pub fn run(args: ImportArgs) -> ExitCode {
+pub(crate) fn run(args: ImportArgs) -> ExitCode {
     match args.source {
         ImportSource::Wordpress {
             export,

@@ -7,14 +7,14 @@ use super::EXIT_CONTENT_ERROR;
 
 /// Arguments of `scholia init`.
 #[derive(Debug, clap::Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// The folder to create the site in (new, or empty).
     #[arg(value_name = "DIR")]
     dir: PathBuf,
 }
 
 /// Writes the scaffold and says what to do next.
-pub fn run(args: InitArgs) -> ExitCode {
+pub(crate) fn run(args: InitArgs) -> ExitCode {
     match scholia::scaffold::create_site(&args.dir) {
         Ok(files) => {
             for file in &files {

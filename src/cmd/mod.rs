@@ -1,11 +1,11 @@
 //! The command line: one file per subcommand. This is the edge of the program:
 //! it turns library results into terminal output and exit codes.
 
-pub mod build;
-pub mod check;
-pub mod import;
-pub mod init;
-pub mod serve;
+pub(crate) mod build;
+pub(crate) mod check;
+pub(crate) mod import;
+pub(crate) mod init;
+pub(crate) mod serve;
 
 use std::path::PathBuf;
 
@@ -13,13 +13,13 @@ use clap::{Parser, Subcommand};
 use scholia::site::BuildOptions;
 
 /// Exit code of a run that found errors in the site (or broken links).
-pub const EXIT_CONTENT_ERROR: u8 = 1;
+pub(crate) const EXIT_CONTENT_ERROR: u8 = 1;
 
 /// scholia builds a static site from a commentary archive: articles, their reader
 /// comment threads, authors and tags.
 #[derive(Debug, Parser)]
 #[command(name = "scholia", version, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -27,7 +27,7 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Build the site into its output folder (default `public/`).
     Build(build::BuildArgs),
     /// Build, serve on 127.0.0.1, rebuild on change and reload open pages.
@@ -42,7 +42,7 @@ pub enum Command {
 
 /// Which site, and which of its content, shared by build, serve and check.
 #[derive(Debug, Clone, clap::Args)]
-pub struct SiteArgs {
+pub(crate) struct SiteArgs {
     /// The site's folder (the one holding site.toml).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
@@ -56,7 +56,7 @@ pub struct SiteArgs {
 
 impl SiteArgs {
     /// The content choices these flags make.
-    pub fn options(&self) -> BuildOptions {
+    pub(crate) fn options(&self) -> BuildOptions {
         BuildOptions {
             drafts: self.drafts,
             future: self.future,

@@ -15,7 +15,7 @@ const DEFAULT_PORT: u16 = 8111;
 
 /// Arguments of `scholia serve`.
 #[derive(Debug, clap::Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     #[command(flatten)]
     site: SiteArgs,
     /// Port on 127.0.0.1 (default 8111, or the next free one).
@@ -27,7 +27,7 @@ pub struct ServeArgs {
 }
 
 /// Serves until Ctrl-C.
-pub fn run(args: ServeArgs) -> ExitCode {
+pub(crate) fn run(args: ServeArgs) -> ExitCode {
     let request = ServeRequest {
         root: args.site.root.clone(),
         port: args.port.unwrap_or(DEFAULT_PORT),

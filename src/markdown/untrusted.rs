@@ -48,7 +48,7 @@ const COMMENT_URL_SCHEMES: &[&str] = &["http", "https", "mailto"];
 
 /// The `rel` every link in a comment carries: no endorsement, user-generated, and
 /// no handle on the opener.
-pub const COMMENT_LINK_REL: &str = "nofollow ugc noopener";
+pub(super) const COMMENT_LINK_REL: &str = "nofollow ugc noopener";
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();

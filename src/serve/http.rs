@@ -29,7 +29,7 @@ pub enum BindError {
 const PORT_TRIES: u16 = 20;
 
 /// Binds 127.0.0.1 on `port`; if `fallback`, tries the next ports when it is taken.
-pub fn bind(port: u16, fallback: bool) -> Result<(Server, u16), BindError> {
+pub(super) fn bind(port: u16, fallback: bool) -> Result<(Server, u16), BindError> {
     let last = if fallback {
         port.saturating_add(PORT_TRIES)
     } else {
@@ -56,7 +56,7 @@ pub fn bind(port: u16, fallback: bool) -> Result<(Server, u16), BindError> {
 
 /// Answers requests until the server is unblocked, one thread per request (the
 /// event streams stay open).
-pub fn run(server: Arc<Server>, site_dir: PathBuf, hub: Arc<ReloadHub>) {
+pub(super) fn run(server: Arc<Server>, site_dir: PathBuf, hub: Arc<ReloadHub>) {
     for request in server.incoming_requests() {
         let site_dir = site_dir.clone();
         let hub = Arc::clone(&hub);

@@ -10,15 +10,15 @@ use scraper::{ElementRef, Html, Selector};
 use tempfile::TempDir;
 
 /// A minimal valid site.toml.
-pub const SITE_TOML: &str = "title = \"Test Archive\"\nbase_url = \"https://example.org\"\n";
+pub(crate) const SITE_TOML: &str = "title = \"Test Archive\"\nbase_url = \"https://example.org\"\n";
 
 /// A site in a temporary folder.
-pub struct Site {
+pub(crate) struct Site {
     dir: TempDir,
 }
 
 /// The outcome of one run of the binary.
-pub struct Run {
+pub(crate) struct Run {
     pub code: Option<i32>,
     pub stdout: String,
     pub stderr: String,
@@ -36,7 +36,7 @@ impl From<Output> for Run {
 
 impl Site {
     /// An empty site with the minimal site.toml and one author, `ann`.
-    pub fn new() -> Site {
+    pub(crate) fn new() -> Site {
         let site = Site {
             dir: tempfile::tempdir().expect("temp dir"),
         };
@@ -49,12 +49,12 @@ impl Site {
     }
 
     /// The site's folder.
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         self.dir.path()
     }
 
     /// Writes a file (creating folders), relative to the site root.
-    pub fn file(&self, relative: &str, contents: &str) -> &Site {
+    pub(crate) fn file(&self, relative: &str, contents: &str) -> &Site {
         let path = self.root().join(relative);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, contents).unwrap();
@@ -62,7 +62,7 @@ impl Site {
     }
 
     /// Writes a single-file article by `ann` with the given extra front matter lines.
-    pub fn article(&self, slug: &str, date: &str, front: &str, body: &str) -> &Site {
+    pub(crate) fn article(&self, slug: &str, date: &str, front: &str, body: &str) -> &Site {
         self.file(
             &format!("content/articles/{slug}.md"),
             &format!(
@@ -72,12 +72,12 @@ impl Site {
     }
 
     /// Writes the comment thread of a single-file article.
-    pub fn comments(&self, slug: &str, toml: &str) -> &Site {
+    pub(crate) fn comments(&self, slug: &str, toml: &str) -> &Site {
         self.file(&format!("content/articles/{slug}.comments.toml"), toml)
     }
 
     /// Runs `scholia ARGS --root <site>`.
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         Command::new(env!("CARGO_BIN_EXE_scholia"))
             .args(args)
             .arg("--root")
@@ -88,14 +88,14 @@ impl Site {
     }
 
     /// Builds, asserting success.
-    pub fn build(&self) -> Run {
+    pub(crate) fn build(&self) -> Run {
         let run = self.run(&["build"]);
         assert_eq!(run.code, Some(0), "build failed:\n{}", run.stderr);
         run
     }
 
     /// Builds, asserting failure with exit code 1; returns stderr.
-    pub fn build_fails(&self) -> String {
+    pub(crate) fn build_fails(&self) -> String {
         let run = self.run(&["build"]);
         assert_eq!(
             run.code,
@@ -108,34 +108,34 @@ impl Site {
     }
 
     /// The path of an output file.
-    pub fn output(&self, relative: &str) -> PathBuf {
+    pub(crate) fn output(&self, relative: &str) -> PathBuf {
         self.root().join("public").join(relative)
     }
 
     /// Reads an output file.
-    pub fn read(&self, relative: &str) -> String {
+    pub(crate) fn read(&self, relative: &str) -> String {
         let path = self.output(relative);
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
     /// Parses an output HTML file.
-    pub fn page(&self, relative: &str) -> Html {
+    pub(crate) fn page(&self, relative: &str) -> Html {
         Html::parse_document(&self.read(relative))
     }
 }
 
 /// Parses a CSS selector (panicking on a typo in the test).
-pub fn sel(css: &str) -> Selector {
+pub(crate) fn sel(css: &str) -> Selector {
     Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"))
 }
 
 /// The elements matching `css`.
-pub fn select<'a>(html: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
+pub(crate) fn select<'a>(html: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
     html.select(&sel(css)).collect()
 }
 
 /// The one element matching `css`.
-pub fn one<'a>(html: &'a Html, css: &str) -> ElementRef<'a> {
+pub(crate) fn one<'a>(html: &'a Html, css: &str) -> ElementRef<'a> {
     let found = select(html, css);
     assert_eq!(
         found.len(),
@@ -147,7 +147,7 @@ pub fn one<'a>(html: &'a Html, css: &str) -> ElementRef<'a> {
 }
 
 /// An element's text, whitespace collapsed.
-pub fn text(element: ElementRef<'_>) -> String {
+pub(crate) fn text(element: ElementRef<'_>) -> String {
     element
         .text()
         .collect::<String>()
@@ -157,22 +157,22 @@ pub fn text(element: ElementRef<'_>) -> String {
 }
 
 /// The texts of all elements matching `css`.
-pub fn texts(html: &Html, css: &str) -> Vec<String> {
+pub(crate) fn texts(html: &Html, css: &str) -> Vec<String> {
     select(html, css).into_iter().map(text).collect()
 }
 
 /// An attribute of an element.
-pub fn attr<'a>(element: ElementRef<'a>, name: &str) -> Option<&'a str> {
+pub(crate) fn attr<'a>(element: ElementRef<'a>, name: &str) -> Option<&'a str> {
     element.value().attr(name)
 }
 
 /// The repository root: the example site.
-pub fn example_root() -> PathBuf {
+pub(crate) fn example_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Runs `scholia ARGS` as given (no `--root` added).
-pub fn scholia(args: &[&str]) -> Run {
+pub(crate) fn scholia(args: &[&str]) -> Run {
     Command::new(env!("CARGO_BIN_EXE_scholia"))
         .args(args)
         .output()
@@ -182,7 +182,7 @@ pub fn scholia(args: &[&str]) -> Run {
 
 impl Site {
     /// Writes a bundle article `content/articles/<slug>/index.md` by `ann`.
-    pub fn bundle(&self, slug: &str, date: &str, front: &str, body: &str) -> &Site {
+    pub(crate) fn bundle(&self, slug: &str, date: &str, front: &str, body: &str) -> &Site {
         self.file(
             &format!("content/articles/{slug}/index.md"),
             &format!(
@@ -192,7 +192,7 @@ impl Site {
     }
 
     /// Runs `scholia build ARGS --root <site>`, asserting success.
-    pub fn build_with(&self, args: &[&str]) -> Run {
+    pub(crate) fn build_with(&self, args: &[&str]) -> Run {
         let mut all = vec!["build"];
         all.extend_from_slice(args);
         let run = self.run(&all);
@@ -201,13 +201,13 @@ impl Site {
     }
 
     /// Every file of the output folder with its bytes.
-    pub fn output_files(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+    pub(crate) fn output_files(&self) -> BTreeMap<PathBuf, Vec<u8>> {
         files_in(&self.root().join("public"))
     }
 }
 
 /// Every file under `dir`, by path relative to `dir`, with its bytes.
-pub fn files_in(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+pub(crate) fn files_in(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|entry| entry.unwrap_or_else(|e| panic!("{}: {e}", dir.display())))
@@ -220,13 +220,13 @@ pub fn files_in(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 /// Parses an HTML file anywhere on disk.
-pub fn parse_file(path: &Path) -> Html {
+pub(crate) fn parse_file(path: &Path) -> Html {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     Html::parse_document(&text)
 }
 
 /// A TOML basic string holding `s` exactly.
-pub fn toml_str(s: &str) -> String {
+pub(crate) fn toml_str(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
@@ -245,13 +245,13 @@ pub fn toml_str(s: &str) -> String {
 // ------------------------------------------------------------------ importers
 
 /// A fixture of the importer tests: `tests/fixtures/import/<name>`.
-pub fn import_fixture(name: &str) -> PathBuf {
+pub(crate) fn import_fixture(name: &str) -> PathBuf {
     example_root().join("tests/fixtures/import").join(name)
 }
 
 /// Every e-mail address and IP address (v4, and v6 with `::` or eight groups)
 /// in `text`, in order of appearance.
-pub fn addresses(text: &str) -> Vec<String> {
+pub(crate) fn addresses(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     // One past the run of `ok` characters starting at `from`.
     let run_end = |from: usize, ok: &dyn Fn(char) -> bool| -> usize {
@@ -319,7 +319,7 @@ pub fn addresses(text: &str) -> Vec<String> {
 
 /// Panics, naming the file and what was found, if any file under `dir` holds an
 /// e-mail or IP address.
-pub fn assert_no_addresses_under(dir: &Path) {
+pub(crate) fn assert_no_addresses_under(dir: &Path) {
     let files = files_in(dir);
     assert!(!files.is_empty(), "{} holds no files", dir.display());
     for (path, bytes) in files {
@@ -334,7 +334,7 @@ pub fn assert_no_addresses_under(dir: &Path) {
 
 /// The comments of a page as rendered, in document order: each comment's id
 /// (from `li#comment-<id>`) and the id of the comment item it is nested in.
-pub fn comment_tree(page: &Html) -> Vec<(String, Option<String>)> {
+pub(crate) fn comment_tree(page: &Html) -> Vec<(String, Option<String>)> {
     let id_of = |li: ElementRef<'_>| -> String {
         let id = li.value().id().expect("a comment item has an id");
         id.strip_prefix("comment-")
@@ -355,7 +355,7 @@ pub fn comment_tree(page: &Html) -> Vec<(String, Option<String>)> {
 }
 
 /// Every file under `dir` with its bytes and modification time.
-pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
+pub(crate) fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
     files_in(dir)
         .into_iter()
         .map(|(path, bytes)| {
@@ -368,7 +368,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime
 }
 
 /// The TOML front matter of a content file (between the two `+++` lines).
-pub fn front_matter(path: &Path) -> toml::Table {
+pub(crate) fn front_matter(path: &Path) -> toml::Table {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let text = text.trim_start_matches('\u{feff}');
     let rest = text
@@ -384,7 +384,7 @@ pub fn front_matter(path: &Path) -> toml::Table {
 }
 
 /// Reads a TOML file.
-pub fn read_toml(path: &Path) -> toml::Table {
+pub(crate) fn read_toml(path: &Path) -> toml::Table {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.parse()
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -392,7 +392,7 @@ pub fn read_toml(path: &Path) -> toml::Table {
 
 /// The counts of an import report's `Imported:` line, by kind
 /// (`Imported: 3 posts, 12 comments` → posts: 3, comments: 12).
-pub fn imported_counts(report: &str) -> BTreeMap<String, usize> {
+pub(crate) fn imported_counts(report: &str) -> BTreeMap<String, usize> {
     let line = report
         .lines()
         .find_map(|l| l.trim().strip_prefix("Imported:"))
@@ -408,7 +408,7 @@ pub fn imported_counts(report: &str) -> BTreeMap<String, usize> {
 /// One reason of a report section (`Skipped`, `Repaired`): its count, its text,
 /// and the `- item` lines under it (only with `--verbose`).
 #[derive(Debug)]
-pub struct ReportReason {
+pub(crate) struct ReportReason {
     pub count: usize,
     pub reason: String,
     pub items: Vec<String>,
@@ -416,7 +416,7 @@ pub struct ReportReason {
 
 /// The reasons of the report section `title` (`Skipped (N):` …), and its N;
 /// none when the section is absent.
-pub fn report_section(report: &str, title: &str) -> (usize, Vec<ReportReason>) {
+pub(crate) fn report_section(report: &str, title: &str) -> (usize, Vec<ReportReason>) {
     let mut lines = report.lines();
     let head = format!("{title} (");
     let Some(total) = lines.by_ref().find_map(|l| {
