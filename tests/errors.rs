@@ -243,7 +243,7 @@ fn failed_render_leaves_the_previous_output_untouched() {
         "{% extends \"base.html\" %}{% block content %}{{ article.no_such_field.at_all }}{% endblock content %}",
     );
     let stderr = site.build_fails();
-    assert_error(&stderr, "template article.html:", &[]);
+    assert_error(&stderr, "templates/article.html:1:", &["no_such_field"]);
     assert!(
         site.output_files() == before,
         "public/ changed after a failed build"

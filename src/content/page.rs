@@ -3,15 +3,16 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use super::{display_path, file_stem, front_matter, markdown_files_in, read_each, read_text};
-use crate::error::Error;
+use crate::error::{Error, line_of_offset};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PageFrontMatter {
     title: String,
-    slug: Option<String>,
+    slug: Option<Spanned<String>>,
     description: Option<String>,
     #[serde(default)]
     draft: bool,
@@ -26,6 +27,8 @@ pub struct PageSource {
     pub path: PathBuf,
     /// `slug` from front matter, else the file name: the page lives at `/<slug>/`.
     pub slug: String,
+    /// The line `slug` is written on; `None` when it comes from the file name.
+    pub slug_line: Option<usize>,
     /// The title.
     pub title: String,
     /// A sentence for `<meta name="description">`.
@@ -52,7 +55,13 @@ fn read_page(root: &Path, file: &Path) -> Result<PageSource, Error> {
     let split = front_matter::split(&shown, &text)?;
     let front: PageFrontMatter = front_matter::parse(&shown, &split)?;
     Ok(PageSource {
-        slug: front.slug.unwrap_or_else(|| file_stem(file)),
+        slug_line: front
+            .slug
+            .as_ref()
+            .map(|s| split.front_line + line_of_offset(split.front, s.span().start) - 1),
+        slug: front
+            .slug
+            .map_or_else(|| file_stem(file), Spanned::into_inner),
         title: front.title,
         description: front.description,
         draft: front.draft,
