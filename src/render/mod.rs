@@ -86,7 +86,7 @@ fn on_page(mut error: Error, page: &str) -> Error {
 /// The errors with each template failure once: one broken line of a template
 /// breaks every page that uses it, and is one thing to fix. Failures are the
 /// same when they are at the same line of the same template with the same
-/// message; the first page (by output path) and the count are kept.
+/// problem; the first page (by output path) and the count are kept.
 fn once_per_template_problem(errors: Vec<Error>) -> Vec<Error> {
     let mut merged: Vec<Error> = Vec::with_capacity(errors.len());
     for error in errors {
@@ -106,10 +106,14 @@ fn once_per_template_problem(errors: Vec<Error>) -> Vec<Error> {
                     first_page: p,
                     ..
                 },
-            ) if *template == *t && *line == *l && *message == *m => {
+            ) if *template == *t && *line == *l && problem(message) == problem(m) => {
                 *pages += 1;
                 if p < first_page {
                     first_page.clone_from(p);
+                }
+                if message != m {
+                    // Tera lists what the page had, which differs by page.
+                    *message = problem(m).to_string();
                 }
                 Some(())
             }
@@ -120,6 +124,12 @@ fn once_per_template_problem(errors: Vec<Error>) -> Vec<Error> {
         }
     }
     merged
+}
+
+/// A Tera message without the list of what the page offered instead
+/// (`Variable `x` is not defined. Available variables: …`).
+fn problem(message: &str) -> &str {
+    message.split(". Available ").next().unwrap_or(message)
 }
 
 /// Renders jobs, holding what every page shares.
