@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// A place in the site's files: a path (relative to the site root where possible)
 /// and, when known, a 1-based line number.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Location {
     /// The file, as the user would type it from the site root.
     pub path: PathBuf,

@@ -24,7 +24,7 @@ use crate::site::pagination::Pager;
 use crate::site::{Article, Site};
 use feeds::{ARTICLE_FEED_FILE, absolute};
 use plan::Job;
-pub use plan::{Plan, PlannedFile, output_path};
+pub use plan::{PageOrigin, Plan, PlannedFile, output_path};
 use sitemap::SitemapEntry;
 pub use templates::{Templates, load_templates};
 use views::{ArticleSummaryView, ViewBuilder};

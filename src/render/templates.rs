@@ -115,6 +115,17 @@ fn locate(
     }
 }
 
+/// The file the template `name` comes from in the site at `root`: the site's
+/// own `templates/NAME` if there is one, else the built-in.
+pub fn template_file(root: &Path, name: &str) -> TemplateFile {
+    let own = Path::new(TEMPLATES_DIR).join(name);
+    if root.join(&own).is_file() {
+        TemplateFile::Site(own)
+    } else {
+        TemplateFile::BuiltIn(name.to_string())
+    }
+}
+
 /// Loads the built-in templates and the site's overrides from `root/templates`.
 pub fn load_templates(root: &Path) -> Result<Templates, Vec<Error>> {
     let mut sources: BTreeMap<String, (TemplateFile, String)> = BUILTIN_TEMPLATES
