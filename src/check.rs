@@ -1,29 +1,70 @@
 //! Checking a built site's internal links and anchors.
 //!
-//! Reads an output folder (never the sources) and reports every `href`/`src`
-//! into the site that names no file, and every fragment that names no element
+//! [`check_links`] reads an output folder and reports every `href`/`src` into
+//! the site that names no file, and every fragment that names no element
 //! (`#comment-3`, a heading's id). External links are not fetched.
+//! [`check_site`] builds a site, checks it, and reports each broken link once,
+//! where it is written: the Markdown file or comment thread and its line, or
+//! the template when no content holds it.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use percent_encoding::percent_decode_str;
+use pulldown_cmark::{Event, Options, Parser, Tag};
 use rayon::prelude::*;
 use scraper::{Html, Selector};
 use walkdir::WalkDir;
 
-use crate::error::Error;
+use crate::build::{BuildReport, BuildRequest, full_build};
+use crate::content::CONTENT_DIR;
+use crate::error::{BuildErrors, Error, LineIndex, Location, TemplateFile};
+use crate::render::Plan;
+use crate::render::templates::{BUILTIN_TEMPLATES, TEMPLATES_DIR, template_file};
 
 /// One link that leads nowhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrokenLink {
-    /// The page it is on, as a path under the output folder.
+    /// Where the link is written.
+    pub at: LinkSource,
+    /// A page it is on, as a path under the output folder (the first, by path).
     pub page: String,
     /// The link as written.
     pub link: String,
     /// What is missing.
     pub problem: LinkProblem,
+}
+
+/// Where a broken link is written, and so where to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LinkSource {
+    /// In content: a Markdown file or a comment thread, at a line.
+    Content(Location),
+    /// In a template: no content the page shows holds the link.
+    Template {
+        /// The template's file.
+        template: TemplateFile,
+        /// The line that holds the link as written, when one does (a link
+        /// built from variables is not found, and only the file is named).
+        line: Option<usize>,
+    },
+    /// Not known: only the built page is (a check of an output folder alone).
+    BuiltPage,
+}
+
+impl fmt::Display for LinkSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkSource::Content(at) => write!(f, "{at}"),
+            LinkSource::Template {
+                template,
+                line: Some(line),
+            } => write!(f, "{template}:{line}"),
+            LinkSource::Template { template, .. } => write!(f, "{template}"),
+            LinkSource::BuiltPage => f.write_str("(built page)"),
+        }
+    }
 }
 
 /// Why a link is broken.
@@ -39,28 +80,247 @@ pub enum LinkProblem {
 
 impl fmt::Display for BrokenLink {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (at, link, page) = (&self.at, &self.link, &self.page);
         match &self.problem {
-            LinkProblem::MissingFile(path) => {
-                write!(
-                    f,
-                    "{}: `{}` leads nowhere (no file {path})",
-                    self.page, self.link
-                )
-            }
+            LinkProblem::MissingFile(path) => write!(
+                f,
+                "{at}: `{link}` leads nowhere: the built site has no {path} (seen on {page}); fix the link, or add what it names"
+            ),
             LinkProblem::MissingAnchor(id) => write!(
                 f,
-                "{}: `{}` names no element (no id=\"{id}\" on that page)",
-                self.page, self.link
+                "{at}: `{link}` names no element: that page has no id=\"{id}\" (seen on {page}); fix the part after `#`"
             ),
-            LinkProblem::OutsideBasePath => {
-                write!(
-                    f,
-                    "{}: `{}` is outside the site's base path",
-                    self.page, self.link
-                )
+            LinkProblem::OutsideBasePath => write!(
+                f,
+                "{at}: `{link}` is outside the site's base path (seen on {page}); make it relative, or start it with the base path"
+            ),
+        }
+    }
+}
+
+/// A site built and checked.
+#[derive(Debug)]
+pub struct CheckReport {
+    /// What the build did.
+    pub build: BuildReport,
+    /// Each broken link once, at the place it is written, in order of place.
+    pub broken: Vec<BrokenLink>,
+}
+
+/// Builds the site of `request` (into `request.output`, which the caller
+/// chooses: a check should not replace the site's own output) and checks its
+/// links, reporting each broken one where it is written.
+pub fn check_site(request: &BuildRequest) -> Result<CheckReport, BuildErrors> {
+    let done = full_build(request, false)?;
+    let plan = Plan::new(&done.site)?;
+    let found = check_links(&done.report.output, &done.site.config.base_url)?;
+    let origins: HashMap<&str, _> = plan
+        .origins(&done.site)
+        .into_iter()
+        .map(|origin| (origin.path, origin))
+        .collect();
+    let texts = ContentTexts::read(&request.root);
+    let templates = TemplateTexts::read(&request.root);
+    let mut seen = HashSet::new();
+    let mut broken = Vec::new();
+    for link in found {
+        let origin = origins.get(link.page.as_str());
+        let own: &[PathBuf] = origin.map_or(&[], |o| o.sources.as_slice());
+        let mut places = texts.find(&link.link, own);
+        if places.is_empty() {
+            places = texts.find(&link.link, &texts.all);
+        }
+        let page_template = origin.and_then(|o| o.template);
+        let sources: Vec<LinkSource> = if !places.is_empty() {
+            places.into_iter().map(LinkSource::Content).collect()
+        } else if let Some(found) = templates.find(&link.link, page_template) {
+            vec![found]
+        } else if let Some(name) = page_template {
+            vec![LinkSource::Template {
+                template: template_file(&request.root, name),
+                line: None,
+            }]
+        } else {
+            vec![LinkSource::BuiltPage]
+        };
+        for at in sources {
+            // The same link from one place shows on many pages (an article's
+            // summary on every listing): it is one thing to fix.
+            if seen.insert((at.clone(), link.link.clone())) {
+                broken.push(BrokenLink { at, ..link.clone() });
             }
         }
     }
+    // Content first, by file and line; then templates.
+    broken.sort_by_cached_key(|b| match &b.at {
+        LinkSource::Content(at) => (0, at.path.clone(), at.line, b.link.clone()),
+        other => (1, PathBuf::from(other.to_string()), None, b.link.clone()),
+    });
+    Ok(CheckReport {
+        build: done.report,
+        broken,
+    })
+}
+
+/// The text of every content file, to find where a link is written.
+struct ContentTexts {
+    /// Every Markdown file and comment thread, relative to the site root.
+    all: Vec<PathBuf>,
+    /// Each file, by path.
+    files: HashMap<PathBuf, ContentText>,
+}
+
+/// One content file's text, its line index, and for Markdown the destination
+/// of each link and image with its line.
+struct ContentText {
+    text: String,
+    lines: LineIndex,
+    destinations: Vec<(String, usize)>,
+}
+
+impl ContentTexts {
+    fn read(root: &Path) -> ContentTexts {
+        let mut all = Vec::new();
+        let mut files = HashMap::new();
+        for entry in WalkDir::new(root.join(CONTENT_DIR))
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            let path = entry.path();
+            let is_text = path.extension().is_some_and(|e| e == "md" || e == "toml");
+            if !entry.file_type().is_file() || !is_text {
+                continue;
+            }
+            // The build has just read every content file; one that cannot be
+            // read now only leaves its links unplaced.
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let lines = LineIndex::new(&text);
+            let destinations = if path.extension().is_some_and(|e| e == "md") {
+                markdown_links(&text, &lines)
+            } else {
+                Vec::new()
+            };
+            let relative = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+            all.push(relative.clone());
+            files.insert(
+                relative,
+                ContentText {
+                    text,
+                    lines,
+                    destinations,
+                },
+            );
+        }
+        ContentTexts { all, files }
+    }
+
+    /// Where `link` is written in `among`: as the destination of a Markdown
+    /// link or image, else anywhere in the text (raw HTML, a comment's body
+    /// in its thread file).
+    fn find(&self, link: &str, among: &[PathBuf]) -> Vec<Location> {
+        let decoded = percent_decode_str(link).decode_utf8_lossy();
+        let mut places = Vec::new();
+        for path in among {
+            let Some(ContentText {
+                text,
+                lines,
+                destinations,
+            }) = self.files.get(path)
+            else {
+                continue;
+            };
+            let mut here: Vec<usize> = destinations
+                .iter()
+                .filter(|(dest, _)| {
+                    dest == link || percent_decode_str(dest).decode_utf8_lossy() == decoded
+                })
+                .map(|(_, line)| *line)
+                .collect();
+            if here.is_empty() {
+                here = text
+                    .match_indices(link)
+                    .chain(text.match_indices(decoded.as_ref()))
+                    .map(|(offset, _)| lines.line(offset))
+                    .collect();
+            }
+            here.sort_unstable();
+            here.dedup();
+            places.extend(here.into_iter().map(|line| Location::line(path, line)));
+        }
+        places
+    }
+}
+
+/// The text of every template in use: the site's own, and the built-in ones
+/// it does not replace.
+struct TemplateTexts(Vec<(String, TemplateFile, String)>);
+
+impl TemplateTexts {
+    fn read(root: &Path) -> TemplateTexts {
+        let mut found: Vec<(String, TemplateFile, String)> = BUILTIN_TEMPLATES
+            .iter()
+            .map(|(name, text)| {
+                let file = template_file(root, name);
+                let text = match &file {
+                    TemplateFile::Site(path) => {
+                        std::fs::read_to_string(root.join(path)).unwrap_or_default()
+                    }
+                    TemplateFile::BuiltIn(_) => text.to_string(),
+                };
+                (name.to_string(), file, text)
+            })
+            .collect();
+        let dir = root.join(TEMPLATES_DIR);
+        for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+            let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            let name = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            let name = name.to_string_lossy().replace('\\', "/");
+            let known = found.iter().any(|(n, _, _)| *n == name);
+            if entry.file_type().is_file()
+                && !known
+                && let Ok(text) = std::fs::read_to_string(entry.path())
+            {
+                found.push((name, TemplateFile::Site(relative.to_path_buf()), text));
+            }
+        }
+        TemplateTexts(found)
+    }
+
+    /// The template and line where `link` is written as it is, looking first
+    /// in the page's own template (`first`), then in all the others.
+    fn find(&self, link: &str, first: Option<&str>) -> Option<LinkSource> {
+        let own = self
+            .0
+            .iter()
+            .filter(|(name, _, _)| Some(name.as_str()) == first);
+        let others = self
+            .0
+            .iter()
+            .filter(|(name, _, _)| Some(name.as_str()) != first);
+        own.chain(others).find_map(|(_, file, text)| {
+            let offset = text.find(link)?;
+            Some(LinkSource::Template {
+                template: file.clone(),
+                line: Some(crate::error::line_of_offset(text, offset)),
+            })
+        })
+    }
+}
+
+/// The destination of every link and image of a Markdown text, with its line.
+fn markdown_links(text: &str, lines: &LineIndex) -> Vec<(String, usize)> {
+    Parser::new_ext(text, Options::all())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                Some((dest_url.into_string(), lines.line(range.start)))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// What a page holds that the check needs: its links and its ids.
@@ -92,6 +352,7 @@ pub fn check_links(output: &Path, base_url: &str) -> Result<Vec<BrokenLink>, Err
             found.links.iter().filter_map(move |link| {
                 let problem = check_link(output, parsed, page, link, base_url, base_path)?;
                 Some(BrokenLink {
+                    at: LinkSource::BuiltPage,
                     page: page.clone(),
                     link: link.clone(),
                     problem,

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::{Error, Location, toml_error};
+use crate::error::{ConfigProblem, Error, Location, line_of_offset, toml_error};
 
 /// The name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "site.toml";
@@ -169,9 +169,8 @@ impl SiteConfig {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|source| {
             vec![if source.kind() == std::io::ErrorKind::NotFound {
-                Error::InvalidValue {
-                    at: Location::file(&path),
-                    message: "no site.toml here: run scholia in a site's folder, or pass --root DIR (`scholia init DIR` makes a new site)".into(),
+                Error::NoSiteConfig {
+                    root: root.to_path_buf(),
                 }
             } else {
                 Error::Read {
@@ -183,7 +182,7 @@ impl SiteConfig {
         let mut config: SiteConfig = toml::from_str(&text)
             .map_err(|e| vec![toml_error(Path::new(CONFIG_FILE), &text, 1, &e)])?;
         config.extra = crate::content::front_matter::extra_for_templates(config.extra);
-        let problems = config.validate();
+        let problems = config.validate(&text);
         if problems.is_empty() {
             Ok(config)
         } else {
@@ -191,31 +190,62 @@ impl SiteConfig {
         }
     }
 
-    fn validate(&self) -> Vec<Error> {
+    /// Every value that parses but cannot be used, each at the line of its key
+    /// in `text` (the file's contents).
+    fn validate(&self, text: &str) -> Vec<Error> {
         let mut problems = Vec::new();
-        let mut invalid = |message: String| {
-            problems.push(Error::InvalidValue {
-                at: Location::file(CONFIG_FILE),
-                message,
+        let mut invalid = |table: &str, key: &'static str, value: String, problem| {
+            let name = key.rsplit(' ').next().unwrap_or(key);
+            problems.push(Error::InvalidConfig {
+                at: Location {
+                    path: PathBuf::from(CONFIG_FILE),
+                    line: key_line(text, table, name),
+                },
+                key,
+                value,
+                problem,
             })
         };
-        if let Err(message) = crate::site::permalink::validate_pattern(&self.build.permalink) {
-            invalid(format!("[build] permalink: {message}"));
+        let quoted = |s: &str| toml::Value::String(s.to_string()).to_string();
+        if let Err(problem) = crate::site::permalink::validate_pattern(&self.build.permalink) {
+            invalid(
+                "build",
+                "[build] permalink",
+                quoted(&self.build.permalink),
+                ConfigProblem::Permalink(problem),
+            );
         }
         if self.pagination.per_page == 0 {
-            invalid("[pagination] per_page must be at least 1".into());
+            invalid(
+                "pagination",
+                "[pagination] per_page",
+                "0".into(),
+                ConfigProblem::Zero,
+            );
         }
         if let Err(e) = crate::markdown::stylesheet(&self.highlight.theme) {
-            invalid(e.to_string());
+            invalid(
+                "highlight",
+                "[highlight] theme",
+                quoted(&self.highlight.theme),
+                ConfigProblem::UnknownTheme { known: e.known },
+            );
         }
         if self.comments.max_depth == 0 {
-            invalid("[comments] max_depth must be at least 1".into());
+            invalid(
+                "comments",
+                "[comments] max_depth",
+                "0".into(),
+                ConfigProblem::Zero,
+            );
         }
         if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
-            invalid(format!(
-                "base_url `{}` must start with http:// or https://",
-                self.base_url
-            ));
+            invalid(
+                "",
+                "base_url",
+                quoted(&self.base_url),
+                ConfigProblem::NotHttp,
+            );
         }
         problems
     }
@@ -234,6 +264,29 @@ impl SiteConfig {
     pub fn base_url_trimmed(&self) -> &str {
         self.base_url.trim_end_matches('/')
     }
+}
+
+/// The 1-based line on which `key` of `table` (`""` for the top level) is
+/// written in `text`; `None` when it is not written (a default is at fault).
+/// serde's view of the file has no places, so the file is read again as a
+/// tree of spanned keys.
+fn key_line(text: &str, table: &str, key: &str) -> Option<usize> {
+    let document = toml::de::DeTable::parse(text).ok()?;
+    let mut map = document.get_ref();
+    if !table.is_empty() {
+        map = map
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == table)?
+            .1
+            .get_ref()
+            .as_table()?;
+    }
+    let offset = map
+        .keys()
+        .find(|k| k.get_ref().as_ref() == key)?
+        .span()
+        .start;
+    Some(line_of_offset(text, offset))
 }
 
 #[cfg(test)]
@@ -258,5 +311,13 @@ mod tests {
     fn rejects_unknown_keys() {
         let err = toml::from_str::<SiteConfig>("titel = \"x\"").unwrap_err();
         assert!(err.message().contains("titel"), "{}", err.message());
+    }
+
+    #[test]
+    fn finds_the_line_of_a_key() {
+        let text = "title = \"x\"\n\n[pagination]\nper_page = 0\n";
+        assert_eq!(key_line(text, "", "title"), Some(1));
+        assert_eq!(key_line(text, "pagination", "per_page"), Some(4));
+        assert_eq!(key_line(text, "build", "permalink"), None);
     }
 }

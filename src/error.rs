@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// A place in the site's files: a path (relative to the site root where possible)
 /// and, when known, a 1-based line number.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Location {
     /// The file, as the user would type it from the site root.
     pub path: PathBuf,
@@ -44,7 +44,9 @@ impl fmt::Display for Location {
     }
 }
 
-/// One problem found while building a site.
+/// One problem found while building a site. Each kind carries the data of its
+/// problem (what was written, and where) rather than a sentence, so callers and
+/// tests can match on it; `Display` turns it into a message that says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file or folder could not be read.
@@ -63,8 +65,36 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// The folder given as the site root has no `site.toml`.
+    #[error(
+        "{}: no site.toml here; run scholia in a site's folder, or pass --root DIR (`scholia init DIR` makes a new site)",
+        root.display()
+    )]
+    NoSiteConfig {
+        /// The folder looked in.
+        root: PathBuf,
+    },
+    /// The output folder would replace the site's own files when published.
+    #[error(
+        "{}: the output folder would replace the site's own files; choose a folder such as `public`",
+        path.display()
+    )]
+    OutputOverlapsSources {
+        /// The output folder asked for.
+        path: PathBuf,
+    },
+    /// `scholia init` was pointed at a folder that already holds files.
+    #[error(
+        "{}: this folder is not empty; scholia init only writes into a new or empty folder",
+        path.display()
+    )]
+    FolderNotEmpty {
+        /// The folder.
+        path: PathBuf,
+    },
     /// A TOML document (site.toml, front matter, a comment thread) did not parse or
-    /// did not match what scholia expects (a wrong type, an unknown key).
+    /// did not match what scholia expects (a wrong type, an unknown key). The
+    /// message is the TOML parser's, with a hint of what to do where we have one.
     #[error("{at}: {message}")]
     Toml {
         /// Where.
@@ -72,29 +102,83 @@ pub enum Error {
         /// The parser's explanation, with a hint where we have one.
         message: String,
     },
-    /// Front matter is missing or not closed.
-    #[error("{at}: {message}")]
-    FrontMatter {
-        /// Where.
+    /// A content file does not start with a `+++` line.
+    #[error(
+        "{at}: the file must start with a `+++` line, then TOML front matter, then another `+++` line"
+    )]
+    FrontMatterMissing {
+        /// The file (line 1).
         at: Location,
-        /// What is wrong and how to fix it.
-        message: String,
     },
-    /// A file is where scholia cannot use it (a thread with no article).
-    #[error("{at}: {message}")]
-    Layout {
-        /// The file.
+    /// Front matter opened with `+++` is never closed.
+    #[error("{at}: front matter opened with `+++` is never closed; add a `+++` line after it")]
+    FrontMatterUnclosed {
+        /// The file (line 1).
         at: Location,
-        /// What is wrong and how to fix it.
-        message: String,
     },
-    /// A value is well-formed TOML but not acceptable (a bad date, a bad permalink).
-    #[error("{at}: {message}")]
-    InvalidValue {
-        /// Where.
+    /// A comment thread file has no article beside it, so its comments would
+    /// vanish from the site.
+    #[error(
+        "{at}: this comment thread has no article beside it; create {} or rename the thread",
+        article.display()
+    )]
+    OrphanThread {
+        /// The thread file.
         at: Location,
-        /// What is wrong and how to fix it.
-        message: String,
+        /// The article file it would belong to.
+        article: PathBuf,
+    },
+    /// A date in front matter is not a date scholia can place in time.
+    #[error("{at}: `{key}` = {value}: {problem}")]
+    InvalidDate {
+        /// Where the value is written.
+        at: Location,
+        /// The key (`date`, `updated`).
+        key: &'static str,
+        /// The value as written.
+        value: String,
+        /// What is wrong with it.
+        problem: DateProblem,
+    },
+    /// A `slug` (written, or taken from the file name) cannot be one URL segment.
+    #[error("{at}: slug `{slug}` {problem}")]
+    InvalidSlug {
+        /// Where the slug is written (the file, when it comes from the file name).
+        at: Location,
+        /// The slug.
+        slug: String,
+        /// What is wrong with it.
+        problem: SlugProblem,
+    },
+    /// An entry of `aliases` cannot be served as a redirect page.
+    #[error("{at}: alias `{alias}` {problem}")]
+    InvalidAlias {
+        /// Where the alias is written.
+        at: Location,
+        /// The alias as written.
+        alias: String,
+        /// What is wrong with it.
+        problem: AliasProblem,
+    },
+    /// A tag has no letter or digit, so no URL can be made from it.
+    #[error("{at}: tag `{tag}` has no letters or digits to make a URL from; rename it")]
+    UnsluggableTag {
+        /// Where the tag is written.
+        at: Location,
+        /// The tag as written.
+        tag: String,
+    },
+    /// A value in `site.toml` is well-formed but not acceptable.
+    #[error("{at}: {key} = {value}: {problem}")]
+    InvalidConfig {
+        /// Where the key is written (the file alone when the default is at fault).
+        at: Location,
+        /// The key, with its table (`[build] permalink`).
+        key: &'static str,
+        /// The value in use, as TOML would write it.
+        value: String,
+        /// What is wrong with it.
+        problem: ConfigProblem,
     },
     /// An article names an author that has no file in `content/authors/`.
     #[error(
@@ -129,14 +213,223 @@ pub enum Error {
         /// The URL they share.
         url: String,
     },
-    /// A template did not compile or failed while rendering a page.
-    #[error("template {template}: {message}")]
-    Template {
-        /// The template's name (or the page being rendered).
-        template: String,
+    /// A template does not compile.
+    #[error("{}: {message}; fix the template{}", at(template, *line), template.fallback_hint())]
+    TemplateSyntax {
+        /// The template's file.
+        template: TemplateFile,
+        /// The line, when Tera gives one.
+        line: Option<usize>,
         /// Tera's explanation.
         message: String,
     },
+    /// A template failed while rendering. Reported once for all the pages the
+    /// same problem broke, since fixing the template fixes them all.
+    #[error(
+        "{}: {message} (while rendering {first_page}{}); fix the template{}",
+        at(template, *line),
+        others(*pages),
+        template.fallback_hint()
+    )]
+    TemplateRender {
+        /// The template's file (the one the failing line is in, which may be
+        /// a parent or an include of the page's own template).
+        template: TemplateFile,
+        /// The line, when Tera gives one.
+        line: Option<usize>,
+        /// Tera's explanation.
+        message: String,
+        /// The first page (by output path) this broke.
+        first_page: String,
+        /// How many pages it broke.
+        pages: usize,
+    },
+}
+
+/// A template and its line as `file:line`.
+fn at(template: &TemplateFile, line: Option<usize>) -> String {
+    match line {
+        Some(line) => format!("{template}:{line}"),
+        None => template.to_string(),
+    }
+}
+
+/// " and N other pages", or nothing.
+fn others(pages: usize) -> String {
+    match pages {
+        0 | 1 => String::new(),
+        2 => " and 1 other page".into(),
+        n => format!(" and {} other pages", n - 1),
+    }
+}
+
+/// Where a template comes from: the site's own file, or scholia's built-in theme.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TemplateFile {
+    /// `templates/NAME` in the site, relative to the site root.
+    Site(PathBuf),
+    /// A built-in template, by name.
+    BuiltIn(String),
+}
+
+impl TemplateFile {
+    /// What else the user can do about a broken site template: delete it.
+    fn fallback_hint(&self) -> String {
+        match self {
+            TemplateFile::Site(path) => format!(
+                " or delete {} to use the built-in one where there is one",
+                path.display()
+            ),
+            TemplateFile::BuiltIn(_) => String::new(),
+        }
+    }
+}
+
+impl fmt::Display for TemplateFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TemplateFile::Site(path) => write!(f, "{}", path.display()),
+            TemplateFile::BuiltIn(name) => write!(f, "built-in template {name}"),
+        }
+    }
+}
+
+/// Why a TOML date cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateProblem {
+    /// A time alone, without a day.
+    NoDay,
+    /// A day that no calendar has (2015-02-29).
+    NotACalendarDate,
+    /// A time that no clock shows.
+    InvalidTime,
+    /// A UTC offset beyond ±24 hours.
+    InvalidOffset,
+}
+
+impl fmt::Display for DateProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DateProblem::NoDay => "has no day; write it as 2016-08-22 or 2016-08-22T09:30:00Z",
+            DateProblem::NotACalendarDate => {
+                "is not a day of the calendar; check the month and day"
+            }
+            DateProblem::InvalidTime => {
+                "is not a time of day; check the hours, minutes and seconds"
+            }
+            DateProblem::InvalidOffset => {
+                "has a UTC offset beyond a day; write one such as +02:00, or Z"
+            }
+        })
+    }
+}
+
+/// Why a slug cannot be one segment of a URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlugProblem {
+    /// Empty, `.` or `..`, which would escape or replace its folder.
+    NotASegment,
+    /// It holds a character that splits or ends a URL path.
+    Character(char),
+}
+
+impl fmt::Display for SlugProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SlugProblem::NotASegment => {
+                f.write_str("cannot be a URL segment; write a `slug` of letters, digits and `-`")
+            }
+            SlugProblem::Character(c) => write!(
+                f,
+                "contains {c:?}; write a `slug` of letters, digits and `-`"
+            ),
+        }
+    }
+}
+
+/// Why an alias cannot be a redirect page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AliasProblem {
+    /// A whole URL (`https://…`) instead of a path.
+    FullUrl,
+    /// A `..`, `.`, `?`, `#` or `\`, which a static host cannot serve as a file.
+    NotAPlainPath,
+    /// The site root, which is the home page.
+    SiteRoot,
+}
+
+impl fmt::Display for AliasProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AliasProblem::FullUrl => {
+                "is a full URL; write only its path, e.g. `/2016/08/22/old-slug/`"
+            }
+            AliasProblem::NotAPlainPath => {
+                "must be a plain path; remove `..`, `.`, `?`, `#` and `\\`"
+            }
+            AliasProblem::SiteRoot => "is the site root, where the home page lives; remove it",
+        })
+    }
+}
+
+/// Why a `site.toml` value cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigProblem {
+    /// The article URL pattern is not usable.
+    Permalink(PermalinkProblem),
+    /// A count that must be at least 1.
+    Zero,
+    /// No highlighting theme has this name.
+    UnknownTheme {
+        /// The names there are.
+        known: Vec<String>,
+    },
+    /// The base URL is not an http(s) URL.
+    NotHttp,
+}
+
+impl fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigProblem::Permalink(problem) => write!(f, "{problem}"),
+            ConfigProblem::Zero => f.write_str("must be at least 1"),
+            ConfigProblem::UnknownTheme { known } => {
+                write!(f, "is not a known theme; use one of: {}", known.join(", "))
+            }
+            ConfigProblem::NotHttp => {
+                f.write_str("must start with http:// or https://, e.g. https://archive.example.org")
+            }
+        }
+    }
+}
+
+/// Why a `[build] permalink` pattern cannot make article URLs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PermalinkProblem {
+    /// It does not start and end with `/`.
+    NotSlashed,
+    /// It has no `{slug}`, so articles of one day would share a URL.
+    NoSlug,
+    /// A `{` is never closed.
+    Unclosed,
+    /// A `{token}` that is not one of the permalink tokens.
+    UnknownToken(String),
+}
+
+impl fmt::Display for PermalinkProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PermalinkProblem::NotSlashed => f.write_str("must start and end with `/`"),
+            PermalinkProblem::NoSlug => {
+                f.write_str("must contain {slug}, or articles would share a URL")
+            }
+            PermalinkProblem::Unclosed => f.write_str("has a `{` without `}`; close it"),
+            PermalinkProblem::UnknownToken(token) => write!(
+                f,
+                "`{token}` is not a permalink token; use {{year}}, {{month}}, {{day}}, {{slug}}"
+            ),
+        }
+    }
 }
 
 /// What is wrong with a comment.
@@ -157,6 +450,13 @@ pub enum CommentProblem {
     EmptyBody,
     /// The id is empty or has white space, so it cannot be an anchor.
     BadId,
+    /// `date` cannot be placed in time.
+    InvalidDate {
+        /// The date as written.
+        value: String,
+        /// What is wrong with it.
+        problem: DateProblem,
+    },
 }
 
 impl fmt::Display for CommentProblem {
@@ -185,6 +485,9 @@ impl fmt::Display for CommentProblem {
                 f,
                 "the id must be non-empty and without spaces, since it becomes the link #comment-<id>"
             ),
+            CommentProblem::InvalidDate { value, problem } => {
+                write!(f, "`date` = {value}: {problem}")
+            }
         }
     }
 }

@@ -184,11 +184,8 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
     };
     let protected = ["content", "templates", "static"].map(|d| root.join(d));
     if root.starts_with(&output_abs) || protected.iter().any(|p| output_abs.starts_with(p)) {
-        return Err(Error::Write {
+        return Err(Error::OutputOverlapsSources {
             path: output.to_path_buf(),
-            source: std::io::Error::other(
-                "the output folder would replace the site's own files; choose a folder such as `public`",
-            ),
         });
     }
     Ok(())

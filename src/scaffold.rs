@@ -82,19 +82,15 @@ What this archive is, who keeps it, and how to reach them.
 /// folder alone is fine, so `git init` may come first). Returns the files
 /// written.
 pub fn create_site(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let refuse = |message: &str| Error::InvalidValue {
-        at: crate::error::Location::file(dir),
-        message: message.into(),
-    };
     if dir.exists() {
         let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
             path: dir.to_path_buf(),
             source,
         })?;
         if entries.flatten().any(|entry| entry.file_name() != ".git") {
-            return Err(refuse(
-                "this folder is not empty; scholia init only writes into a new or empty folder",
-            ));
+            return Err(Error::FolderNotEmpty {
+                path: dir.to_path_buf(),
+            });
         }
     }
     // static/ starts empty: a placeholder file in it would be published.

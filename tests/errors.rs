@@ -243,7 +243,7 @@ fn failed_render_leaves_the_previous_output_untouched() {
         "{% extends \"base.html\" %}{% block content %}{{ article.no_such_field.at_all }}{% endblock content %}",
     );
     let stderr = site.build_fails();
-    assert_error(&stderr, "template article.html:", &[]);
+    assert_error(&stderr, "templates/article.html:1:", &["no_such_field"]);
     assert!(
         site.output_files() == before,
         "public/ changed after a failed build"
@@ -452,5 +452,337 @@ fn a_folder_without_site_toml_says_where_it_looked() {
     assert!(
         stderr.contains("site.toml") && stderr.contains("--root"),
         "{stderr}"
+    );
+}
+
+// ------------------------------------------------- typed errors, through the library
+
+use scholia::error::{
+    AliasProblem, CommentProblem, ConfigProblem, Location, SlugProblem, TemplateFile,
+};
+use scholia::{BuildRequest, Error};
+
+/// Builds `site` in-process, expecting it to fail; returns its errors.
+fn errors_of(site: &Site) -> Vec<Error> {
+    let request = BuildRequest {
+        root: site.root().to_path_buf(),
+        ..BuildRequest::default()
+    };
+    match scholia::build(&request) {
+        Ok(_) => panic!("the build succeeded; errors were expected"),
+        Err(errors) => errors.0,
+    }
+}
+
+/// `file:line`, as a [`Location`] shows it.
+fn at(path: &str, line: usize) -> Location {
+    Location::line(path, line)
+}
+
+/// A comment problem at a line of a thread file, as the build reports it.
+fn comment(path: &str, line: usize, id: &str, problem: CommentProblem) -> String {
+    format!("{} comment {id}: {problem:?}", at(path, line))
+}
+
+/// One error's kind and data as a line that can be compared with an expected
+/// set (the kinds hold an `io::Error`, so `Error` itself is not comparable).
+fn key(error: &Error) -> String {
+    match error {
+        Error::Comment { at, id, problem } => format!("{at} comment {id}: {problem:?}"),
+        Error::Toml { at, .. } => format!("{at} toml"),
+        Error::MissingAuthor { at, author } => format!("{at} missing author {author}"),
+        Error::InvalidSlug { at, slug, problem } => format!("{at} slug {slug}: {problem:?}"),
+        Error::InvalidAlias { at, alias, problem } => {
+            format!("{at} alias {alias}: {problem:?}")
+        }
+        Error::UnsluggableTag { at, tag } => format!("{at} tag {tag}"),
+        Error::InvalidConfig {
+            at, key, problem, ..
+        } => format!("{at} {key}: {problem:?}"),
+        Error::TemplateRender {
+            template,
+            line,
+            first_page,
+            pages,
+            ..
+        } => format!("{template}:{line:?} render on {first_page} and {pages} pages in all"),
+        Error::TemplateSyntax { template, line, .. } => format!("{template}:{line:?} syntax"),
+        other => format!("unexpected: {other}"),
+    }
+}
+
+/// Asserts that `errors` are exactly `expected`, in any order, each once.
+#[track_caller]
+fn assert_exactly(errors: &[Error], expected: &[String]) {
+    let mut found: Vec<String> = errors.iter().map(key).collect();
+    let mut expected = expected.to_vec();
+    found.sort();
+    expected.sort();
+    assert_eq!(found, expected, "errors: {errors:#?}");
+}
+
+/// A thread with one of each problem a thread can have as a whole, and comment
+/// by comment: line 1 `a`; 6 `a` again; 11 `b` replying to `zz`; 17 `c` and
+/// 23 `d` replying to each other; 29 `e` without author, date or body.
+const EVERY_THREAD_PROBLEM: &str = "\
+[[comment]]
+id = \"a\"
+author = \"A\"
+date = 2020-01-02
+body = \"One.\"
+[[comment]]
+id = \"a\"
+author = \"B\"
+date = 2020-01-03
+body = \"Same id.\"
+[[comment]]
+id = \"b\"
+parent = \"zz\"
+author = \"C\"
+date = 2020-01-04
+body = \"Reply to nothing.\"
+[[comment]]
+id = \"c\"
+parent = \"d\"
+author = \"D\"
+date = 2020-01-05
+body = \"Round…\"
+[[comment]]
+id = \"d\"
+parent = \"c\"
+author = \"E\"
+date = 2020-01-06
+body = \"…and round.\"
+[[comment]]
+id = \"e\"
+body = \"\"
+";
+
+/// The errors [`EVERY_THREAD_PROBLEM`] must produce, for the thread at `path`.
+fn every_thread_problem(path: &str) -> Vec<String> {
+    vec![
+        comment(path, 6, "a", CommentProblem::DuplicateId { first_line: 1 }),
+        comment(path, 11, "b", CommentProblem::UnknownParent("zz".into())),
+        comment(
+            path,
+            17,
+            "c",
+            CommentProblem::Cycle(vec!["c".into(), "d".into(), "c".into()]),
+        ),
+        comment(path, 29, "e", CommentProblem::Missing("author")),
+        comment(path, 29, "e", CommentProblem::Missing("date")),
+        comment(path, 29, "e", CommentProblem::EmptyBody),
+    ]
+}
+
+#[test]
+fn a_bundle_with_broken_front_matter_still_has_its_thread_checked() {
+    let site = Site::new();
+    site.file(
+        "content/articles/trip/index.md",
+        "+++\ntitle = \"Trip\"\ntitel = \"typo\"\ndate = 2020-01-01\n+++\nBody.\n",
+    );
+    site.file("content/articles/trip/comments.toml", EVERY_THREAD_PROBLEM);
+    let mut expected = every_thread_problem("content/articles/trip/comments.toml");
+    expected.push(format!("{} toml", at("content/articles/trip/index.md", 3)));
+    assert_exactly(&errors_of(&site), &expected);
+}
+
+#[test]
+fn a_single_file_article_with_unclosed_front_matter_still_has_its_thread_checked() {
+    let site = Site::new();
+    site.file(
+        "content/articles/talk.md",
+        "+++\ntitle = \"Talk\"\ndate = 2020-01-01\nBody, no closing fence.\n",
+    );
+    site.comments("talk", EVERY_THREAD_PROBLEM);
+    let errors = errors_of(&site);
+    let unclosed: Vec<&Error> = errors
+        .iter()
+        .filter(|e| matches!(e, Error::FrontMatterUnclosed { at } if at.path.ends_with("talk.md")))
+        .collect();
+    assert_eq!(unclosed.len(), 1, "{errors:#?}");
+    let thread: Vec<&Error> = errors
+        .iter()
+        .filter(|e| !matches!(e, Error::FrontMatterUnclosed { .. }))
+        .collect();
+    let mut found: Vec<String> = thread.iter().map(|e| key(e)).collect();
+    let mut expected = every_thread_problem("content/articles/talk.comments.toml");
+    found.sort();
+    expected.sort();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn a_broken_author_file_is_one_error_not_one_per_article() {
+    let site = Site::new();
+    site.file(
+        "content/authors/bob.md",
+        "+++\nname = \"Bob\"\nnmae = \"typo\"\n+++\nBob writes.\n",
+    );
+    for slug in ["one", "two", "three"] {
+        site.file(
+            &format!("content/articles/{slug}.md"),
+            "+++\ntitle = \"T\"\ndate = 2020-01-01\nauthors = [\"ann\", \"bob\"]\n+++\nBody.\n",
+        );
+    }
+    // An author with no file at all is still reported, article by article.
+    site.file(
+        "content/articles/four.md",
+        "+++\ntitle = \"T\"\ndate = 2020-01-01\nauthors = [\"bob\", \"nobody\"]\n+++\nBody.\n",
+    );
+    assert_exactly(
+        &errors_of(&site),
+        &[
+            format!("{} toml", at("content/authors/bob.md", 3)),
+            format!(
+                "{} missing author nobody",
+                at("content/articles/four.md", 4)
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_broken_base_template_is_one_error_naming_its_file_and_line() {
+    let site = Site::new();
+    for slug in ["a", "b", "c"] {
+        site.article(slug, "2020-01-01", "tags = [\"t\"]\n", "Body.");
+    }
+    let base = BUILTIN_BASE.replacen("</body>", "{{ no_such_value.at_all }}\n</body>", 1);
+    let line = base
+        .lines()
+        .position(|l| l.contains("no_such_value"))
+        .unwrap()
+        + 1;
+    site.file("templates/base.html", &base);
+    let errors = errors_of(&site);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let Error::TemplateRender {
+        template,
+        line: found_line,
+        first_page,
+        pages,
+        ..
+    } = &errors[0]
+    else {
+        panic!("not a template error: {errors:#?}");
+    };
+    assert_eq!(template, &TemplateFile::Site("templates/base.html".into()));
+    assert_eq!(*found_line, Some(line));
+    assert_eq!(first_page, "404.html");
+    // 3 articles, 1 author, 1 tag: their pages, the home page, the archive,
+    // the lists of authors and tags, the 404 page.
+    assert_eq!(*pages, 3 + 1 + 1 + 1 + 1 + 2 + 1);
+}
+
+/// The built-in `base.html`, which a site may copy and change.
+const BUILTIN_BASE: &str = include_str!("../templates/base.html");
+
+#[test]
+fn a_broken_article_template_is_one_error_for_all_its_pages() {
+    let site = Site::new();
+    for slug in ["a", "b", "c"] {
+        site.article(slug, "2020-01-01", "", "Body.");
+    }
+    site.file(
+        "templates/article.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ article.no_such_field }}\n{% endblock content %}",
+    );
+    assert_exactly(
+        &errors_of(&site),
+        &[
+            "templates/article.html:Some(3) render on articles/a/index.html and 3 pages in all"
+                .to_string(),
+        ],
+    );
+}
+
+#[test]
+fn a_template_that_does_not_compile_names_its_file_and_line() {
+    let site = Site::new();
+    site.article("a", "2020-01-01", "", "Body.");
+    site.file("templates/partials/extra.html", "<p>\n{{ unclosed\n</p>\n");
+    let errors = errors_of(&site);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        matches!(
+            &errors[0],
+            Error::TemplateSyntax { template: TemplateFile::Site(path), line: Some(_), .. }
+                if path == std::path::Path::new("templates/partials/extra.html")
+        ),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn slug_alias_and_tag_errors_name_their_lines() {
+    let site = Site::new();
+    site.file(
+        "content/articles/bad.md",
+        "+++\ntitle = \"Bad\"\ndate = 2020-01-01\nslug = \"a/b\"\ntags = [\n  \"fine\",\n  \"!!!\",\n]\naliases = [\"/old/\", \"https://x.org/y/\"]\n+++\nBody.\n",
+    );
+    site.file(
+        "content/pages/about.md",
+        "+++\ntitle = \"About\"\n\nslug = \"..\"\n+++\nBody.\n",
+    );
+    assert_exactly(
+        &errors_of(&site),
+        &[
+            format!(
+                "{} slug a/b: {:?}",
+                at("content/articles/bad.md", 4),
+                SlugProblem::Character('/')
+            ),
+            format!("{} tag !!!", at("content/articles/bad.md", 7)),
+            format!(
+                "{} alias https://x.org/y/: {:?}",
+                at("content/articles/bad.md", 9),
+                AliasProblem::FullUrl
+            ),
+            format!(
+                "{} slug ..: {:?}",
+                at("content/pages/about.md", 4),
+                SlugProblem::NotASegment
+            ),
+        ],
+    );
+}
+
+#[test]
+fn site_toml_value_errors_name_the_line_of_their_key() {
+    let site = Site::new();
+    site.file(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"ftp://example.org\"\n\n[build]\npermalink = \"/{year}/\"\n\n[pagination]\nper_page = 0\n",
+    );
+    let errors = errors_of(&site);
+    assert_exactly(
+        &errors,
+        &[
+            format!(
+                "{} base_url: {:?}",
+                at("site.toml", 2),
+                ConfigProblem::NotHttp
+            ),
+            format!(
+                "{} [build] permalink: {:?}",
+                at("site.toml", 5),
+                ConfigProblem::Permalink(scholia::error::PermalinkProblem::NoSlug)
+            ),
+            format!(
+                "{} [pagination] per_page: {:?}",
+                at("site.toml", 8),
+                ConfigProblem::Zero
+            ),
+        ],
+    );
+    // The message says what to do.
+    let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert!(
+        shown
+            .iter()
+            .any(|m| m.starts_with("site.toml:8: [pagination] per_page = 0: must be at least 1")),
+        "{shown:#?}"
     );
 }

@@ -439,3 +439,103 @@ fn the_example_site_checks_clean_without_writing_into_the_repo() {
         assert!(!public.exists(), "check wrote {}", public.display());
     }
 }
+
+// ------------------------------------- check, through the library: where to fix
+
+use scholia::check::{BrokenLink, LinkProblem, LinkSource, check_site};
+use scholia::error::{Location, TemplateFile};
+
+/// Checks `site` in-process (building into a temporary folder); returns the
+/// broken links.
+fn broken_links(site: &Site) -> Vec<BrokenLink> {
+    let scratch = tempfile::tempdir().unwrap();
+    let request = scholia::BuildRequest {
+        root: site.root().to_path_buf(),
+        output: Some(scratch.path().join("site")),
+        ..scholia::BuildRequest::default()
+    };
+    check_site(&request)
+        .unwrap_or_else(|e| panic!("the build failed:\n{e}"))
+        .broken
+}
+
+#[test]
+fn check_names_the_markdown_file_and_line_of_a_broken_link() {
+    let site = Site::new();
+    // Body lines start at 6: +++, title, date, authors, +++.
+    site.article(
+        "b",
+        "2020-01-02",
+        "",
+        "Intro.\n\n<!-- more -->\n\nSee [x](/nowhere/).",
+    );
+    assert_eq!(
+        broken_links(&site),
+        [BrokenLink {
+            at: LinkSource::Content(Location::line("content/articles/b.md", 10)),
+            page: "articles/b/index.html".into(),
+            link: "/nowhere/".into(),
+            problem: LinkProblem::MissingFile("nowhere/".into()),
+        }]
+    );
+}
+
+#[test]
+fn a_broken_link_shown_on_many_pages_is_reported_once_at_its_line() {
+    let site = Site::new();
+    // In the summary, so on the article, the home page and the author's page.
+    site.article("a", "2020-01-02", "", "Line one.\nSee [x](/gone/).");
+    let broken = broken_links(&site);
+    assert_eq!(broken.len(), 1, "{broken:#?}");
+    assert_eq!(
+        broken[0].at,
+        LinkSource::Content(Location::line("content/articles/a.md", 7))
+    );
+}
+
+#[test]
+fn check_names_the_thread_line_of_a_broken_link_in_a_comment() {
+    let site = Site::new();
+    site.article("a", "2020-01-02", "", "Body.");
+    site.comments(
+        "a",
+        "[[comment]]\nid = \"1\"\nauthor = \"A\"\ndate = 2020-01-03\nbody = \"\"\"\nFirst.\n\nSee [here](/articles/a/#comment-7).\n\"\"\"\n",
+    );
+    let broken = broken_links(&site);
+    assert_eq!(broken.len(), 1, "{broken:#?}");
+    assert_eq!(
+        broken[0].at,
+        LinkSource::Content(Location::line("content/articles/a.comments.toml", 8))
+    );
+    assert_eq!(
+        broken[0].problem,
+        LinkProblem::MissingAnchor("comment-7".into())
+    );
+}
+
+#[test]
+fn check_names_the_template_of_a_broken_link_no_content_holds() {
+    let site = Site::new();
+    site.article("a", "2020-01-02", "", "Body.");
+    let base = include_str!("../templates/base.html").replacen(
+        "</body>",
+        "<a href=\"/no-such-page/\">x</a></body>",
+        1,
+    );
+    let line = base
+        .lines()
+        .position(|l| l.contains("/no-such-page/"))
+        .unwrap()
+        + 1;
+    site.file("templates/base.html", &base);
+    // On every page, but written once: in base.html.
+    let broken = broken_links(&site);
+    assert_eq!(broken.len(), 1, "{broken:#?}");
+    assert_eq!(
+        broken[0].at,
+        LinkSource::Template {
+            template: TemplateFile::Site("templates/base.html".into()),
+            line: Some(line),
+        }
+    );
+}

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use scholia::BuildRequest;
-use scholia::check::check_links;
+use scholia::check::check_site;
 
 use super::build::{print_errors, summary};
 use super::{EXIT_CONTENT_ERROR, SiteArgs};
@@ -16,7 +16,7 @@ pub(crate) struct CheckArgs {
 }
 
 /// Builds into a temporary folder (the output folder is not touched) and checks
-/// every internal link and anchor.
+/// every internal link and anchor, naming where each broken one is written.
 pub(crate) fn run(args: CheckArgs) -> ExitCode {
     let scratch = match tempfile::tempdir() {
         Ok(dir) => dir,
@@ -32,39 +32,29 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
         options: args.site.options(),
         base_url: None,
     };
-    let report = match scholia::build(&request) {
+    let report = match check_site(&request) {
         Ok(report) => report,
         Err(errors) => {
             print_errors(&errors);
             return ExitCode::from(EXIT_CONTENT_ERROR);
         }
     };
-    for warning in &report.warnings {
+    for warning in &report.build.warnings {
         eprintln!("warning: {warning}");
     }
-    eprintln!("{}", summary(&report));
-    let base_url = scholia::config::SiteConfig::load(&args.site.root)
-        .map(|c| c.base_url)
-        .unwrap_or_default();
-    match check_links(&output, &base_url) {
-        Ok(broken) if broken.is_empty() => {
-            println!("All internal links and anchors resolve.");
-            ExitCode::SUCCESS
-        }
-        Ok(broken) => {
-            for link in &broken {
-                println!("broken: {link}");
-            }
-            println!(
-                "{} broken link{}",
-                broken.len(),
-                if broken.len() == 1 { "" } else { "s" }
-            );
-            ExitCode::from(EXIT_CONTENT_ERROR)
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(EXIT_CONTENT_ERROR)
-        }
+    eprintln!("{}", summary(&report.build));
+    let broken = &report.broken;
+    if broken.is_empty() {
+        println!("All internal links and anchors resolve.");
+        return ExitCode::SUCCESS;
     }
+    for link in broken {
+        println!("broken: {link}");
+    }
+    println!(
+        "{} broken link{}",
+        broken.len(),
+        if broken.len() == 1 { "" } else { "s" }
+    );
+    ExitCode::from(EXIT_CONTENT_ERROR)
 }

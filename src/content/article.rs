@@ -31,15 +31,15 @@ struct ArticleFrontMatter {
     #[serde(default)]
     authors: Vec<Spanned<String>>,
     #[serde(default)]
-    tags: Vec<String>,
+    tags: Vec<Spanned<String>>,
     summary: Option<String>,
-    slug: Option<String>,
+    slug: Option<Spanned<String>>,
     #[serde(default)]
     draft: bool,
     #[serde(default)]
     comments_closed: bool,
     #[serde(default)]
-    aliases: Vec<String>,
+    aliases: Vec<Spanned<String>>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -51,6 +51,8 @@ pub struct ArticleSource {
     pub path: PathBuf,
     /// `slug` from front matter, else the file or folder name.
     pub slug: String,
+    /// The line `slug` is written on; `None` when it comes from the file name.
+    pub slug_line: Option<usize>,
     /// The title.
     pub title: String,
     /// Publication date.
@@ -59,16 +61,16 @@ pub struct ArticleSource {
     pub updated: Option<DateTime<FixedOffset>>,
     /// Author ids, each with the line it is written on.
     pub authors: Vec<(String, usize)>,
-    /// Tags as written.
-    pub tags: Vec<String>,
+    /// Tags as written, each with the line it is written on.
+    pub tags: Vec<(String, usize)>,
     /// An explicit summary (Markdown).
     pub summary: Option<String>,
     /// Built only with `--drafts`.
     pub draft: bool,
     /// The thread is shown but closed to new comments.
     pub comments_closed: bool,
-    /// Old URLs that should redirect here.
-    pub aliases: Vec<String>,
+    /// Old URLs that should redirect here, each with the line it is written on.
+    pub aliases: Vec<(String, usize)>,
     /// Free-form values for templates.
     pub extra: toml::Table,
     /// The Markdown body.
@@ -118,11 +120,9 @@ pub fn find_articles(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
                 files.push(path.join(BUNDLE_INDEX));
                 walk.skip_current_dir();
             } else if path.join(BUNDLE_THREAD).is_file() {
-                errors.push(Error::Layout {
+                errors.push(Error::OrphanThread {
                     at: Location::file(display_path(root, &path.join(BUNDLE_THREAD))),
-                    message: format!(
-                        "this comment thread has no article beside it; a bundle's article must be named {BUNDLE_INDEX}"
-                    ),
+                    article: display_path(root, &path.join(BUNDLE_INDEX)),
                 });
             }
         } else if name.ends_with(".md") {
@@ -130,11 +130,9 @@ pub fn find_articles(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
         } else if let Some(stem) = name.strip_suffix(THREAD_SUFFIX)
             && !path.with_file_name(format!("{stem}.md")).is_file()
         {
-            errors.push(Error::Layout {
+            errors.push(Error::OrphanThread {
                 at: Location::file(display_path(root, path)),
-                message: format!(
-                    "this comment thread has no article beside it; name the article {stem}.md or rename the thread"
-                ),
+                article: display_path(root, &path.with_file_name(format!("{stem}.md"))),
             });
         }
     }
@@ -172,12 +170,14 @@ pub fn load_article(root: &Path, path: &Path) -> Result<ArticleSource, Vec<Error
         Err(e) => return Err(with(errors, e)),
     };
     let line_at = |offset: usize| split.front_line + line_of_offset(split.front, offset) - 1;
-    let mut datetime = |value: &Spanned<toml::value::Datetime>, key: &str| {
+    let mut datetime = |value: &Spanned<toml::value::Datetime>, key: &'static str| {
         to_datetime(value.get_ref())
-            .map_err(|message| {
-                errors.push(Error::InvalidValue {
+            .map_err(|problem| {
+                errors.push(Error::InvalidDate {
                     at: Location::line(&shown, line_at(value.span().start)),
-                    message: format!("`{key}`: {message}"),
+                    key,
+                    value: value.get_ref().to_string(),
+                    problem,
                 })
             })
             .ok()
@@ -187,21 +187,20 @@ pub fn load_article(root: &Path, path: &Path) -> Result<ArticleSource, Vec<Error
     let (Some(date), true) = (date, errors.is_empty()) else {
         return Err(errors);
     };
+    let with_line =
+        |value: &Spanned<String>| (value.get_ref().clone(), line_at(value.span().start));
     Ok(ArticleSource {
-        slug: front.slug.unwrap_or(default_slug),
+        slug_line: front.slug.as_ref().map(|s| line_at(s.span().start)),
+        slug: front.slug.map_or(default_slug, Spanned::into_inner),
         title: front.title,
         date,
         updated,
-        authors: front
-            .authors
-            .iter()
-            .map(|a| (a.get_ref().clone(), line_at(a.span().start)))
-            .collect(),
-        tags: front.tags,
+        authors: front.authors.iter().map(with_line).collect(),
+        tags: front.tags.iter().map(with_line).collect(),
         summary: front.summary,
         draft: front.draft,
         comments_closed: front.comments_closed,
-        aliases: front.aliases,
+        aliases: front.aliases.iter().map(with_line).collect(),
         extra: front_matter::extra_for_templates(front.extra),
         body: split.body.to_string(),
         assets,

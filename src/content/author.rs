@@ -41,12 +41,37 @@ pub struct AuthorSource {
     pub bio: String,
 }
 
-/// Reads every author in `dir` (absent folder: no authors).
-pub fn load_authors(root: &Path, dir: &Path) -> Vec<Result<AuthorSource, Vec<Error>>> {
-    match markdown_files_in(root, dir) {
-        Ok(files) => read_each(files, |file| read_author(root, file).map_err(|e| vec![e])),
-        Err(e) => vec![Err(vec![e])],
-    }
+/// An author file that could not be read: its id (known from the file name
+/// alone) and its errors. Articles naming the id are not also told the author
+/// has no file, since it has one: the fix is in the author's file.
+#[derive(Debug)]
+pub struct BrokenAuthor {
+    /// The id articles use.
+    pub id: String,
+    /// What is wrong with the file.
+    pub errors: Vec<Error>,
+}
+
+/// Reads every author in `dir` (absent folder: no authors); an error only when
+/// the folder cannot be listed.
+pub fn load_authors(
+    root: &Path,
+    dir: &Path,
+) -> Result<Vec<Result<AuthorSource, BrokenAuthor>>, Error> {
+    let files = markdown_files_in(root, dir)?;
+    let read = read_each(files.clone(), |file| {
+        read_author(root, file).map_err(|e| vec![e])
+    });
+    Ok(read
+        .into_iter()
+        .zip(&files)
+        .map(|(result, file)| {
+            result.map_err(|errors| BrokenAuthor {
+                id: file_stem(file),
+                errors,
+            })
+        })
+        .collect())
 }
 
 fn read_author(root: &Path, file: &Path) -> Result<AuthorSource, Error> {

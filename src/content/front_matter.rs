@@ -26,9 +26,8 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<SplitFile<'a>, Error> {
     let mut lines = text.split_inclusive('\n');
     let opening = lines.next().unwrap_or("");
     if opening.trim_end() != FENCE {
-        return Err(Error::FrontMatter {
+        return Err(Error::FrontMatterMissing {
             at: Location::line(path, 1),
-            message: "the file must start with a `+++` line, then TOML front matter, then another `+++` line".into(),
         });
     }
     let front_start = opening.len();
@@ -43,9 +42,8 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<SplitFile<'a>, Error> {
         }
         offset += line.len();
     }
-    Err(Error::FrontMatter {
+    Err(Error::FrontMatterUnclosed {
         at: Location::line(path, 1),
-        message: "front matter opened with `+++` is never closed; add a `+++` line after it".into(),
     })
 }
 
@@ -89,7 +87,7 @@ mod tests {
     #[test]
     fn unclosed_front_matter_is_an_error() {
         let err = split(Path::new("a.md"), "+++\ntitle = \"x\"\n").unwrap_err();
-        assert!(err.to_string().contains("never closed"), "{err}");
+        assert!(matches!(err, Error::FrontMatterUnclosed { .. }), "{err}");
     }
 
     #[test]
@@ -106,6 +104,7 @@ mod tests {
 
     #[test]
     fn missing_front_matter_is_an_error() {
-        assert!(split(Path::new("a.md"), "# Hello").is_err());
+        let err = split(Path::new("a.md"), "# Hello").unwrap_err();
+        assert!(matches!(err, Error::FrontMatterMissing { .. }), "{err}");
     }
 }

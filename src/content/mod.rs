@@ -20,11 +20,11 @@ pub use article::{
     ArticleSource, BUNDLE_FILES, article_inputs, find_articles, load_article, load_articles,
     thread_file,
 };
-pub use author::{AuthorSource, load_authors};
+pub use author::{AuthorSource, BrokenAuthor, load_authors};
 pub use comments::{CommentSource, ThreadSource};
 pub use page::{PageSource, load_pages};
 
-use crate::error::Error;
+use crate::error::{DateProblem, Error};
 
 /// The folder, under the site root, that holds all content.
 pub const CONTENT_DIR: &str = "content";
@@ -36,6 +36,10 @@ pub struct Content {
     pub articles: Vec<ArticleSource>,
     /// Authors, in file-name order.
     pub authors: Vec<AuthorSource>,
+    /// The ids of author files that exist but could not be read (their errors
+    /// are reported on their own), so that articles naming them are not also
+    /// told the author has no file.
+    pub broken_authors: Vec<String>,
     /// Standalone pages, in file-name order.
     pub pages: Vec<PageSource>,
 }
@@ -48,15 +52,28 @@ pub fn load_content(root: &Path) -> (Content, Vec<Error>) {
         load_articles(root, &content_dir.join("articles")),
         &mut errors,
     );
-    let authors = collect(
-        load_authors(root, &content_dir.join("authors")),
-        &mut errors,
-    );
+    let mut broken_authors = Vec::new();
+    let mut authors = Vec::new();
+    match load_authors(root, &content_dir.join("authors")) {
+        Ok(results) => {
+            for result in results {
+                match result {
+                    Ok(author) => authors.push(author),
+                    Err(mut broken) => {
+                        errors.append(&mut broken.errors);
+                        broken_authors.push(broken.id);
+                    }
+                }
+            }
+        }
+        Err(e) => errors.push(e),
+    }
     let pages = collect(load_pages(root, &content_dir.join("pages")), &mut errors);
     (
         Content {
             articles,
             authors,
+            broken_authors,
             pages,
         },
         errors,
@@ -124,12 +141,10 @@ fn file_stem(path: &Path) -> String {
 
 /// Converts a TOML date or datetime to a zoned datetime. A plain date is midnight
 /// UTC; a datetime without offset is taken as UTC.
-pub fn to_datetime(value: &toml::value::Datetime) -> Result<DateTime<FixedOffset>, String> {
-    let date = value.date.ok_or_else(|| {
-        format!("`{value}` has no date; write it as 2016-08-22 or 2016-08-22T09:30:00Z")
-    })?;
+pub fn to_datetime(value: &toml::value::Datetime) -> Result<DateTime<FixedOffset>, DateProblem> {
+    let date = value.date.ok_or(DateProblem::NoDay)?;
     let day = NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
-        .ok_or_else(|| format!("`{value}` is not a calendar date"))?;
+        .ok_or(DateProblem::NotACalendarDate)?;
     let time = match value.time {
         Some(t) => NaiveTime::from_hms_nano_opt(
             t.hour.into(),
@@ -137,25 +152,25 @@ pub fn to_datetime(value: &toml::value::Datetime) -> Result<DateTime<FixedOffset
             t.second.unwrap_or(0).into(),
             t.nanosecond.unwrap_or(0),
         )
-        .ok_or_else(|| format!("`{value}` is not a valid time"))?,
+        .ok_or(DateProblem::InvalidTime)?,
         None => NaiveTime::MIN,
     };
     let offset_seconds = match value.offset {
         Some(toml::value::Offset::Custom { minutes }) => i32::from(minutes) * 60,
         _ => 0,
     };
-    let zone = FixedOffset::east_opt(offset_seconds)
-        .ok_or_else(|| format!("`{value}` has an invalid UTC offset"))?;
+    let zone = FixedOffset::east_opt(offset_seconds).ok_or(DateProblem::InvalidOffset)?;
+    // A fixed offset has no gaps or overlaps, so this is always one instant.
     zone.from_local_datetime(&day.and_time(time))
         .single()
-        .ok_or_else(|| format!("`{value}` is not a valid datetime"))
+        .ok_or(DateProblem::InvalidTime)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parse(s: &str) -> Result<DateTime<FixedOffset>, String> {
+    fn parse(s: &str) -> Result<DateTime<FixedOffset>, DateProblem> {
         to_datetime(&s.parse().unwrap())
     }
 
@@ -169,6 +184,6 @@ mod tests {
             parse("2016-08-22T09:30:00+02:00").unwrap().to_rfc3339(),
             "2016-08-22T09:30:00+02:00"
         );
-        assert!(parse("09:30:00").is_err());
+        assert_eq!(parse("09:30:00"), Err(DateProblem::NoDay));
     }
 }

@@ -83,7 +83,7 @@ impl SiteArticles {
             let aliases = article
                 .aliases
                 .iter()
-                .filter_map(|a| permalink::normalize_alias(a).ok());
+                .filter_map(|(a, _)| permalink::normalize_alias(a).ok());
             for path in std::iter::once(url).chain(aliases) {
                 by_path.entry(normalized_path(&path)).or_insert(i);
             }

@@ -272,10 +272,12 @@ mod tests {
         assert_eq!(loaded.date.offset(), article.date.offset());
         let authors: Vec<&str> = loaded.authors.iter().map(|(a, _)| a.as_str()).collect();
         assert_eq!(authors, ["jane"]);
-        assert_eq!(loaded.tags, article.tags);
+        let tags: Vec<&String> = loaded.tags.iter().map(|(t, _)| t).collect();
+        assert_eq!(tags, article.tags.iter().collect::<Vec<_>>());
         assert_eq!(loaded.summary, article.summary);
         assert!(loaded.draft && loaded.comments_closed);
-        assert_eq!(loaded.aliases, article.aliases);
+        let aliases: Vec<&String> = loaded.aliases.iter().map(|(a, _)| a).collect();
+        assert_eq!(aliases, article.aliases.iter().collect::<Vec<_>>());
         assert_eq!(loaded.extra, article.extra);
         assert_eq!(loaded.body.trim_start(), article.body);
         let thread = loaded.thread.unwrap();
@@ -301,7 +303,8 @@ mod tests {
             (page_read.title.as_str(), page_read.draft),
             ("About", false)
         );
-        assert_eq!(page_read.aliases, page.aliases);
+        let page_aliases: Vec<&str> = page_read.aliases.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(page_aliases, page.aliases);
         assert_eq!(page_read.body.trim(), "About us.");
 
         let author = AuthorFile {
@@ -309,7 +312,7 @@ mod tests {
             bio: String::new(),
         };
         write_new(&root.join("content/authors/jane.md"), &author.to_text()).unwrap();
-        let authors = load_authors(root, &root.join("content/authors"));
+        let authors = load_authors(root, &root.join("content/authors")).unwrap();
         assert_eq!(authors[0].as_ref().unwrap().name, "Jane Q.");
     }
 

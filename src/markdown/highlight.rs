@@ -59,12 +59,12 @@ fn escape_html(text: &str) -> String {
 
 /// The highlighting theme named in `site.toml` does not exist.
 #[derive(Debug, thiserror::Error)]
-#[error("[highlight] theme `{name}` is not a known theme; use one of: {known}")]
+#[error("[highlight] theme `{name}` is not a known theme; use one of: {}", known.join(", "))]
 pub struct HighlightError {
     /// The name asked for.
     pub name: String,
-    /// The names available.
-    pub known: String,
+    /// The names available, sorted.
+    pub known: Vec<String>,
 }
 
 /// The stylesheet for the highlighting classes in the named syntect theme.
@@ -72,7 +72,7 @@ pub fn stylesheet(theme_name: &str) -> Result<String, HighlightError> {
     let themes = ThemeSet::load_defaults();
     let unknown = || HighlightError {
         name: theme_name.to_string(),
-        known: themes.themes.keys().cloned().collect::<Vec<_>>().join(", "),
+        known: themes.themes.keys().cloned().collect(),
     };
     let theme = themes.themes.get(theme_name).ok_or_else(unknown)?;
     css_for_theme_with_class_style(theme, CLASS_STYLE).map_err(|_| unknown())

@@ -15,18 +15,18 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Context, Tera};
+use tera::Context;
 
 use crate::config::CONFIG_FILE;
-use crate::error::{Error, Location};
+use crate::error::{ConfigProblem, Error, Location};
 use crate::markdown;
 use crate::site::pagination::Pager;
 use crate::site::{Article, Site};
 use feeds::{ARTICLE_FEED_FILE, absolute};
 use plan::Job;
-pub use plan::{Plan, PlannedFile, output_path};
+pub use plan::{PageOrigin, Plan, PlannedFile, output_path};
 use sitemap::SitemapEntry;
-pub use templates::load_templates;
+pub use templates::{Templates, load_templates};
 use views::{ArticleSummaryView, ViewBuilder};
 
 /// Receives each rendered file: its path relative to the output folder, and its
@@ -35,7 +35,7 @@ pub type Sink<'s> = dyn Fn(&str, &[u8]) -> Result<(), Error> + Sync + 's;
 
 /// Renders every file of `site` and hands each to `sink`. Returns how many files
 /// were written, or every error met.
-pub fn render_site(site: &Site, tera: &Tera, sink: &Sink<'_>) -> Result<usize, Vec<Error>> {
+pub fn render_site(site: &Site, tera: &Templates, sink: &Sink<'_>) -> Result<usize, Vec<Error>> {
     let plan = Plan::new(site)?;
     render_plan(site, tera, &plan, &|_| true, sink)
 }
@@ -44,7 +44,7 @@ pub fn render_site(site: &Site, tera: &Tera, sink: &Sink<'_>) -> Result<usize, V
 /// Returns how many were rendered, or every error met.
 pub fn render_plan(
     site: &Site,
-    tera: &Tera,
+    tera: &Templates,
     plan: &Plan,
     wanted: &(dyn Fn(PlannedFile<'_>) -> bool + Sync),
     sink: &Sink<'_>,
@@ -62,10 +62,12 @@ pub fn render_plan(
         .filter_map(|(path, job)| {
             renderer
                 .render(job)
+                .map_err(|e| on_page(e, path))
                 .and_then(|text| sink(path, text.as_bytes()))
                 .err()
         })
         .collect();
+    let errors = once_per_template_problem(errors);
     if errors.is_empty() {
         Ok(selected.len())
     } else {
@@ -73,10 +75,67 @@ pub fn render_plan(
     }
 }
 
+/// A template failure, told the page it broke.
+fn on_page(mut error: Error, page: &str) -> Error {
+    if let Error::TemplateRender { first_page, .. } = &mut error {
+        *first_page = page.to_string();
+    }
+    error
+}
+
+/// The errors with each template failure once: one broken line of a template
+/// breaks every page that uses it, and is one thing to fix. Failures are the
+/// same when they are at the same line of the same template with the same
+/// problem; the first page (by output path) and the count are kept.
+fn once_per_template_problem(errors: Vec<Error>) -> Vec<Error> {
+    let mut merged: Vec<Error> = Vec::with_capacity(errors.len());
+    for error in errors {
+        let same = merged.iter_mut().find_map(|seen| match (seen, &error) {
+            (
+                Error::TemplateRender {
+                    template,
+                    line,
+                    message,
+                    first_page,
+                    pages,
+                },
+                Error::TemplateRender {
+                    template: t,
+                    line: l,
+                    message: m,
+                    first_page: p,
+                    ..
+                },
+            ) if *template == *t && *line == *l && problem(message) == problem(m) => {
+                *pages += 1;
+                if p < first_page {
+                    first_page.clone_from(p);
+                }
+                if message != m {
+                    // Tera lists what the page had, which differs by page.
+                    *message = problem(m).to_string();
+                }
+                Some(())
+            }
+            _ => None,
+        });
+        if same.is_none() {
+            merged.push(error);
+        }
+    }
+    merged
+}
+
+/// A Tera message without the list of what the page offered instead
+/// (`Variable `x` is not defined. Available variables: …`).
+fn problem(message: &str) -> &str {
+    message.split(". Available ").next().unwrap_or(message)
+}
+
 /// Renders jobs, holding what every page shares.
 struct Renderer<'a> {
     site: &'a Site,
-    tera: &'a Tera,
+    tera: &'a Templates,
     views: ViewBuilder<'a>,
     /// Each article as listed, built on first use and shared by all listings.
     summaries: Vec<OnceLock<ArticleSummaryView>>,
@@ -86,7 +145,7 @@ struct Renderer<'a> {
 type Rendered = Result<String, Error>;
 
 impl<'a> Renderer<'a> {
-    fn new(site: &'a Site, tera: &'a Tera) -> Self {
+    fn new(site: &'a Site, tera: &'a Templates) -> Self {
         let views = ViewBuilder::new(site);
         let summaries = site.articles.iter().map(|_| OnceLock::new()).collect();
         Renderer {
@@ -189,10 +248,13 @@ impl<'a> Renderer<'a> {
             }
             Job::Stylesheet => self.render_template("style.css", &Context::new()),
             Job::SyntaxStylesheet => {
+                // site.toml's check has refused unknown themes already.
                 markdown::stylesheet(&site.config.highlight.theme).map_err(|e| {
-                    Error::InvalidValue {
+                    Error::InvalidConfig {
                         at: Location::file(CONFIG_FILE),
-                        message: e.to_string(),
+                        key: "[highlight] theme",
+                        value: e.name,
+                        problem: ConfigProblem::UnknownTheme { known: e.known },
                     }
                 })
             }
@@ -324,12 +386,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn render_template(&self, template: &str, context: &Context) -> Result<String, Error> {
-        self.tera
-            .render(template, context)
-            .map_err(|e| Error::Template {
-                template: template.to_string(),
-                message: e.to_string(),
-            })
+        self.tera.render(template, context)
     }
 }
 

@@ -4,9 +4,11 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::content::{CONTENT_DIR, thread_file};
 use crate::error::Error;
 use crate::output::join_url_path;
 use crate::site::pagination::{Pager, paginate};
@@ -106,6 +108,66 @@ impl Plan {
                 Job::Article(i) | Job::CommentFeed(i) => Some(*i),
                 _ => None,
             },
+        })
+    }
+}
+
+/// What a planned page is made from: the template it is rendered with and the
+/// content files whose text it shows as a whole, so that a problem found in
+/// the built page can be reported where it was written.
+#[derive(Debug, Clone)]
+pub struct PageOrigin<'p> {
+    /// Its path under the output folder.
+    pub path: &'p str,
+    /// The template it is rendered with (none for feeds and other files).
+    pub template: Option<&'static str>,
+    /// The content files it shows in full (an article and its thread, a page,
+    /// an author's bio), relative to the site root.
+    pub sources: Vec<PathBuf>,
+}
+
+impl Plan {
+    /// Where each planned file comes from.
+    pub fn origins<'p>(&'p self, site: &Site) -> Vec<PageOrigin<'p>> {
+        self.files
+            .iter()
+            .map(|(path, job)| PageOrigin {
+                path,
+                template: job.template(),
+                sources: match job {
+                    Job::Article(i) => {
+                        let file = &site.articles[*i].source_path;
+                        vec![file.clone(), thread_file(file)]
+                    }
+                    Job::Page(i) => vec![site.pages[*i].source_path.clone()],
+                    Job::Author(i, _) => vec![
+                        Path::new(CONTENT_DIR)
+                            .join("authors")
+                            .join(format!("{}.md", site.authors[*i].id)),
+                    ],
+                    _ => Vec::new(),
+                },
+            })
+            .collect()
+    }
+}
+
+impl Job {
+    /// The template this job renders with, if it renders with one.
+    fn template(&self) -> Option<&'static str> {
+        Some(match self {
+            Job::Index(_) => "index.html",
+            Job::Article(_) => "article.html",
+            Job::Authors => "authors.html",
+            Job::Author(..) => "author.html",
+            Job::Tags => "tags.html",
+            Job::Tag(..) => "tag.html",
+            Job::Page(_) => "page.html",
+            Job::Archive => "archive.html",
+            Job::Redirect { .. } => "redirect.html",
+            Job::NotFound => "404.html",
+            Job::Stylesheet => "style.css",
+            _ => return None,
         })
     }
 }

@@ -2,16 +2,17 @@
 //!
 //! The built-in templates are compiled into the binary, so any site builds without
 //! a `templates/` folder; a site file `templates/NAME` replaces the built-in `NAME`,
-//! and any other file there is added (for the site's own includes).
+//! and any other file there is added (for the site's own includes). Each
+//! template remembers its file, so that a template error names the file to fix.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use tera::Tera;
+use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::content::display_path;
-use crate::error::Error;
+use crate::error::{Error, TemplateFile};
 
 /// The folder, under the site root, of a site's own templates.
 pub const TEMPLATES_DIR: &str = "templates";
@@ -51,14 +52,88 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("style.css", include_str!("../../templates/style.css")),
 ];
 
+/// The compiled templates, each with the file it came from.
+pub struct Templates {
+    tera: Tera,
+    files: BTreeMap<String, TemplateFile>,
+}
+
+impl Templates {
+    /// Renders the template `name`. A failure is reported at the template file
+    /// and line it happened in (which may be a parent or an include of `name`),
+    /// on no page yet: the caller knows which page it was rendering.
+    pub fn render(&self, name: &str, context: &Context) -> Result<String, Error> {
+        self.tera.render(name, context).map_err(|e| {
+            let (template, line, message) = self.locate(name, &e);
+            Error::TemplateRender {
+                template,
+                line,
+                message,
+                first_page: String::new(),
+                pages: 1,
+            }
+        })
+    }
+
+    /// The file a template comes from.
+    pub fn file(&self, name: &str) -> TemplateFile {
+        self.files
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| TemplateFile::BuiltIn(name.to_string()))
+    }
+
+    /// Where a Tera error happened: the template's file, its line, and Tera's
+    /// message without its drawing of the source line (the file and line say
+    /// where to look; one line per error keeps a long report readable).
+    fn locate(&self, name: &str, error: &tera::Error) -> (TemplateFile, Option<usize>, String) {
+        locate(error, |found| self.file(found), name)
+    }
+}
+
+/// Where a Tera error happened, with `file` naming the file of a template;
+/// `name` is the template being compiled or rendered.
+fn locate(
+    error: &tera::Error,
+    file: impl Fn(&str) -> TemplateFile,
+    name: &str,
+) -> (TemplateFile, Option<usize>, String) {
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let found = if report.filename().is_empty() {
+                name
+            } else {
+                report.filename()
+            };
+            (
+                file(found),
+                Some(report.span().start_line),
+                report.message().to_string(),
+            )
+        }
+        other => (file(name), None, other.to_string()),
+    }
+}
+
+/// The file the template `name` comes from in the site at `root`: the site's
+/// own `templates/NAME` if there is one, else the built-in.
+pub fn template_file(root: &Path, name: &str) -> TemplateFile {
+    let own = Path::new(TEMPLATES_DIR).join(name);
+    if root.join(&own).is_file() {
+        TemplateFile::Site(own)
+    } else {
+        TemplateFile::BuiltIn(name.to_string())
+    }
+}
+
 /// Loads the built-in templates and the site's overrides from `root/templates`.
-pub fn load_templates(root: &Path) -> Result<Tera, Vec<Error>> {
-    let mut sources: BTreeMap<String, (String, String)> = BUILTIN_TEMPLATES
+pub fn load_templates(root: &Path) -> Result<Templates, Vec<Error>> {
+    let mut sources: BTreeMap<String, (TemplateFile, String)> = BUILTIN_TEMPLATES
         .iter()
         .map(|(name, text)| {
             (
                 name.to_string(),
-                (format!("(built-in) {name}"), text.to_string()),
+                (TemplateFile::BuiltIn(name.to_string()), text.to_string()),
             )
         })
         .collect();
@@ -78,13 +153,13 @@ pub fn load_templates(root: &Path) -> Result<Tera, Vec<Error>> {
                 }
             };
             let name = template_name(&dir, entry.path());
-            let shown = display_path(root, entry.path()).display().to_string();
+            let shown = display_path(root, entry.path());
             match std::fs::read_to_string(entry.path()) {
                 Ok(text) => {
-                    sources.insert(name, (shown, text));
+                    sources.insert(name, (TemplateFile::Site(shown), text));
                 }
                 Err(source) => errors.push(Error::Read {
-                    path: shown.into(),
+                    path: shown,
                     source,
                 }),
             }
@@ -93,7 +168,7 @@ pub fn load_templates(root: &Path) -> Result<Tera, Vec<Error>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    compile(&sources)
+    compile(sources)
 }
 
 /// A template's name: its path under `templates/`, with `/` separators.
@@ -107,16 +182,33 @@ fn template_name(dir: &Path, file: &Path) -> String {
 }
 
 /// Compiles every template, reporting each one that fails on its own.
-fn compile(sources: &BTreeMap<String, (String, String)>) -> Result<Tera, Vec<Error>> {
+fn compile(sources: BTreeMap<String, (TemplateFile, String)>) -> Result<Templates, Vec<Error>> {
+    let files: BTreeMap<String, TemplateFile> = sources
+        .iter()
+        .map(|(name, (file, _))| (name.clone(), file.clone()))
+        .collect();
+    let file = |name: &str| {
+        files
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| TemplateFile::BuiltIn(name.to_string()))
+    };
+    let syntax_error = |name: &str, e: &tera::Error| {
+        let (template, line, message) = locate(e, file, name);
+        Error::TemplateSyntax {
+            template,
+            line,
+            message,
+        }
+    };
     let mut errors = Vec::new();
-    for (name, (shown, text)) in sources {
+    for (name, (_, text)) in &sources {
+        // Alone, a template that extends another cannot find its parent; that
+        // is checked below, with the whole set.
         if let Err(e) = Tera::new().add_raw_template(name, text)
             && !matches!(e.kind(), tera::ErrorKind::MissingParent { .. })
         {
-            errors.push(Error::Template {
-                template: shown.clone(),
-                message: e.to_string(),
-            });
+            errors.push(syntax_error(name, &e));
         }
     }
     if !errors.is_empty() {
@@ -126,10 +218,12 @@ fn compile(sources: &BTreeMap<String, (String, String)>) -> Result<Tera, Vec<Err
     tera.autoescape_on([".html", ".xml"]);
     tera.add_raw_templates(sources.iter().map(|(name, (_, text))| (name, text)))
         .map_err(|e| {
-            vec![Error::Template {
-                template: "(template set)".into(),
-                message: e.to_string(),
-            }]
+            let name = match e.kind() {
+                tera::ErrorKind::MissingParent { current, .. } => current.clone(),
+                tera::ErrorKind::CircularExtend { tpl, .. } => tpl.clone(),
+                _ => String::new(),
+            };
+            vec![syntax_error(&name, &e)]
         })?;
-    Ok(tera)
+    Ok(Templates { tera, files })
 }

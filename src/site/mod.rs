@@ -181,7 +181,13 @@ pub fn build_site(
     options: BuildOptions,
 ) -> Result<(Site, Vec<Warning>), Vec<Error>> {
     let authors = resolve_authors(content.authors);
-    let known_authors: HashSet<&str> = authors.iter().map(|a| a.id.as_str()).collect();
+    // A broken author file is reported by the loader; counting its id as known
+    // keeps each article naming it from repeating that as "has no file".
+    let known_authors: HashSet<&str> = authors
+        .iter()
+        .map(|a| a.id.as_str())
+        .chain(content.broken_authors.iter().map(String::as_str))
+        .collect();
     let resolved: Vec<ArticleResult> = content
         .articles
         .into_par_iter()
@@ -293,7 +299,8 @@ pub fn resolve_authors(sources: Vec<AuthorSource>) -> Vec<Author> {
 }
 
 /// Checks one article against the site (its authors exist, its slug, aliases
-/// and tags make URLs, its thread is a tree) and renders its texts.
+/// and tags make URLs) and renders its texts and its thread (which the loader
+/// has checked).
 pub fn resolve_article(
     source: ArticleSource,
     config: &SiteConfig,
@@ -301,50 +308,46 @@ pub fn resolve_article(
 ) -> ArticleResult {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    if let Err(message) = permalink::validate_slug(&source.slug) {
-        errors.push(Error::InvalidValue {
-            at: Location::file(&source.path),
-            message,
+    let at = |line: Option<usize>| Location {
+        path: source.path.clone(),
+        line,
+    };
+    if let Err(problem) = permalink::validate_slug(&source.slug) {
+        errors.push(Error::InvalidSlug {
+            at: at(source.slug_line),
+            slug: source.slug.clone(),
+            problem,
         });
     }
     for (id, line) in &source.authors {
         if !known_authors.contains(id.as_str()) {
             errors.push(Error::MissingAuthor {
-                at: Location::line(&source.path, *line),
+                at: at(Some(*line)),
                 author: id.clone(),
             });
         }
     }
     let mut aliases = Vec::with_capacity(source.aliases.len());
-    for alias in &source.aliases {
+    for (alias, line) in &source.aliases {
         match permalink::normalize_alias(alias) {
             Ok(path) => aliases.push(path),
-            Err(message) => errors.push(Error::InvalidValue {
-                at: Location::file(&source.path),
-                message: format!("alias: {message}"),
+            Err(problem) => errors.push(Error::InvalidAlias {
+                at: at(Some(*line)),
+                alias: alias.clone(),
+                problem,
             }),
         }
     }
-    for tag in &source.tags {
+    for (tag, line) in &source.tags {
         if slugify(tag).is_empty() {
-            errors.push(Error::InvalidValue {
-                at: Location::file(&source.path),
-                message: format!(
-                    "tag `{tag}` has no letters or digits to make a URL from; rename it"
-                ),
+            errors.push(Error::UnsluggableTag {
+                at: at(Some(*line)),
+                tag: tag.clone(),
             });
         }
     }
     let thread = match &source.thread {
-        Some(thread_source) => {
-            match thread::build_thread(thread_source, &config.comments, &mut warnings) {
-                Ok(thread) => thread,
-                Err(mut found) => {
-                    errors.append(&mut found);
-                    CommentThread::default()
-                }
-            }
-        }
+        Some(thread_source) => thread::build_thread(thread_source, &config.comments, &mut warnings),
         None => CommentThread::default(),
     };
     if !errors.is_empty() {
@@ -362,7 +365,7 @@ pub fn resolve_article(
             date: source.date,
             updated: source.updated,
             author_ids: source.authors.into_iter().map(|(id, _)| id).collect(),
-            tag_names: source.tags,
+            tag_names: source.tags.into_iter().map(|(tag, _)| tag).collect(),
             authors: Vec::new(),
             tags: Vec::new(),
             summary_html,
@@ -396,19 +399,25 @@ pub fn resolve_pages(sources: Vec<PageSource>, options: BuildOptions) -> (Vec<Pa
 }
 
 fn resolve_page(source: PageSource) -> Result<Page, Error> {
-    permalink::validate_slug(&source.slug).map_err(|message| Error::InvalidValue {
-        at: Location::file(&source.path),
-        message,
+    permalink::validate_slug(&source.slug).map_err(|problem| Error::InvalidSlug {
+        at: Location {
+            path: source.path.clone(),
+            line: source.slug_line,
+        },
+        slug: source.slug.clone(),
+        problem,
     })?;
     let aliases = source
         .aliases
         .iter()
-        .map(|alias| permalink::normalize_alias(alias))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|message| Error::InvalidValue {
-            at: Location::file(&source.path),
-            message: format!("alias: {message}"),
-        })?;
+        .map(|(alias, line)| {
+            permalink::normalize_alias(alias).map_err(|problem| Error::InvalidAlias {
+                at: Location::line(&source.path, *line),
+                alias: alias.clone(),
+                problem,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Page {
         aliases,
         permalink: format!("/{}/", source.slug),

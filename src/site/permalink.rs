@@ -2,31 +2,26 @@
 
 use chrono::{DateTime, FixedOffset};
 
+use crate::error::{AliasProblem, PermalinkProblem, SlugProblem};
+
 /// The tokens a permalink pattern may use.
 const TOKENS: &[&str] = &["{year}", "{month}", "{day}", "{slug}"];
 
 /// Checks a pattern: it starts and ends with `/`, names `{slug}`, and uses no
 /// token other than `{year}`, `{month}`, `{day}`, `{slug}`.
-pub fn validate_pattern(pattern: &str) -> Result<(), String> {
+pub fn validate_pattern(pattern: &str) -> Result<(), PermalinkProblem> {
     if !pattern.starts_with('/') || !pattern.ends_with('/') {
-        return Err(format!("`{pattern}` must start and end with `/`"));
+        return Err(PermalinkProblem::NotSlashed);
     }
     if !pattern.contains("{slug}") {
-        return Err(format!(
-            "`{pattern}` must contain {{slug}}, or articles would share a URL"
-        ));
+        return Err(PermalinkProblem::NoSlug);
     }
     let mut rest = pattern;
     while let Some(open) = rest.find('{') {
-        let close = rest[open..]
-            .find('}')
-            .ok_or_else(|| format!("`{pattern}` has a `{{` without `}}`"))?;
+        let close = rest[open..].find('}').ok_or(PermalinkProblem::Unclosed)?;
         let token = &rest[open..open + close + 1];
         if !TOKENS.contains(&token) {
-            return Err(format!(
-                "`{token}` is not a permalink token; use {}",
-                TOKENS.join(", ")
-            ));
+            return Err(PermalinkProblem::UnknownToken(token.to_string()));
         }
         rest = &rest[open + close + 1..];
     }
@@ -44,35 +39,29 @@ pub fn resolve(pattern: &str, date: &DateTime<FixedOffset>, slug: &str) -> Strin
 
 /// Checks that a slug can be one folder of a URL path: not empty, no `/`, `\`,
 /// `?`, `#`, and not `.` or `..` (which would escape the output folder).
-pub fn validate_slug(slug: &str) -> Result<(), String> {
+pub fn validate_slug(slug: &str) -> Result<(), SlugProblem> {
     if slug.is_empty() || slug == "." || slug == ".." {
-        return Err(format!("slug `{slug}` cannot be a URL segment"));
+        return Err(SlugProblem::NotASegment);
     }
-    if let Some(c) = slug
+    match slug
         .chars()
         .find(|c| matches!(c, '/' | '\\' | '?' | '#') || c.is_control())
     {
-        return Err(format!(
-            "slug `{slug}` contains `{c}`; use letters, digits and `-`"
-        ));
+        Some(c) => Err(SlugProblem::Character(c)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// An alias as a site-root path: a leading `/` is added if missing. Full URLs,
 /// `..` segments, query strings and fragments are refused, since a static host
 /// can serve none of them as a redirect page.
-pub fn normalize_alias(alias: &str) -> Result<String, String> {
+pub fn normalize_alias(alias: &str) -> Result<String, AliasProblem> {
     let alias = alias.trim();
     if alias.contains("://") {
-        return Err(format!(
-            "`{alias}` is a full URL; write only its path, e.g. `/2016/08/22/old-slug/`"
-        ));
+        return Err(AliasProblem::FullUrl);
     }
     if alias.contains(['?', '#', '\\']) || alias.split('/').any(|s| s == ".." || s == ".") {
-        return Err(format!(
-            "`{alias}` must be a plain path without `..`, `?` or `#`"
-        ));
+        return Err(AliasProblem::NotAPlainPath);
     }
     let path = if alias.starts_with('/') {
         alias.to_string()
@@ -80,7 +69,7 @@ pub fn normalize_alias(alias: &str) -> Result<String, String> {
         format!("/{alias}")
     };
     if path == "/" {
-        return Err("an alias cannot be the site root `/`".into());
+        return Err(AliasProblem::SiteRoot);
     }
     Ok(path)
 }
@@ -103,22 +92,28 @@ mod tests {
         assert!(validate_pattern("/articles/{slug}/").is_ok());
         assert!(validate_pattern("articles/{slug}/").is_err());
         assert!(validate_pattern("/articles/").is_err());
-        assert!(validate_pattern("/{hour}/{slug}/").is_err());
+        assert_eq!(
+            validate_pattern("/{hour}/{slug}/"),
+            Err(PermalinkProblem::UnknownToken("{hour}".into()))
+        );
     }
 
     #[test]
     fn aliases_are_root_paths() {
         assert_eq!(normalize_alias("2016/08/x/").unwrap(), "/2016/08/x/");
         assert_eq!(normalize_alias("/old.html").unwrap(), "/old.html");
-        assert!(normalize_alias("https://a.org/x/").is_err());
-        assert!(normalize_alias("/../x/").is_err());
-        assert!(normalize_alias("/").is_err());
+        assert_eq!(
+            normalize_alias("https://a.org/x/"),
+            Err(AliasProblem::FullUrl)
+        );
+        assert_eq!(normalize_alias("/../x/"), Err(AliasProblem::NotAPlainPath));
+        assert_eq!(normalize_alias("/"), Err(AliasProblem::SiteRoot));
     }
 
     #[test]
     fn rejects_slugs_that_escape() {
         assert!(validate_slug("..").is_err());
-        assert!(validate_slug("a/b").is_err());
+        assert_eq!(validate_slug("a/b"), Err(SlugProblem::Character('/')));
         assert!(validate_slug("ok-slug").is_ok());
     }
 }

@@ -1,4 +1,5 @@
-//! Comment threads as trees, checked and flattened into display order.
+//! Comment threads as trees, flattened into display order (the loader has
+//! checked them).
 //!
 //! Every walk here is iterative: a chain of 10,000 replies must not grow the
 //! stack. The result is a flat list in display order (each reply right after its
@@ -12,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::config::{CommentOrder, CommentsConfig};
 use crate::content::{CommentSource, ThreadSource};
-use crate::error::{CommentProblem, Error, Location, Warning};
+use crate::error::{Location, Warning};
 use crate::markdown::{render_untrusted, safe_url};
 
 /// An article's comments in display order.
@@ -53,76 +54,33 @@ impl CommentThread {
     }
 }
 
-/// Checks a thread and puts it in display order. Returns every problem found.
+/// Puts a thread in display order. The loader has checked it (ids unique,
+/// parents known, no cycles, required fields present), so every comment is
+/// reached from the top level.
 pub fn build_thread(
     source: &ThreadSource,
     config: &CommentsConfig,
     warnings: &mut Vec<Warning>,
-) -> Result<CommentThread, Vec<Error>> {
+) -> CommentThread {
     let comments = &source.comments;
-    let at = |c: &CommentSource, problem| Error::Comment {
-        at: Location::line(&source.path, c.line),
-        id: c.id.clone(),
-        problem,
-    };
-    let mut errors = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::with_capacity(comments.len());
-    for (i, comment) in comments.iter().enumerate() {
-        if let Some(&first) = index.get(comment.id.as_str()) {
-            let first_line = comments[first].line;
-            errors.push(at(comment, CommentProblem::DuplicateId { first_line }));
-        } else {
-            index.insert(&comment.id, i);
-        }
-        if comment.id.is_empty() || comment.id.chars().any(char::is_whitespace) {
-            errors.push(at(comment, CommentProblem::BadId));
-        }
-        if comment
-            .author
-            .as_deref()
-            .is_none_or(|a| a.trim().is_empty())
-        {
-            errors.push(at(comment, CommentProblem::Missing("author")));
-        }
-        if comment.date.is_none() {
-            errors.push(at(comment, CommentProblem::Missing("date")));
-        }
-        if comment.body.trim().is_empty() {
-            errors.push(at(comment, CommentProblem::EmptyBody));
-        }
-    }
-    let mut parents: Vec<Option<usize>> = Vec::with_capacity(comments.len());
-    for comment in comments {
-        parents.push(match &comment.parent {
-            None => None,
-            Some(parent) => match index.get(parent.as_str()) {
-                Some(&p) => Some(p),
-                None => {
-                    errors.push(at(comment, CommentProblem::UnknownParent(parent.clone())));
-                    None
-                }
-            },
-        });
-    }
+    let index: HashMap<&str, usize> = comments
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let parents: Vec<Option<usize>> = comments
+        .iter()
+        .map(|c| c.parent.as_deref().and_then(|p| index.get(p).copied()))
+        .collect();
     let order = display_order(comments, &parents, config.order);
-    if order.len() < comments.len() {
-        errors.extend(
-            cycles(comments, &parents, &order)
-                .into_iter()
-                .map(|(first, ids)| at(&comments[first], CommentProblem::Cycle(ids))),
-        );
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
     warn_replies_before_parents(source, &parents, warnings);
-    Ok(CommentThread {
+    CommentThread {
         comments: place(comments, &parents, &order, config.max_depth),
-    })
+    }
 }
 
 /// Depth-first order from the top-level comments, siblings sorted by date (then
-/// id). Comments caught in a cycle are never reached and so are left out.
+/// id).
 fn display_order(
     comments: &[CommentSource],
     parents: &[Option<usize>],
@@ -169,50 +127,6 @@ fn compare_ids(a: &str, b: &str) -> std::cmp::Ordering {
         (Ok(x), Ok(y)) => x.cmp(&y),
         _ => a.cmp(b),
     }
-}
-
-/// Each cycle among the comments not reached from the top level: the index of its
-/// first comment in the file, and the ids along it.
-fn cycles(
-    comments: &[CommentSource],
-    parents: &[Option<usize>],
-    reached: &[(usize, usize)],
-) -> Vec<(usize, Vec<String>)> {
-    let mut seen = vec![false; comments.len()];
-    for &(i, _) in reached {
-        seen[i] = true;
-    }
-    let mut found = Vec::new();
-    for start in 0..comments.len() {
-        if seen[start] {
-            continue;
-        }
-        // Walk up until a comment repeats: that comment starts the cycle.
-        let mut path_position: HashMap<usize, usize> = HashMap::new();
-        let mut path = Vec::new();
-        let mut current = Some(start);
-        while let Some(i) = current {
-            if seen[i] && !path_position.contains_key(&i) {
-                break; // joins a cycle already reported
-            }
-            if let Some(&pos) = path_position.get(&i) {
-                let cycle = &path[pos..];
-                let first = *cycle.iter().min().expect("a cycle has members");
-                let mut ids: Vec<String> = cycle
-                    .iter()
-                    .map(|&c: &usize| comments[c].id.clone())
-                    .collect();
-                ids.push(comments[cycle[0]].id.clone());
-                found.push((first, ids));
-                break;
-            }
-            path_position.insert(i, path.len());
-            path.push(i);
-            seen[i] = true;
-            current = parents[i];
-        }
-    }
-    found
 }
 
 fn warn_replies_before_parents(
