@@ -5,6 +5,7 @@
 //! a site has. It hands each rendered file to a sink and never touches the
 //! output folder itself.
 
+pub mod chars;
 pub mod feeds;
 mod plan;
 pub mod sitemap;
@@ -40,8 +41,9 @@ pub fn render_site(site: &Site, tera: &Tera, sink: &Sink<'_>) -> Result<usize, V
     render_plan(site, tera, &plan, &|_| true, sink)
 }
 
-/// Renders the planned files that `wanted` selects and hands each to `sink`.
-/// Returns how many were rendered, or every error met.
+/// Renders the planned files that `wanted` selects and hands each to `sink`,
+/// without the characters no output may hold ([`chars`]). Returns how many
+/// were rendered, or every error met.
 pub fn render_plan(
     site: &Site,
     tera: &Tera,
@@ -62,7 +64,7 @@ pub fn render_plan(
         .filter_map(|(path, job)| {
             renderer
                 .render(job)
-                .and_then(|text| sink(path, text.as_bytes()))
+                .and_then(|text| sink(path, chars::remove_unwritable(&text).as_bytes()))
                 .err()
         })
         .collect();

@@ -1,0 +1,164 @@
+//! No byte can break a page or a feed (issue 9, part 3): control characters
+//! never reach the output, every URL in a feed is absolute, and inputs at the
+//! edges (huge, deeply nested, linked, not UTF-8) build or fail with a clear
+//! error.
+
+mod common;
+use common::*;
+
+use std::path::Path;
+
+use quick_xml::events::Event;
+
+/// Characters that must never be written: C0 controls, vertical tab and form
+/// feed, DEL, a C1 control and the noncharacters XML 1.0 forbids.
+const BAD: &str = "\u{1}\u{8}\u{b}\u{c}\u{1b}\u{1f}\u{7f}\u{85}\u{fffe}\u{ffff}";
+
+/// Whether `c` is a character XML 1.0 allows (the `Char` production).
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+/// Parses `xml` to its end with quick-xml, unescaping every text and
+/// attribute, and checks that every character is one XML allows: together, a
+/// well-formedness check of what scholia writes.
+fn assert_well_formed_xml(name: &Path, xml: &str) {
+    if let Some(bad) = xml.chars().find(|&c| !xml_char(c)) {
+        panic!("{}: holds {bad:?}, which XML 1.0 forbids", name.display());
+    }
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().check_end_names = true;
+    let mut depth = 0usize;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) => break,
+            Ok(Event::Start(e)) => {
+                depth += 1;
+                for attr in e.attributes() {
+                    let attr = attr.unwrap_or_else(|e| panic!("{}: {e}", name.display()));
+                    attr.normalized_value(quick_xml::XmlVersion::Explicit1_0)
+                        .unwrap_or_else(|e| panic!("{}: {e}", name.display()));
+                }
+            }
+            Ok(Event::End(_)) => depth -= 1,
+            // `&#1;` is as forbidden as the character itself.
+            Ok(Event::GeneralRef(r)) => {
+                if let Ok(Some(c)) = r.resolve_char_ref() {
+                    assert!(xml_char(c), "{}: refers to {c:?}", name.display());
+                }
+            }
+            Ok(Event::Text(t)) => {
+                t.decode()
+                    .unwrap_or_else(|e| panic!("{}: {e}", name.display()));
+            }
+            Ok(_) => {}
+            Err(e) => panic!("{}: not well-formed: {e}", name.display()),
+        }
+    }
+    assert_eq!(depth, 0, "{}: unclosed elements", name.display());
+}
+
+#[test]
+fn a_control_character_in_every_kind_of_text_never_reaches_the_output() {
+    let site = Site::new();
+    let bad = |word: &str| format!("{word}{BAD}Text");
+    site.file(
+        "site.toml",
+        &format!(
+            "title = {}\ndescription = {}\nbase_url = \"https://example.org\"\n[extra]\nnote = {}\n",
+            toml_str(&bad("Site")),
+            toml_str(&bad("About")),
+            toml_str(&bad("Extra")),
+        ),
+    );
+    site.file(
+        "content/authors/ann.md",
+        &format!(
+            "+++\nname = {}\ntitle = {}\n+++\nBio{BAD}text.\n",
+            toml_str(&bad("Ann")),
+            toml_str(&bad("Fellow"))
+        ),
+    );
+    site.file(
+        "content/articles/ctl.md",
+        &format!(
+            "+++\ntitle = {}\ndate = 2020-01-02\nauthors = [\"ann\"]\ntags = [{}]\nsummary = {}\n[extra]\nnote = {}\n+++\nBody{BAD}text with a [link{BAD}](https://example.org/{BAD}x).\n\n# Head{BAD}ing\n",
+            toml_str(&bad("Title")),
+            toml_str(&bad("Tag")),
+            toml_str(&bad("Summary")),
+            toml_str(&bad("Note")),
+        ),
+    );
+    site.comments(
+        "ctl",
+        &format!(
+            "[[comment]]\nid = \"1\"\nauthor = {}\ndate = 2020-01-03\nbody = {}\n",
+            toml_str(&bad("Reader")),
+            toml_str(&bad("Comment"))
+        ),
+    );
+    site.file(
+        "content/pages/about.md",
+        &format!(
+            "+++\ntitle = {}\ndescription = {}\n+++\nPage{BAD}body.\n",
+            toml_str(&bad("Page")),
+            toml_str(&bad("Described"))
+        ),
+    );
+    site.build();
+
+    let files = site.output_files();
+    let mut xml_files = 0;
+    for (path, bytes) in &files {
+        let text = std::str::from_utf8(bytes)
+            .unwrap_or_else(|e| panic!("{}: not UTF-8: {e}", path.display()));
+        if let Some(c) = text.chars().find(|c| BAD.contains(*c)) {
+            panic!("{} holds {c:?}", path.display());
+        }
+        if path.extension().is_some_and(|e| e == "xml") {
+            assert_well_formed_xml(path, text);
+            xml_files += 1;
+        }
+    }
+    // The site, tag and author feeds, the comment feed and the sitemap.
+    assert_eq!(xml_files, 5, "{:?}", files.keys().collect::<Vec<_>>());
+
+    // The text around each character is kept; a vertical tab and a form feed
+    // (line and page breaks in word processors) keep words apart.
+    let spaced = |word: &str| format!("{word} Text");
+    let collapsed = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let article = site.page("articles/ctl/index.html");
+    assert_eq!(text(one(&article, ".article-header h1")), spaced("Title"));
+    assert_eq!(text(one(&article, ".comment-author")), spaced("Reader"));
+    assert_eq!(text(one(&article, ".comment-body")), spaced("Comment"));
+    assert!(text(one(&article, "title")).contains(&spaced("Site")));
+    let page = site.page("about/index.html");
+    assert_eq!(text(one(&page, "main h1")), spaced("Page"));
+
+    let feed = feed_rs::parser::parse(site.read("atom.xml").as_bytes()).expect("a valid feed");
+    assert_eq!(collapsed(&feed.title.unwrap().content), spaced("Site"));
+    let entry = &feed.entries[0];
+    assert_eq!(
+        collapsed(&entry.title.as_ref().unwrap().content),
+        spaced("Title")
+    );
+    assert_eq!(
+        collapsed(&entry.authors[0].name.clone().unwrap_or_default()),
+        spaced("Ann")
+    );
+    assert_eq!(
+        collapsed(entry.categories[0].label.as_deref().unwrap()),
+        spaced("Tag")
+    );
+    let comments = feed_rs::parser::parse(site.read("articles/ctl/comments.xml").as_bytes())
+        .expect("a valid comment feed");
+    assert_eq!(
+        collapsed(
+            &comments.entries[0].authors[0]
+                .name
+                .clone()
+                .unwrap_or_default()
+        ),
+        spaced("Reader")
+    );
+}
