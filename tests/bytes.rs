@@ -162,3 +162,82 @@ fn a_control_character_in_every_kind_of_text_never_reaches_the_output() {
         spaced("Reader")
     );
 }
+
+#[test]
+fn a_bundles_relative_urls_are_absolute_in_every_feed() {
+    let site = Site::new();
+    site.bundle(
+        "photos",
+        "2020-01-02",
+        "tags = [\"Iran\"]\n",
+        "![x](photo.jpg)\n\n[other](other/) [root](/root-relative) [away](https://b.example/x) [note](#n)\n\n<img src=\"raw.png\" srcset=\"small.png 1x, /big.png 2x\">\n",
+    );
+    site.file("content/articles/photos/photo.jpg", "jpeg");
+    site.file(
+        "content/articles/photos/comments.toml",
+        "[[comment]]\nid = \"1\"\nauthor = \"R\"\ndate = 2020-01-03\nbody = \"See [this](reply/).\"\n",
+    );
+    site.build();
+
+    let page_url = "https://example.org/articles/photos/";
+    let expected_links = [
+        format!("{page_url}other/"),
+        "https://example.org/root-relative".to_string(),
+        "https://b.example/x".to_string(),
+        format!("{page_url}#n"),
+    ];
+    for feed_file in ["atom.xml", "tags/iran/atom.xml", "authors/ann/atom.xml"] {
+        let feed = feed_rs::parser::parse(site.read(feed_file).as_bytes())
+            .unwrap_or_else(|e| panic!("{feed_file}: {e}"));
+        let body = feed.entries[0]
+            .content
+            .as_ref()
+            .and_then(|c| c.body.clone())
+            .unwrap_or_else(|| panic!("{feed_file}: no content"));
+        let html = scraper::Html::parse_fragment(&body);
+        let images: Vec<_> = select(&html, "img")
+            .into_iter()
+            .map(|img| (attr(img, "src"), attr(img, "srcset")))
+            .collect();
+        assert_eq!(
+            images,
+            [
+                (Some(&*format!("{page_url}photo.jpg")), None),
+                (
+                    Some(&*format!("{page_url}raw.png")),
+                    Some(&*format!(
+                        "{page_url}small.png 1x, https://example.org/big.png 2x"
+                    ))
+                ),
+            ],
+            "{feed_file}"
+        );
+        let links: Vec<_> = select(&html, "a")
+            .into_iter()
+            .filter_map(|a| attr(a, "href"))
+            .collect();
+        assert_eq!(links, expected_links, "{feed_file}");
+    }
+
+    let comments = feed_rs::parser::parse(site.read("articles/photos/comments.xml").as_bytes())
+        .expect("a valid comment feed");
+    let body = comments.entries[0]
+        .content
+        .as_ref()
+        .unwrap()
+        .body
+        .clone()
+        .unwrap();
+    let html = scraper::Html::parse_fragment(&body);
+    assert_eq!(
+        attr(one(&html, "a"), "href"),
+        Some(&*format!("{page_url}reply/"))
+    );
+
+    // The page itself keeps the links as written: they resolve right there.
+    let page = site.page("articles/photos/index.html");
+    assert_eq!(
+        attr(one(&page, "article img[alt=x]"), "src"),
+        Some("photo.jpg")
+    );
+}

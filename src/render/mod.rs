@@ -82,6 +82,9 @@ struct Renderer<'a> {
     views: ViewBuilder<'a>,
     /// Each article as listed, built on first use and shared by all listings.
     summaries: Vec<OnceLock<ArticleSummaryView>>,
+    /// Each article's feed entry content, made once for all the feeds it is in
+    /// (making its URLs absolute is a pass over the whole body).
+    feed_contents: Vec<OnceLock<String>>,
 }
 
 /// What a rendered job produced: the file's text.
@@ -91,11 +94,13 @@ impl<'a> Renderer<'a> {
     fn new(site: &'a Site, tera: &'a Tera) -> Self {
         let views = ViewBuilder::new(site);
         let summaries = site.articles.iter().map(|_| OnceLock::new()).collect();
+        let feed_contents = site.articles.iter().map(|_| OnceLock::new()).collect();
         Renderer {
             site,
             tera,
             views,
             summaries,
+            feed_contents,
         }
     }
 
@@ -247,7 +252,13 @@ impl<'a> Renderer<'a> {
     }
 
     fn listing_feed(&self, title: String, page_path: &str, articles: &[usize]) -> Rendered {
-        Ok(feeds::article_feed(self.site, title, page_path, articles))
+        let content = |i: usize| -> &str {
+            self.feed_contents[i]
+                .get_or_init(|| feeds::entry_content(self.site, &self.site.articles[i]))
+        };
+        Ok(feeds::article_feed(
+            self.site, title, page_path, articles, &content,
+        ))
     }
 
     fn tag_counts(&self) -> Vec<TagCountView> {
