@@ -241,3 +241,104 @@ fn a_bundles_relative_urls_are_absolute_in_every_feed() {
         Some("photo.jpg")
     );
 }
+
+/// `n` paragraphs of about 100 bytes, the last one marked.
+fn paragraphs(bytes: usize) -> String {
+    let paragraph = "Lorem ipsum dolor sit amet, *consectetur* adipiscing elit, [a link](other/) sed do eiusmod.\n\n";
+    let mut text = paragraph.repeat(bytes / paragraph.len());
+    text.push_str("The last paragraph.\n");
+    text
+}
+
+/// A big article builds whole, and its feeds stay well-formed. 2 MB keeps the
+/// debug test suite fast; benches/README.md gives the figures for 50 MB.
+#[test]
+fn a_big_article_builds() {
+    let site = Site::new();
+    site.article(
+        "big",
+        "2020-01-02",
+        "tags = [\"Long\"]\n",
+        &paragraphs(2 << 20),
+    );
+    site.build();
+    let page = site.read("articles/big/index.html");
+    assert!(page.contains("<p>The last paragraph.</p>"));
+    let feed = site.read("atom.xml");
+    assert_well_formed_xml(Path::new("atom.xml"), &feed);
+    assert!(feed.contains("The last paragraph."));
+}
+
+#[test]
+fn a_one_megabyte_comment_builds() {
+    let site = Site::new();
+    site.article("talk", "2020-01-02", "", "Body.").comments(
+        "talk",
+        &format!(
+            "[[comment]]\nid = \"1\"\nauthor = \"R\"\ndate = 2020-01-03\nbody = {}\n",
+            toml_str(&paragraphs(1 << 20))
+        ),
+    );
+    site.build();
+    let page = site.page("articles/talk/index.html");
+    let body = one(&page, ".comment-body");
+    assert!(text(body).ends_with("The last paragraph."));
+    assert!(select(&page, ".comment-body p").len() > 10_000);
+}
+
+/// How deep `css` elements nest in `html` at most.
+fn max_nesting(html: &scraper::Html, css: &str) -> usize {
+    select(html, css)
+        .into_iter()
+        .map(|e| {
+            e.ancestors()
+                .filter_map(scraper::ElementRef::wrap)
+                .filter(|a| a.value().name() == e.value().name())
+                .count()
+                + 1
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// 10,000 nested blockquotes and 10,000 nested list levels, in an article and
+/// in a comment. The article keeps them (its HTML is trusted, rendered without
+/// a tree); the comment is unwrapped below the cap, since the sanitizer's
+/// parser takes time quadratic in the depth.
+#[test]
+fn ten_thousand_nested_quotes_and_lists_build() {
+    let depth = 10_000;
+    let cases = [
+        ("quotes", "> ".repeat(depth), "<blockquote>", "blockquote"),
+        ("bullets", "- ".repeat(depth), "<ul>", "ul"),
+        ("numbers", "1. ".repeat(depth), "<ol>", "ol"),
+    ];
+    let site = Site::new();
+    for (slug, markdown, _, _) in &cases {
+        let body = format!("{markdown}deep {slug}\n");
+        site.article(slug, "2020-01-02", "", &body).comments(
+            slug,
+            &format!(
+                "[[comment]]\nid = \"1\"\nauthor = \"R\"\ndate = 2020-01-03\nbody = {}\n",
+                toml_str(&body)
+            ),
+        );
+    }
+    site.build();
+    for (slug, _, open_tag, element) in &cases {
+        let page_text = site.read(&format!("articles/{slug}/index.html"));
+        let article_html = &page_text[..page_text.find("id=\"comments\"").unwrap()];
+        // The page's own markup may hold a few more (a navigation list).
+        let opened = article_html.matches(open_tag).count();
+        assert!((depth..depth + 10).contains(&opened), "{slug}: {opened}");
+        let comment_start = page_text.find("class=\"comment-body\"").unwrap();
+        let comment = scraper::Html::parse_fragment(&page_text[comment_start - 5..]);
+        let nesting = max_nesting(&comment, element);
+        assert!(
+            (2..=32).contains(&nesting),
+            "{slug}: comment nests {nesting} deep"
+        );
+        assert!(text(one(&comment, ".comment-body")).contains(&format!("deep {slug}")));
+    }
+    assert_well_formed_xml(Path::new("atom.xml"), &site.read("atom.xml"));
+}

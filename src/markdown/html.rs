@@ -1,7 +1,7 @@
 //! Rewriting rendered HTML one tag at a time, in one linear pass.
 //!
 //! Used where HTML must change after Markdown made it: making a feed's URLs
-//! absolute. It runs
+//! absolute, and flattening nesting too deep for the sanitizer. It runs
 //! html5ever's tokenizer only, never its tree builder, so its time is linear
 //! in the input whatever the markup (the tree builder scans the stack of open
 //! elements for many tags, which is quadratic in the nesting depth). The output
@@ -28,6 +28,15 @@ const URL_ATTRIBUTES: &[&str] = &[
     "background",
     "longdesc",
 ];
+
+/// Elements that never have content, so never nest.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// Elements a start tag of the same name closes (`<li>a<li>b` are siblings).
+const SIBLING_CLOSED: &[&str] = &["li", "p", "dt", "dd", "tr", "td", "th", "option"];
 
 /// Re-serializes `html`, letting `filter` change each tag or drop it (by
 /// returning `false`; the text inside a dropped tag is kept).
@@ -181,6 +190,37 @@ fn resolve_srcset(base: &Url, srcset: &str) -> String {
         .join(", ")
 }
 
+/// `html` with elements nested deeper than `max_depth` unwrapped: their tags
+/// are dropped and their text kept, so the text reads the same but the tree
+/// is never deeper than `max_depth`. Depth is counted as a browser would for
+/// well-formed HTML; an end tag with no matching open element is dropped.
+pub(crate) fn cap_nesting(html: &str, max_depth: usize) -> String {
+    let mut open: Vec<String> = Vec::new();
+    rewrite_tags(html, |tag| {
+        let name: &str = &tag.name;
+        match tag.kind {
+            TagKind::StartTag if tag.self_closing || VOID_ELEMENTS.contains(&name) => true,
+            TagKind::StartTag => {
+                if SIBLING_CLOSED.contains(&name) && open.last().is_some_and(|n| n == name) {
+                    open.pop();
+                }
+                if open.len() >= max_depth {
+                    return false;
+                }
+                open.push(name.to_string());
+                true
+            }
+            TagKind::EndTag => match open.iter().rposition(|n| n == name) {
+                Some(at) => {
+                    open.truncate(at);
+                    true
+                }
+                None => false,
+            },
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,5 +250,17 @@ mod tests {
         let base = Url::parse("https://example.org/").unwrap();
         let html = absolute_urls("<script>if (a < b && c) {}</script>", &base);
         assert_eq!(html, "<script>if (a < b && c) {}</script>");
+    }
+
+    #[test]
+    fn nesting_is_capped_and_text_kept() {
+        let deep = "<blockquote>".repeat(10) + "deep" + &"</blockquote>".repeat(10);
+        let capped = cap_nesting(&deep, 3);
+        assert_eq!(
+            capped,
+            "<blockquote><blockquote><blockquote>deep</blockquote></blockquote></blockquote>"
+        );
+        let siblings = cap_nesting("<ul><li>a<li>b<li>c</ul>", 3);
+        assert_eq!(siblings, "<ul><li>a<li>b<li>c</ul>");
     }
 }
