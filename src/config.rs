@@ -167,17 +167,15 @@ impl SiteConfig {
     /// Reads and validates `site.toml` in `root`.
     pub fn load(root: &Path) -> Result<SiteConfig, Vec<Error>> {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|source| {
-            vec![if source.kind() == std::io::ErrorKind::NotFound {
-                Error::InvalidValue {
-                    at: Location::file(&path),
-                    message: "no site.toml here: run scholia in a site's folder, or pass --root DIR (`scholia init DIR` makes a new site)".into(),
+        let text = crate::content::read_utf8(Path::new(CONFIG_FILE), &path).map_err(|e| {
+            vec![match e {
+                Error::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                    Error::InvalidValue {
+                        at: Location::file(&path),
+                        message: "no site.toml here: run scholia in a site's folder, or pass --root DIR (`scholia init DIR` makes a new site)".into(),
+                    }
                 }
-            } else {
-                Error::Read {
-                    path: PathBuf::from(CONFIG_FILE),
-                    source,
-                }
+                other => other,
             }]
         })?;
         let mut config: SiteConfig = toml::from_str(&text)

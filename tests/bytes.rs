@@ -342,3 +342,141 @@ fn ten_thousand_nested_quotes_and_lists_build() {
     }
     assert_well_formed_xml(Path::new("atom.xml"), &site.read("atom.xml"));
 }
+
+#[test]
+fn a_file_that_is_not_utf8_is_an_error_naming_it_and_the_line() {
+    let site = Site::new();
+    let article = b"+++\ntitle = \"Latin-1\"\ndate = 2020-01-02\n+++\nCaf\xe9 au lait.\n";
+    std::fs::create_dir_all(site.root().join("content/articles")).unwrap();
+    std::fs::write(site.root().join("content/articles/latin1.md"), article).unwrap();
+    site.article("ok", "2020-01-02", "", "Fine.");
+    std::fs::write(
+        site.root().join("content/articles/ok.comments.toml"),
+        b"[[comment]]\nid = \"1\"\nauthor = \"Ren\xe9\"\n",
+    )
+    .unwrap();
+    let stderr = site.build_fails();
+    assert!(
+        stderr.contains(
+            "error: content/articles/latin1.md:5: not UTF-8 text: byte 47 of the file (0xe9)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: content/articles/ok.comments.toml:3: not UTF-8 text: byte 34"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("save the file as UTF-8"), "{stderr}");
+    assert!(stderr.contains("2 errors found"), "{stderr}");
+}
+
+#[cfg(unix)]
+mod links {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    #[test]
+    fn a_symbolic_link_loop_is_an_error_naming_the_link() {
+        let site = Site::new();
+        site.article("fine", "2020-01-02", "", "Fine.");
+        let articles = site.root().join("content/articles");
+        symlink(&articles, articles.join("again")).unwrap();
+        symlink("self.md", articles.join("self.md")).unwrap();
+        let stderr = site.build_fails();
+        assert!(
+            stderr.contains(
+                "error: content/articles/again: symbolic link back to content/articles, which holds it"
+            ),
+            "{stderr}"
+        );
+        assert!(
+            stderr
+                .contains("error: content/articles/self.md: symbolic link that cannot be followed"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("2 errors found"), "{stderr}");
+    }
+
+    #[test]
+    fn a_link_out_of_the_site_is_an_error_and_nothing_behind_it_is_read() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(
+            outside.path().join("secret.md"),
+            "+++\ntitle = \"Secret\"\ndate = 2020-01-02\n+++\nSECRET\n",
+        )
+        .unwrap();
+        std::fs::write(outside.path().join("key.txt"), "SECRET").unwrap();
+        let site = Site::new();
+        let articles = site.root().join("content/articles");
+        site.bundle("b", "2020-01-02", "", "Bundle.");
+        symlink(outside.path().join("secret.md"), articles.join("secret.md")).unwrap();
+        symlink(outside.path(), articles.join("elsewhere")).unwrap();
+        symlink(outside.path().join("key.txt"), articles.join("b/key.txt")).unwrap();
+        symlink(
+            outside.path().join("secret.md"),
+            site.root().join("content/authors/eve.md"),
+        )
+        .unwrap();
+        let stderr = site.build_fails();
+        for link in [
+            "content/articles/secret.md",
+            "content/articles/elsewhere",
+            "content/articles/b/key.txt",
+            "content/authors/eve.md",
+        ] {
+            assert!(
+                stderr.contains(&format!("error: {link}: symbolic link to ")),
+                "{link}: {stderr}"
+            );
+        }
+        assert!(stderr.contains("outside the site's folder"), "{stderr}");
+        assert!(stderr.contains("4 errors found"), "{stderr}");
+        assert!(!stderr.contains("SECRET"), "{stderr}");
+        assert!(!site.output("").exists(), "nothing is written");
+    }
+
+    #[test]
+    fn a_link_within_the_site_is_followed() {
+        let site = Site::new();
+        site.file(
+            "shared/linked.md",
+            "+++\ntitle = \"Linked\"\ndate = 2020-01-02\n+++\nShared text.\n",
+        );
+        site.bundle("b", "2020-01-02", "", "Bundle.");
+        site.file("shared/map.png", "png");
+        let articles = site.root().join("content/articles");
+        symlink(
+            site.root().join("shared/linked.md"),
+            articles.join("linked.md"),
+        )
+        .unwrap();
+        symlink(
+            site.root().join("shared/map.png"),
+            articles.join("b/map.png"),
+        )
+        .unwrap();
+        site.build();
+        assert!(
+            site.read("articles/linked/index.html")
+                .contains("Shared text.")
+        );
+        assert_eq!(site.read("articles/b/map.png"), "png");
+    }
+
+    #[test]
+    fn a_pipe_named_like_an_article_is_an_error_not_a_hang() {
+        let site = Site::new();
+        let pipe = site.root().join("content/articles/pipe.md");
+        std::fs::create_dir_all(pipe.parent().unwrap()).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        let stderr = site.build_fails();
+        assert!(
+            stderr.contains("error: content/articles/pipe.md: not a regular file"),
+            "{stderr}"
+        );
+    }
+}
