@@ -10,8 +10,7 @@ use walkdir::WalkDir;
 
 use super::comments::{ThreadSource, load_thread};
 use super::{
-    check_inside, display_path, file_stem, front_matter, read_each, read_text, to_datetime,
-    walk_error,
+    display_path, file_stem, front_matter, next_inside, read_each, read_text, to_datetime,
 };
 use crate::error::{Error, Location, line_of_offset};
 
@@ -105,23 +104,7 @@ pub fn find_articles(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
         .follow_links(true)
         .sort_by_file_name()
         .into_iter();
-    while let Some(entry) = walk.next() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                errors.push(walk_error(root, e));
-                continue;
-            }
-        };
-        if entry.path_is_symlink()
-            && let Err(e) = check_inside(root, entry.path())
-        {
-            errors.push(e);
-            if entry.file_type().is_dir() {
-                walk.skip_current_dir();
-            }
-            continue;
-        }
+    while let Some(entry) = next_inside(root, &mut walk, &mut errors) {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy();
         if entry.file_type().is_dir() {
@@ -274,23 +257,7 @@ fn bundle_assets(root: &Path, bundle: &Path, errors: &mut Vec<Error>) -> Vec<(Pa
         .follow_links(true)
         .sort_by_file_name()
         .into_iter();
-    while let Some(entry) = walk.next() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                errors.push(walk_error(root, e));
-                continue;
-            }
-        };
-        if entry.path_is_symlink()
-            && let Err(e) = check_inside(root, entry.path())
-        {
-            errors.push(e);
-            if entry.file_type().is_dir() {
-                walk.skip_current_dir();
-            }
-            continue;
-        }
+    while let Some(entry) = next_inside(root, &mut walk, errors) {
         let relative = entry.path().strip_prefix(bundle).unwrap_or(entry.path());
         if relative == Path::new(BUNDLE_INDEX) || relative == Path::new(BUNDLE_THREAD) {
             continue;

@@ -170,6 +170,36 @@ pub fn check_inside(root: &Path, path: &Path) -> Result<(), Error> {
     }
 }
 
+/// The next entry of a walk (that follows links) under the site at `root`
+/// that may be read: an entry that cannot be walked, or a link that leads out
+/// of the site or cannot be resolved, is added to `errors` as an error naming
+/// it, and a linked folder refused so is not entered.
+fn next_inside(
+    root: &Path,
+    walk: &mut walkdir::IntoIter,
+    errors: &mut Vec<Error>,
+) -> Option<walkdir::DirEntry> {
+    loop {
+        let entry = match walk.next()? {
+            Ok(entry) => entry,
+            Err(e) => {
+                errors.push(walk_error(root, e));
+                continue;
+            }
+        };
+        if entry.path_is_symlink()
+            && let Err(e) = check_inside(root, entry.path())
+        {
+            errors.push(e);
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
+        return Some(entry);
+    }
+}
+
 /// An error met while walking a folder under the site at `root`, as the user
 /// should see it: a symbolic link loop or a broken link names the link.
 fn walk_error(root: &Path, error: walkdir::Error) -> Error {
