@@ -167,16 +167,14 @@ impl SiteConfig {
     /// Reads and validates `site.toml` in `root`.
     pub fn load(root: &Path) -> Result<SiteConfig, Vec<Error>> {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|source| {
-            vec![if source.kind() == std::io::ErrorKind::NotFound {
-                Error::NoSiteConfig {
-                    root: root.to_path_buf(),
+        let text = crate::content::read_utf8(Path::new(CONFIG_FILE), &path).map_err(|e| {
+            vec![match e {
+                Error::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                    Error::NoSiteConfig {
+                        root: root.to_path_buf(),
+                    }
                 }
-            } else {
-                Error::Read {
-                    path: PathBuf::from(CONFIG_FILE),
-                    source,
-                }
+                other => other,
             }]
         })?;
         let mut config: SiteConfig = toml::from_str(&text)

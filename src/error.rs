@@ -244,6 +244,50 @@ pub enum Error {
         /// How many pages it broke.
         pages: usize,
     },
+    /// A file that is not UTF-8 text.
+    #[error(
+        "{at}: not UTF-8 text: byte {offset} of the file ({byte:#04x}) is not part of a UTF-8 character; save the file as UTF-8"
+    )]
+    NotUtf8 {
+        /// The file and the line of the first bad byte.
+        at: Location,
+        /// The first bad byte's offset from the start of the file.
+        offset: usize,
+        /// Its value.
+        byte: u8,
+    },
+    /// A file larger than scholia reads, so that a stray huge file cannot
+    /// exhaust memory.
+    #[error(
+        "{}: the file is {size} bytes, more than the {limit} bytes scholia reads from one file; split it or remove it",
+        path.display()
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        size: u64,
+        /// The most scholia reads.
+        limit: u64,
+    },
+    /// Something under `content/` that is not a regular file where one was
+    /// expected (a pipe, a socket, a device): reading it could block forever.
+    #[error(
+        "{}: not a regular file (a pipe, socket or device); replace it with a file or remove it",
+        path.display()
+    )]
+    NotAFile {
+        /// What was found.
+        path: PathBuf,
+    },
+    /// A symbolic link under `content/` that scholia does not follow.
+    #[error("{}: {problem}", link.display())]
+    Link {
+        /// The link (or a path through it), relative to the site root.
+        link: PathBuf,
+        /// Why it is not followed.
+        problem: LinkProblem,
+    },
 }
 
 /// A template and its line as `file:line`.
@@ -427,6 +471,39 @@ impl fmt::Display for PermalinkProblem {
             PermalinkProblem::UnknownToken(token) => write!(
                 f,
                 "`{token}` is not a permalink token; use {{year}}, {{month}}, {{day}}, {{slug}}"
+            ),
+        }
+    }
+}
+
+/// Why a symbolic link is not followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// It leads out of the site's folder, where a build must not read: a site
+    /// built from someone else's repository would publish what it points at.
+    Outside(PathBuf),
+    /// It leads back to a folder that holds it, so walking it never ends.
+    Loop(PathBuf),
+    /// It cannot be resolved: it points to nothing, or through a loop of links.
+    Broken(String),
+}
+
+impl fmt::Display for LinkProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkProblem::Outside(target) => write!(
+                f,
+                "symbolic link to {}, outside the site's folder; scholia follows links only within the site: copy what it points at into the site",
+                target.display()
+            ),
+            LinkProblem::Loop(ancestor) => write!(
+                f,
+                "symbolic link back to {}, which holds it, so it never ends; remove the link",
+                ancestor.display()
+            ),
+            LinkProblem::Broken(why) => write!(
+                f,
+                "symbolic link that cannot be followed ({why}): it points to nothing or to itself through other links; fix or remove it"
             ),
         }
     }

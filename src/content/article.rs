@@ -9,7 +9,9 @@ use toml::Spanned;
 use walkdir::WalkDir;
 
 use super::comments::{ThreadSource, load_thread};
-use super::{display_path, file_stem, front_matter, read_each, read_text, to_datetime};
+use super::{
+    display_path, file_stem, front_matter, next_inside, read_each, read_text, to_datetime,
+};
 use crate::error::{Error, Location, line_of_offset};
 
 /// File name of a bundle's article.
@@ -100,19 +102,13 @@ pub fn find_articles(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
     if !dir.is_dir() {
         return (files, errors);
     }
-    let mut walk = WalkDir::new(dir).sort_by_file_name().into_iter();
-    while let Some(entry) = walk.next() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                let path = e.path().map(|p| display_path(root, p)).unwrap_or_default();
-                errors.push(Error::Read {
-                    path,
-                    source: e.into(),
-                });
-                continue;
-            }
-        };
+    // Links are followed so that one within the site works like what it points
+    // at; each is checked before anything behind it is read.
+    let mut walk = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = next_inside(root, &mut walk, &mut errors) {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy();
         if entry.file_type().is_dir() {
@@ -146,7 +142,8 @@ pub fn load_article(root: &Path, path: &Path) -> Result<ArticleSource, Vec<Error
     // The thread is read even when the article is broken, so its errors are
     // reported in the same run.
     let mut errors = Vec::new();
-    let thread = if thread_path.is_file() {
+    // A thread that is a broken link is read, so the error says why.
+    let thread = if thread_path.is_file() || thread_path.is_symlink() {
         load_thread(root, &thread_path)
             .map_err(|mut found| errors.append(&mut found))
             .ok()
@@ -257,19 +254,22 @@ fn with(mut errors: Vec<Error>, error: Error) -> Vec<Error> {
 /// Every file of a bundle other than its article and thread, at any depth.
 fn bundle_assets(root: &Path, bundle: &Path, errors: &mut Vec<Error>) -> Vec<(PathBuf, PathBuf)> {
     let mut assets = Vec::new();
-    for entry in WalkDir::new(bundle).sort_by_file_name() {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() => {
-                let relative = entry.path().strip_prefix(bundle).unwrap_or(entry.path());
-                if relative != Path::new(BUNDLE_INDEX) && relative != Path::new(BUNDLE_THREAD) {
-                    assets.push((entry.path().to_path_buf(), relative.to_path_buf()));
-                }
-            }
-            Ok(_) => {}
-            Err(e) => errors.push(Error::Read {
-                path: e.path().map(|p| display_path(root, p)).unwrap_or_default(),
-                source: e.into(),
-            }),
+    let mut walk = WalkDir::new(bundle)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = next_inside(root, &mut walk, errors) {
+        let relative = entry.path().strip_prefix(bundle).unwrap_or(entry.path());
+        if relative == Path::new(BUNDLE_INDEX) || relative == Path::new(BUNDLE_THREAD) {
+            continue;
+        }
+        if entry.file_type().is_file() {
+            assets.push((entry.path().to_path_buf(), relative.to_path_buf()));
+        } else if !entry.file_type().is_dir() {
+            // Copying a pipe would block the build.
+            errors.push(Error::NotAFile {
+                path: display_path(root, entry.path()),
+            });
         }
     }
     assets

@@ -24,7 +24,7 @@ pub use author::{AuthorSource, BrokenAuthor, load_authors};
 pub use comments::{CommentSource, ThreadSource};
 pub use page::{PageSource, load_pages};
 
-use crate::error::{DateProblem, Error};
+use crate::error::{DateProblem, Error, LinkProblem, Location};
 
 /// The folder, under the site root, that holds all content.
 pub const CONTENT_DIR: &str = "content";
@@ -99,12 +99,144 @@ fn read_each<T: Send>(
     files.par_iter().map(|file| read(file)).collect()
 }
 
-/// Reads a file to a string, naming it (relative to `root`) on failure.
+/// The largest file scholia reads as text (128 MiB). Building takes memory
+/// about twenty times a file's size, so a cap keeps a stray huge file from
+/// exhausting it; a 50 MB article is well within.
+pub const MAX_TEXT_FILE: u64 = 128 * 1024 * 1024;
+
+/// Reads a content file to a string, naming it (relative to `root`) on failure.
+/// The file must be a regular file inside the site (see [`check_inside`]), at
+/// most [`MAX_TEXT_FILE`] bytes, and UTF-8.
 fn read_text(root: &Path, file: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(file).map_err(|source| Error::Read {
-        path: display_path(root, file),
+    check_inside(root, file)?;
+    read_utf8(&display_path(root, file), file)
+}
+
+/// Reads `file` (shown to the user as `shown`) as UTF-8 text of at most
+/// [`MAX_TEXT_FILE`] bytes. Only regular files are read: a pipe would block
+/// the build forever.
+pub fn read_utf8(shown: &Path, file: &Path) -> Result<String, Error> {
+    use std::io::Read;
+    let read_error = |source| Error::Read {
+        path: shown.to_path_buf(),
         source,
+    };
+    let metadata = std::fs::metadata(file).map_err(read_error)?;
+    if !metadata.is_file() {
+        return Err(Error::NotAFile {
+            path: shown.to_path_buf(),
+        });
+    }
+    let too_large = |size| Error::TooLarge {
+        path: shown.to_path_buf(),
+        size,
+        limit: MAX_TEXT_FILE,
+    };
+    if metadata.len() > MAX_TEXT_FILE {
+        return Err(too_large(metadata.len()));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    // `take` bounds the read even if the file grows while it is read.
+    std::fs::File::open(file)
+        .and_then(|f| f.take(MAX_TEXT_FILE + 1).read_to_end(&mut bytes))
+        .map_err(read_error)?;
+    if bytes.len() as u64 > MAX_TEXT_FILE {
+        return Err(too_large(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        Error::NotUtf8 {
+            at: Location::line(shown, line),
+            offset,
+            byte: bytes[offset],
+        }
     })
+}
+
+/// Refuses a path under the site at `root` that resolves outside it through a
+/// symbolic link, or that cannot be resolved (a dangling link, a loop of
+/// links). Links that stay within the site are followed. Following a link out
+/// is refused rather than skipped with a warning: the link is in the site on
+/// purpose, so leaving its content out silently would lose an article, and
+/// following it would let a site built from someone else's repository publish
+/// any file of the machine building it.
+pub fn check_inside(root: &Path, path: &Path) -> Result<(), Error> {
+    let shown = display_path(root, path);
+    let target = std::fs::canonicalize(path).map_err(|source| {
+        if path.is_symlink() {
+            Error::Link {
+                link: shown.clone(),
+                problem: LinkProblem::Broken(source.to_string()),
+            }
+        } else {
+            Error::Read {
+                path: shown.clone(),
+                source,
+            }
+        }
+    })?;
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    if target.starts_with(&root) {
+        Ok(())
+    } else {
+        Err(Error::Link {
+            link: shown,
+            problem: LinkProblem::Outside(target),
+        })
+    }
+}
+
+/// The next entry of a walk (that follows links) under the site at `root`
+/// that may be read: an entry that cannot be walked, or a link that leads out
+/// of the site or cannot be resolved, is added to `errors` as an error naming
+/// it, and a linked folder refused so is not entered.
+fn next_inside(
+    root: &Path,
+    walk: &mut walkdir::IntoIter,
+    errors: &mut Vec<Error>,
+) -> Option<walkdir::DirEntry> {
+    loop {
+        let entry = match walk.next()? {
+            Ok(entry) => entry,
+            Err(e) => {
+                errors.push(walk_error(root, e));
+                continue;
+            }
+        };
+        if entry.path_is_symlink()
+            && let Err(e) = check_inside(root, entry.path())
+        {
+            errors.push(e);
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
+        return Some(entry);
+    }
+}
+
+/// An error met while walking a folder under the site at `root`, as the user
+/// should see it: a symbolic link loop or a broken link names the link.
+fn walk_error(root: &Path, error: walkdir::Error) -> Error {
+    let path = error.path().map(Path::to_path_buf).unwrap_or_default();
+    if let Some(ancestor) = error.loop_ancestor() {
+        return Error::Link {
+            link: display_path(root, &path),
+            problem: LinkProblem::Loop(display_path(root, ancestor)),
+        };
+    }
+    if path.is_symlink()
+        && let Err(e) = check_inside(root, &path)
+    {
+        return e;
+    }
+    Error::Read {
+        path: display_path(root, &path),
+        source: error.into(),
+    }
 }
 
 /// A path as the user knows it: relative to the site root.
@@ -124,7 +256,9 @@ fn markdown_files_in(root: &Path, dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(read_error)? {
         let path = entry.map_err(read_error)?.path();
-        if path.extension().is_some_and(|e| e == "md") && path.is_file() {
+        // A link is kept even when it leads nowhere, so that reading it reports
+        // why rather than the file vanishing from the site.
+        if path.extension().is_some_and(|e| e == "md") && (path.is_file() || path.is_symlink()) {
             files.push(path);
         }
     }

@@ -74,12 +74,19 @@ fn comment_options() -> Options {
     super::options() - Options::ENABLE_FOOTNOTES
 }
 
+/// The deepest nesting of elements a comment keeps. Deeper quotes and lists
+/// are unwrapped (their text kept): no reply needs more, and the sanitizer's
+/// HTML parser takes time quadratic in the depth, so 10,000 nested `>` would
+/// stall the build for seconds per comment.
+pub(crate) const MAX_COMMENT_NESTING: usize = 32;
+
 /// Renders Markdown written by the public to safe HTML.
 pub fn render_untrusted(markdown: &str) -> String {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     // The parser splits text at escapes (`x\_y`); a URL must be seen whole.
     let parser = pulldown_cmark::TextMergeStream::new(Parser::new_ext(markdown, comment_options()));
     pulldown_cmark::html::push_html(&mut html, linkify_bare_urls(parser));
+    let html = super::html::cap_nesting(&html, MAX_COMMENT_NESTING);
     sanitizer().clean(&html).to_string()
 }
 

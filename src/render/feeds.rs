@@ -3,8 +3,10 @@
 
 use atom_syndication::{Category, Content, Entry, Feed, Generator, Link, Person, Text};
 use chrono::{DateTime, FixedOffset};
+use url::Url;
 
 use crate::config::FeedContent;
+use crate::markdown::absolute_urls;
 use crate::site::{Article, Site};
 
 use super::views::anchor;
@@ -15,6 +17,19 @@ pub const COMMENT_FEED_FILE: &str = "comments.xml";
 /// The absolute URL of a site-root path.
 pub fn absolute(site: &Site, path: &str) -> String {
     format!("{}{path}", site.config.base_url_trimmed())
+}
+
+/// HTML for a feed entry of `article`: every URL in it absolute, resolved
+/// against the article's page as the browser resolves it there. A feed reader
+/// would otherwise resolve `photo.jpg` against the feed's own URL. The `url`
+/// crate resolves by the WHATWG URL standard, as browsers and feed readers do.
+fn feed_html(site: &Site, article: &Article, html: &str) -> String {
+    match Url::parse(&absolute(site, &article.permalink)) {
+        Ok(page) => absolute_urls(html, &page),
+        // base_url is checked to start with http(s)://; a host the URL standard
+        // refuses still leaves the content readable.
+        Err(_) => html.to_string(),
+    }
 }
 
 fn link(rel: &str, href: String, mime_type: &str) -> Link {
@@ -83,7 +98,7 @@ pub fn comment_feed(site: &Site, article: &Article) -> String {
                 }],
                 links: vec![link("alternate", url, "text/html")],
                 content: Some(Content {
-                    value: Some(comment.body_html.clone()),
+                    value: Some(feed_html(site, article, &comment.body_html)),
                     content_type: Some("html".into()),
                     ..Content::default()
                 }),
@@ -109,14 +124,22 @@ pub fn comment_feed(site: &Site, article: &Article) -> String {
 
 /// An Atom feed of the newest `[feeds] limit` of `articles` (indices into the
 /// site's articles, newest first), for the site, a tag or an author. Drafts and
-/// scheduled articles never enter a feed, even in a preview build.
-pub fn article_feed(site: &Site, title: String, page_path: &str, articles: &[usize]) -> String {
+/// scheduled articles never enter a feed, even in a preview build. `content`
+/// gives an article's [`entry_content`] (which the caller may keep, as one
+/// article is in several feeds).
+pub fn article_feed<'c>(
+    site: &Site,
+    title: String,
+    page_path: &str,
+    articles: &[usize],
+    content: &dyn Fn(usize) -> &'c str,
+) -> String {
     let limit = site.config.feeds.limit;
     let entries: Vec<Entry> = articles
         .iter()
         .filter(|&&i| site.articles[i].is_public())
         .take(limit)
-        .map(|&i| article_entry(site, &site.articles[i]))
+        .map(|&i| article_entry(site, &site.articles[i], content(i)))
         .collect();
     let updated = entries
         .iter()
@@ -136,16 +159,21 @@ pub fn article_feed(site: &Site, title: String, page_path: &str, articles: &[usi
 /// The file name of a listing's article feed, beside its first page.
 pub const ARTICLE_FEED_FILE: &str = "atom.xml";
 
-fn article_entry(site: &Site, article: &Article) -> Entry {
+/// The HTML a feed entry of `article` carries: its body or its summary
+/// (`[feeds] content`), with every URL absolute.
+pub fn entry_content(site: &Site, article: &Article) -> String {
+    match site.config.feeds.content {
+        FeedContent::Full => feed_html(site, article, &article.content_html),
+        FeedContent::Summary => feed_html(site, article, &article.summary_html),
+    }
+}
+
+fn article_entry(site: &Site, article: &Article, content: &str) -> Entry {
     let url = absolute(site, &article.permalink);
-    let html = |value: &str| Content {
-        value: Some(value.to_string()),
+    let content = Content {
+        value: Some(content.to_string()),
         content_type: Some("html".into()),
         ..Content::default()
-    };
-    let content = match site.config.feeds.content {
-        FeedContent::Full => html(&article.content_html),
-        FeedContent::Summary => html(&article.summary_html),
     };
     Entry {
         title: Text::plain(article.title.clone()),

@@ -5,6 +5,7 @@
 //! a site has. It hands each rendered file to a sink and never touches the
 //! output folder itself.
 
+pub mod chars;
 pub mod feeds;
 mod plan;
 pub mod sitemap;
@@ -40,8 +41,9 @@ pub fn render_site(site: &Site, tera: &Templates, sink: &Sink<'_>) -> Result<usi
     render_plan(site, tera, &plan, &|_| true, sink)
 }
 
-/// Renders the planned files that `wanted` selects and hands each to `sink`.
-/// Returns how many were rendered, or every error met.
+/// Renders the planned files that `wanted` selects and hands each to `sink`,
+/// without the characters no output may hold ([`chars`]). Returns how many
+/// were rendered, or every error met.
 pub fn render_plan(
     site: &Site,
     tera: &Templates,
@@ -63,7 +65,7 @@ pub fn render_plan(
             renderer
                 .render(job)
                 .map_err(|e| on_page(e, path))
-                .and_then(|text| sink(path, text.as_bytes()))
+                .and_then(|text| sink(path, chars::remove_unwritable(&text).as_bytes()))
                 .err()
         })
         .collect();
@@ -139,6 +141,9 @@ struct Renderer<'a> {
     views: ViewBuilder<'a>,
     /// Each article as listed, built on first use and shared by all listings.
     summaries: Vec<OnceLock<ArticleSummaryView>>,
+    /// Each article's feed entry content, made once for all the feeds it is in
+    /// (making its URLs absolute is a pass over the whole body).
+    feed_contents: Vec<OnceLock<String>>,
 }
 
 /// What a rendered job produced: the file's text.
@@ -148,11 +153,13 @@ impl<'a> Renderer<'a> {
     fn new(site: &'a Site, tera: &'a Templates) -> Self {
         let views = ViewBuilder::new(site);
         let summaries = site.articles.iter().map(|_| OnceLock::new()).collect();
+        let feed_contents = site.articles.iter().map(|_| OnceLock::new()).collect();
         Renderer {
             site,
             tera,
             views,
             summaries,
+            feed_contents,
         }
     }
 
@@ -307,7 +314,13 @@ impl<'a> Renderer<'a> {
     }
 
     fn listing_feed(&self, title: String, page_path: &str, articles: &[usize]) -> Rendered {
-        Ok(feeds::article_feed(self.site, title, page_path, articles))
+        let content = |i: usize| -> &str {
+            self.feed_contents[i]
+                .get_or_init(|| feeds::entry_content(self.site, &self.site.articles[i]))
+        };
+        Ok(feeds::article_feed(
+            self.site, title, page_path, articles, &content,
+        ))
     }
 
     fn tag_counts(&self) -> Vec<TagCountView> {

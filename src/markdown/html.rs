@@ -1,0 +1,266 @@
+//! Rewriting rendered HTML one tag at a time, in one linear pass.
+//!
+//! Used where HTML must change after Markdown made it: making a feed's URLs
+//! absolute, and flattening nesting too deep for the sanitizer. It runs
+//! html5ever's tokenizer only, never its tree builder, so its time is linear
+//! in the input whatever the markup (the tree builder scans the stack of open
+//! elements for many tags, which is quadratic in the nesting depth). The output
+//! is the same document re-serialized: tags, text and comments, with text and
+//! attribute values escaped again.
+
+use std::cell::{Cell, RefCell};
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+use url::Url;
+
+/// Attributes whose value is one URL.
+const URL_ATTRIBUTES: &[&str] = &[
+    "href",
+    "src",
+    "poster",
+    "cite",
+    "action",
+    "formaction",
+    "background",
+    "longdesc",
+];
+
+/// Elements that never have content, so never nest.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// Elements a start tag of the same name closes (`<li>a<li>b` are siblings).
+const SIBLING_CLOSED: &[&str] = &["li", "p", "dt", "dd", "tr", "td", "th", "option"];
+
+/// Re-serializes `html`, letting `filter` change each tag or drop it (by
+/// returning `false`; the text inside a dropped tag is kept).
+fn rewrite_tags(html: &str, filter: impl FnMut(&mut Tag) -> bool) -> String {
+    let sink = Rewriter {
+        out: RefCell::new(String::with_capacity(html.len() + html.len() / 8)),
+        raw: Cell::new(false),
+        filter: RefCell::new(filter),
+    };
+    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    // The sink never asks to pause for a script, so one feed consumes it all.
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.out.into_inner()
+}
+
+struct Rewriter<F> {
+    out: RefCell<String>,
+    /// Inside `<script>`, `<style>` and the like, whose text is not escaped.
+    raw: Cell<bool>,
+    filter: RefCell<F>,
+}
+
+impl<F: FnMut(&mut Tag) -> bool> TokenSink for Rewriter<F> {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let mut out = self.out.borrow_mut();
+        match token {
+            Token::TagToken(mut tag) => {
+                // The tokenizer's state follows the tag whether or not it is kept,
+                // as a browser's would.
+                let next = match tag.kind {
+                    TagKind::StartTag => text_state(&tag.name),
+                    TagKind::EndTag => TokenSinkResult::Continue,
+                };
+                self.raw.set(matches!(
+                    next,
+                    TokenSinkResult::RawData(RawKind::Rawtext | RawKind::ScriptData)
+                        | TokenSinkResult::Plaintext
+                ));
+                if (self.filter.borrow_mut())(&mut tag) {
+                    write_tag(&mut out, &tag);
+                }
+                return next;
+            }
+            Token::CharacterTokens(text) if self.raw.get() => out.push_str(&text),
+            Token::CharacterTokens(text) => escape(&mut out, &text, false),
+            Token::CommentToken(text) => {
+                out.push_str("<!--");
+                out.push_str(&text);
+                out.push_str("-->");
+            }
+            Token::DoctypeToken(_)
+            | Token::NullCharacterToken
+            | Token::EOFToken
+            | Token::ParseError(_) => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+/// How the text after a start tag is tokenized (as the HTML tree builder
+/// would tell the tokenizer).
+fn text_state(name: &str) -> TokenSinkResult<()> {
+    match name {
+        "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+        "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+            TokenSinkResult::RawData(RawKind::Rawtext)
+        }
+        "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
+        "plaintext" => TokenSinkResult::Plaintext,
+        _ => TokenSinkResult::Continue,
+    }
+}
+
+fn write_tag(out: &mut String, tag: &Tag) {
+    out.push('<');
+    if tag.kind == TagKind::EndTag {
+        out.push('/');
+    }
+    out.push_str(&tag.name);
+    for attr in &tag.attrs {
+        out.push(' ');
+        out.push_str(&attr.name.local);
+        out.push_str("=\"");
+        escape(out, &attr.value, true);
+        out.push('"');
+    }
+    if tag.self_closing {
+        out.push_str(" /");
+    }
+    out.push('>');
+}
+
+fn escape(out: &mut String, text: &str, in_attribute: bool) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' if !in_attribute => out.push_str("&lt;"),
+            '>' if !in_attribute => out.push_str("&gt;"),
+            '"' if in_attribute => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// `html` with every URL in a link, image, media or quote attribute (`href`,
+/// `src`, `srcset`, `poster`, `cite`, …) resolved against `base`, as a browser
+/// showing the page at `base` would resolve it. A feed's content is read far
+/// from the page, where a relative URL would resolve against the feed's URL.
+pub fn absolute_urls(html: &str, base: &Url) -> String {
+    rewrite_tags(html, |tag| {
+        if tag.kind == TagKind::StartTag {
+            let is_object = &*tag.name == "object";
+            for attr in &mut tag.attrs {
+                let name = &*attr.name.local;
+                if URL_ATTRIBUTES.contains(&name) || (is_object && name == "data") {
+                    attr.value = resolve(base, &attr.value).into();
+                } else if name == "srcset" || name == "imagesrcset" {
+                    attr.value = resolve_srcset(base, &attr.value).into();
+                }
+            }
+        }
+        true
+    })
+}
+
+/// `url` resolved against `base`; as written if it cannot be parsed.
+fn resolve(base: &Url, url: &str) -> String {
+    // Browsers ignore white space around a URL attribute's value.
+    let trimmed = url.trim_matches(|c: char| c.is_ascii_whitespace());
+    base.join(trimmed)
+        .map_or_else(|_| url.to_string(), String::from)
+}
+
+/// A `srcset` (`a.jpg 1x, b.jpg 2x`) with each candidate's URL resolved.
+fn resolve_srcset(base: &Url, srcset: &str) -> String {
+    srcset
+        .split(',')
+        .map(|candidate| {
+            let candidate = candidate.trim();
+            match candidate.split_once(char::is_whitespace) {
+                Some((url, descriptor)) => format!("{} {}", resolve(base, url), descriptor.trim()),
+                None => resolve(base, candidate),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `html` with elements nested deeper than `max_depth` unwrapped: their tags
+/// are dropped and their text kept, so the text reads the same but the tree
+/// is never deeper than `max_depth`. Depth is counted as a browser would for
+/// well-formed HTML; an end tag with no matching open element is dropped.
+pub(crate) fn cap_nesting(html: &str, max_depth: usize) -> String {
+    let mut open: Vec<String> = Vec::new();
+    rewrite_tags(html, |tag| {
+        let name: &str = &tag.name;
+        match tag.kind {
+            TagKind::StartTag if tag.self_closing || VOID_ELEMENTS.contains(&name) => true,
+            TagKind::StartTag => {
+                if SIBLING_CLOSED.contains(&name) && open.last().is_some_and(|n| n == name) {
+                    open.pop();
+                }
+                if open.len() >= max_depth {
+                    return false;
+                }
+                open.push(name.to_string());
+                true
+            }
+            TagKind::EndTag => match open.iter().rposition(|n| n == name) {
+                Some(at) => {
+                    open.truncate(at);
+                    true
+                }
+                None => false,
+            },
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_urls_resolve_against_the_base() {
+        let base = Url::parse("https://example.org/articles/a/").unwrap();
+        let html = absolute_urls(
+            r##"<p><a href="other/">x</a> <img src="photo.jpg" srcset="s.jpg 1x, /l.jpg 2x"> <a href="/root">r</a> <a href="https://b.org/">b</a> <a href="#n">n</a> 1 &lt; 2 &amp; "q"</p>"##,
+            &base,
+        );
+        for expected in [
+            r#"href="https://example.org/articles/a/other/""#,
+            r#"src="https://example.org/articles/a/photo.jpg""#,
+            r#"srcset="https://example.org/articles/a/s.jpg 1x, https://example.org/l.jpg 2x""#,
+            r#"href="https://example.org/root""#,
+            r#"href="https://b.org/""#,
+            r##"href="https://example.org/articles/a/#n""##,
+            r#"1 &lt; 2 &amp; "q""#,
+        ] {
+            assert!(html.contains(expected), "{expected} missing in {html}");
+        }
+    }
+
+    #[test]
+    fn script_text_is_kept_as_written() {
+        let base = Url::parse("https://example.org/").unwrap();
+        let html = absolute_urls("<script>if (a < b && c) {}</script>", &base);
+        assert_eq!(html, "<script>if (a < b && c) {}</script>");
+    }
+
+    #[test]
+    fn nesting_is_capped_and_text_kept() {
+        let deep = "<blockquote>".repeat(10) + "deep" + &"</blockquote>".repeat(10);
+        let capped = cap_nesting(&deep, 3);
+        assert_eq!(
+            capped,
+            "<blockquote><blockquote><blockquote>deep</blockquote></blockquote></blockquote>"
+        );
+        let siblings = cap_nesting("<ul><li>a<li>b<li>c</ul>", 3);
+        assert_eq!(siblings, "<ul><li>a<li>b<li>c</ul>");
+    }
+}
