@@ -2,25 +2,31 @@
 //! config → content → model → templates → render → copy → publish.
 //!
 //! Owns the order of the pipeline and the gathering of every error into one
-//! report. It prints nothing; the command layer does.
+//! report. It is the only driver: a one-off build and serve's rebuilds run the
+//! same steps, the rebuild consulting a [`BuildCache`] to skip work (never to
+//! decide anything differently). It prints nothing; the command layer does.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
+use tera::Tera;
+
 use crate::config::SiteConfig;
-use crate::content::load_content;
+use crate::content::{CONTENT_DIR, find_articles, load_authors, load_pages};
 use crate::error::{BuildErrors, Error, Warning};
+use crate::incremental::BuildCache;
 use crate::output::{Staging, check_output_dir, files_under, join_url_path};
-use crate::render::{load_templates, render_site};
-use crate::site::{Article, BuildOptions, Site, build_site};
+use crate::render::{Plan, load_templates, render_plan};
+use crate::site::{Article, ArticleCache, BuildOptions, Site, Sources, build_site};
 
 /// The folder, under the site root, copied as-is to the output root.
 pub const STATIC_DIR: &str = "static";
 
 /// What to build and where.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct BuildRequest {
     /// The site root (holding site.toml).
     pub root: PathBuf,
@@ -30,6 +36,23 @@ pub struct BuildRequest {
     pub options: BuildOptions,
     /// Replaces `base_url` from site.toml (`serve` uses its own address).
     pub base_url: Option<String>,
+    /// The time of the build: articles dated after it are left out (or, with
+    /// `future`, marked scheduled). The clock is read once, by whoever makes
+    /// the request, so that one build never sees two times.
+    pub now: DateTime<Utc>,
+}
+
+impl Default for BuildRequest {
+    /// A request for the site in the current folder, as of now.
+    fn default() -> Self {
+        BuildRequest {
+            root: PathBuf::new(),
+            output: None,
+            options: BuildOptions::default(),
+            base_url: None,
+            now: Utc::now(),
+        }
+    }
 }
 
 /// What a successful build did.
@@ -72,28 +95,36 @@ impl Steps {
 /// Builds the site at `request.root`. On any error nothing in the output folder
 /// changes and every error found is returned.
 pub fn build(request: &BuildRequest) -> Result<BuildReport, BuildErrors> {
-    full_build(request, false).map(|done| done.report)
+    run(request, None, None)
 }
 
-/// A finished full build, with what a later incremental build starts from.
-pub(crate) struct FullBuild {
-    /// What it did.
-    pub(crate) report: BuildReport,
-    /// The site it built.
-    pub(crate) site: Site,
-    /// Each output file with the hash of its bytes (empty unless recorded).
-    pub(crate) outputs: HashMap<String, u64>,
-}
-
-/// Builds everything into a staging folder and swaps it in. With
-/// `record_outputs`, also hashes every file written, for incremental builds.
-pub(crate) fn full_build(
+/// Builds the site at `request.root` through `cache`, which keeps what this
+/// build learns for the next (as `serve` does): articles whose files are
+/// unchanged are reused, and after the first build only the files whose
+/// content could have changed are rendered and only the ones whose bytes
+/// changed are written, in place. When the watcher named the `changed` paths,
+/// only the articles they belong to are read again. The output is always
+/// exactly what [`build`] writes for the same request; a failed build leaves
+/// the output as it was.
+pub fn rebuild(
     request: &BuildRequest,
-    record_outputs: bool,
-) -> Result<FullBuild, BuildErrors> {
+    cache: &mut BuildCache,
+    changed: Option<&[PathBuf]>,
+) -> Result<BuildReport, BuildErrors> {
+    run(request, Some(cache), changed)
+}
+
+/// The one pipeline, for a one-off build (no cache) and for serve's builds.
+fn run(
+    request: &BuildRequest,
+    mut cache: Option<&mut BuildCache>,
+    changed: Option<&[PathBuf]>,
+) -> Result<BuildReport, BuildErrors> {
     let root = &request.root;
     let mut steps = Steps(Vec::new());
     let mut errors: Vec<Error> = Vec::new();
+    let mut one_off = ArticleCache::default();
+    let articles = cache.as_mut().map_or(&mut one_off, |c| &mut c.articles);
 
     let config = steps
         .run("config", || load_config(request))
@@ -101,10 +132,13 @@ pub(crate) fn full_build(
             errors.append(&mut found);
             SiteConfig::default() // go on, so content errors are reported in the same run
         });
-    let (content, mut found) = steps.run("content", || load_content(root));
+    let (sources, mut found) = steps.run("content", || load_sources(root, articles, changed));
     errors.append(&mut found);
     let output = output_dir(request, &config);
-    let model = steps.run("model", || build_site(config, content, request.options));
+    let choice = (request.options, request.now);
+    let model = steps.run("model", || {
+        build_site(root, config, sources, choice, articles)
+    });
     let templates = steps.run("templates", || load_templates(root));
     let (site, warnings, tera) = match (model, templates) {
         (Ok((site, warnings)), Ok(tera)) if errors.is_empty() => (site, warnings, tera),
@@ -115,49 +149,108 @@ pub(crate) fn full_build(
         }
     };
     check_output_dir(root, &output)?;
-
-    let staging = Staging::create(&output)?;
-    let outputs = Mutex::new(HashMap::new());
-    let write = |path: &str, bytes: &[u8]| {
-        if record_outputs {
-            outputs
-                .lock()
-                .expect("outputs lock")
-                .insert(path.to_string(), content_hash(bytes));
-        }
-        staging.write(path, bytes)
-    };
-    steps
-        .run("render", || render_site(&site, &tera, &write))
-        .map_err(BuildErrors)?;
+    let plan = Plan::new(&site).map_err(BuildErrors)?;
     let copies = copied_files(root, &site)?;
-    let copy_errors = steps.run("copy", || staging.copy_files(&copies));
-    if !copy_errors.is_empty() {
-        return Err(BuildErrors(copy_errors));
-    }
-    let mut outputs = outputs.into_inner().expect("outputs lock");
-    if record_outputs {
-        outputs.extend(copies.into_iter().map(|(_, to)| (to, COPIED)));
-    }
-    let files = staging.file_count();
-    steps.run("publish", || staging.publish())?;
-    let report = BuildReport {
+    let pass = Pass {
+        site: &site,
+        tera: &tera,
+        plan: &plan,
+        copies: &copies,
+        output: &output,
+    };
+    let files = match cache {
+        None => write_staged(&pass, &mut steps, None)?,
+        Some(cache) => cache.write(request, &pass, &mut steps)?,
+    };
+    Ok(BuildReport {
         articles: site.articles.len(),
         comments: site.comment_count(),
         files,
         output,
         steps: steps.0,
         warnings,
-    };
-    Ok(FullBuild {
-        report,
-        site,
-        outputs,
     })
 }
 
-/// The hash recorded for a copied file (its bytes are not read).
-pub(crate) const COPIED: u64 = 0;
+/// What the output stage of one build works from.
+pub(crate) struct Pass<'a> {
+    /// The model.
+    pub(crate) site: &'a Site,
+    /// The templates.
+    pub(crate) tera: &'a Tera,
+    /// Every file to render.
+    pub(crate) plan: &'a Plan,
+    /// Every file to copy: (source, path under the output folder).
+    pub(crate) copies: &'a [(PathBuf, String)],
+    /// The output folder.
+    pub(crate) output: &'a Path,
+}
+
+/// Renders every planned file and copies every file into a staging folder,
+/// then swaps it in; returns how many files it holds. With `record`, also
+/// keeps the hash of each rendered file's bytes, by path.
+pub(crate) fn write_staged(
+    pass: &Pass<'_>,
+    steps: &mut Steps,
+    record: Option<&Mutex<HashMap<String, u64>>>,
+) -> Result<usize, BuildErrors> {
+    let staging = Staging::create(pass.output)?;
+    let write = |path: &str, bytes: &[u8]| {
+        if let Some(record) = record {
+            let hash = content_hash(bytes);
+            record
+                .lock()
+                .expect("record lock")
+                .insert(path.to_string(), hash);
+        }
+        staging.write(path, bytes)
+    };
+    steps
+        .run("render", || {
+            render_plan(pass.site, pass.tera, pass.plan, &|_| true, &write)
+        })
+        .map_err(BuildErrors)?;
+    let copy_errors = steps.run("copy", || staging.copy_files(pass.copies));
+    if !copy_errors.is_empty() {
+        return Err(BuildErrors(copy_errors));
+    }
+    let files = staging.file_count();
+    steps.run("publish", || staging.publish())?;
+    Ok(files)
+}
+
+/// What the model is built from: authors and pages read, and every article
+/// file with the hash of its inputs (read only where `changed` says, when it
+/// says). Returns every error met.
+fn load_sources(
+    root: &Path,
+    cache: &ArticleCache,
+    changed: Option<&[PathBuf]>,
+) -> (Sources, Vec<Error>) {
+    let content = root.join(CONTENT_DIR);
+    let articles_dir = content.join("articles");
+    let (files, mut errors) = find_articles(root, &articles_dir);
+    let authors = gather(load_authors(root, &content.join("authors")), &mut errors);
+    let pages = gather(load_pages(root, &content.join("pages")), &mut errors);
+    let sources = Sources {
+        authors,
+        pages,
+        articles: cache.input_hashes(&articles_dir, files, changed),
+    };
+    (sources, errors)
+}
+
+/// The items read, with the errors of the others added to `errors`.
+fn gather<T>(results: Vec<Result<T, Vec<Error>>>, errors: &mut Vec<Error>) -> Vec<T> {
+    let mut items = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(item) => items.push(item),
+            Err(mut found) => errors.append(&mut found),
+        }
+    }
+    items
+}
 
 /// A fast hash of a file's bytes, to tell whether a rebuild changed it.
 pub(crate) fn content_hash(bytes: &[u8]) -> u64 {

@@ -31,6 +31,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         output: Some(output.clone()),
         options: args.site.options(),
         base_url: None,
+        now: chrono::Utc::now(),
     };
     let report = match scholia::build(&request) {
         Ok(report) => report,

@@ -107,15 +107,11 @@ pub fn comment_feed(site: &Site, article: &Article) -> String {
     )
 }
 
-/// An Atom feed of the newest `[feeds] limit` of `articles` (indices into the
-/// site's articles, newest first), for the site, a tag or an author. Drafts and
-/// scheduled articles never enter a feed, even in a preview build.
+/// An Atom feed of `articles` (indices into the site's articles, as the plan
+/// chose them), for the site, a tag or an author.
 pub fn article_feed(site: &Site, title: String, page_path: &str, articles: &[usize]) -> String {
-    let limit = site.config.feeds.limit;
     let entries: Vec<Entry> = articles
         .iter()
-        .filter(|&&i| site.articles[i].is_public())
-        .take(limit)
         .map(|&i| article_entry(site, &site.articles[i]))
         .collect();
     let updated = entries
