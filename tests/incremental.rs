@@ -175,3 +175,76 @@ fn rebuilds_told_what_changed_match_full_builds() {
         Some(&["content/articles/a.md"])
     ));
 }
+
+// Regression tests for the drifts of issue 9 (part 1), each found in the
+// second driver that serve's rebuilds used to be.
+
+#[test]
+fn an_edit_of_the_same_size_and_time_is_seen() {
+    let site = three_articles();
+    let out = tempfile::tempdir().unwrap();
+    let served = out.path().join("site");
+    let mut cache = BuildCache::default();
+    rebuild_matches_full_build(&site, &mut cache, &served);
+
+    // Same length, same modification time: only the bytes tell.
+    let file = site.root().join("content/articles/c.md");
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("Gamma.", "Gamm4.")).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    rebuild_matches_full_build(&site, &mut cache, &served);
+    assert!(
+        std::fs::read_to_string(served.join("articles/c/index.html"))
+            .unwrap()
+            .contains("Gamm4.")
+    );
+}
+
+#[test]
+fn a_future_article_comes_out_when_its_date_passes_while_serving() {
+    let site = three_articles();
+    site.article("later", "2030-01-01T09:00:00Z", "", "Not yet.");
+    let out = tempfile::tempdir().unwrap();
+    let served = out.path().join("site");
+    let mut cache = BuildCache::default();
+    let before: chrono::DateTime<chrono::Utc> = "2029-12-31T00:00:00Z".parse().unwrap();
+    let mut at = request(&site, &served);
+    at.now = before;
+    rebuild(&at, &mut cache, None).unwrap();
+    assert!(!served.join("articles/later/index.html").exists());
+    let due = cache.next_date_after(before).expect("the article's date");
+    assert_eq!(due.to_rfc3339(), "2030-01-01T09:00:00+00:00");
+
+    // No file changed; only the clock moved past the date.
+    at.now = due;
+    rebuild(&at, &mut cache, Some(&[])).unwrap();
+    assert!(served.join("articles/later/index.html").exists());
+    let fresh = tempfile::tempdir().unwrap();
+    at.output = Some(fresh.path().join("site"));
+    scholia::build(&at).unwrap();
+    assert!(files_in(&served) == files_in(&fresh.path().join("site")));
+}
+
+#[test]
+fn a_rebuild_reports_every_layout_error() {
+    let site = three_articles();
+    let out = tempfile::tempdir().unwrap();
+    let served = out.path().join("site");
+    let mut cache = BuildCache::default();
+    rebuild_matches_full_build(&site, &mut cache, &served);
+
+    site.file("content/articles/x.comments.toml", "");
+    site.file("content/articles/y.comments.toml", "");
+    let errors = rebuild(&request(&site, &served), &mut cache, None)
+        .unwrap_err()
+        .to_string();
+    for stray in ["x.comments.toml", "y.comments.toml"] {
+        assert!(errors.contains(stray), "{stray} missing from:\n{errors}");
+    }
+}
