@@ -9,18 +9,18 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tera::Tera;
 
 use crate::config::SiteConfig;
 use crate::content::{CONTENT_DIR, find_articles, load_authors, load_pages};
 use crate::error::{BuildErrors, Error, Warning};
-use crate::incremental::BuildCache;
-use crate::output::{Staging, check_output_dir, files_under, join_url_path};
+use crate::incremental::{BuildCache, Pass};
+use crate::output::{Staging, check_output_dir, content_hash, files_under, join_url_path};
 use crate::render::{Plan, load_templates, render_plan};
 use crate::site::{Article, ArticleCache, BuildOptions, Site, Sources, build_site};
+use crate::steps::Steps;
 
 /// The folder, under the site root, copied as-is to the output root.
 pub const STATIC_DIR: &str = "static";
@@ -76,19 +76,6 @@ impl BuildReport {
     /// Total time of all steps.
     pub fn total_time(&self) -> Duration {
         self.steps.iter().map(|(_, d)| *d).sum()
-    }
-}
-
-/// Times each step of a build.
-pub(crate) struct Steps(pub(crate) Vec<(&'static str, Duration)>);
-
-impl Steps {
-    /// Runs `step`, recording its time under `name`.
-    pub(crate) fn run<T>(&mut self, name: &'static str, step: impl FnOnce() -> T) -> T {
-        let start = Instant::now();
-        let result = step();
-        self.0.push((name, start.elapsed()));
-        result
     }
 }
 
@@ -160,7 +147,7 @@ fn run(
     };
     let files = match cache {
         None => write_staged(&pass, &mut steps, None)?,
-        Some(cache) => cache.write(request, &pass, &mut steps)?,
+        Some(cache) => write_through(cache, request, &pass, &mut steps)?,
     };
     Ok(BuildReport {
         articles: site.articles.len(),
@@ -172,18 +159,24 @@ fn run(
     })
 }
 
-/// What the output stage of one build works from.
-pub(crate) struct Pass<'a> {
-    /// The model.
-    pub(crate) site: &'a Site,
-    /// The templates.
-    pub(crate) tera: &'a Tera,
-    /// Every file to render.
-    pub(crate) plan: &'a Plan,
-    /// Every file to copy: (source, path under the output folder).
-    pub(crate) copies: &'a [(PathBuf, String)],
-    /// The output folder.
-    pub(crate) output: &'a Path,
+/// The output stage of a build through `cache`: in place when the last
+/// build's output is there, else through a staging folder, recording what
+/// was written either way. Returns how many files were written.
+fn write_through(
+    cache: &mut BuildCache,
+    request: &BuildRequest,
+    pass: &Pass<'_>,
+    steps: &mut Steps,
+) -> Result<usize, BuildErrors> {
+    let choices = (request.options, request.base_url.as_deref());
+    let keys = cache.content_keys(&request.root, choices, pass.site, pass.plan);
+    if let Some(written) = cache.write_in_place(pass, &keys, steps)? {
+        return Ok(written);
+    }
+    let hashes = Mutex::new(HashMap::new());
+    let written = write_staged(pass, steps, Some(&hashes))?;
+    cache.record_staged(pass, &keys, hashes.into_inner().expect("record lock"))?;
+    Ok(written)
 }
 
 /// Renders every planned file and copies every file into a staging folder,
@@ -250,11 +243,6 @@ fn gather<T>(results: Vec<Result<T, Vec<Error>>>, errors: &mut Vec<Error>) -> Ve
         }
     }
     items
-}
-
-/// A fast hash of a file's bytes, to tell whether a rebuild changed it.
-pub(crate) fn content_hash(bytes: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
 /// `site.toml`, with `base_url` replaced when the request says so.

@@ -4,10 +4,12 @@
 //! [`ArticleCache`], keyed by the hash of each article's files) and a record of
 //! the output folder (each rendered file's content key and the hash of its
 //! bytes, each copied file's source hash). The build (`build.rs`) is the only
-//! driver and consults it; this module decides nothing about what a page shows
-//! (the plan does, for both paths) and only chooses which planned files need
-//! rendering and which bytes need writing. Its first build, and any build
-//! after a failed write, publishes a staging folder like a one-off build.
+//! driver and consults it; this module knows nothing of the build's order and
+//! imports nothing from it. It decides nothing about what a page shows (the
+//! plan does, for both paths): it only chooses which planned files need
+//! rendering and which bytes need writing in place. When there is no record
+//! (the first build, or after a failed write) the build publishes a staging
+//! folder, as a one-off build does, and records it here.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -18,14 +20,16 @@ use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::build::{BuildRequest, Pass, Steps, content_hash, write_staged};
+use tera::Tera;
+
 use crate::config::CONFIG_FILE;
 use crate::content::CONTENT_DIR;
 use crate::error::{BuildErrors, Error};
-use crate::output::{copy_file, write_file};
-use crate::render::render_plan;
+use crate::output::{content_hash, copy_file, write_file};
 use crate::render::templates::TEMPLATES_DIR;
-use crate::site::{Article, ArticleCache, Site};
+use crate::render::{Plan, render_plan};
+use crate::site::{Article, ArticleCache, BuildOptions, Site};
+use crate::steps::Steps;
 
 /// What the last builds left for the next one. Empty until a build runs.
 #[derive(Debug, Default)]
@@ -55,51 +59,76 @@ impl BuildCache {
         self.articles.next_date_after(now)
     }
 
-    /// The output stage of a build through the cache: in place when the last
-    /// build's output is there, else through a staging folder. Returns how
-    /// many files were written.
-    pub(crate) fn write(
+    /// Writes `pass` in place over the last build's output, if it is there
+    /// (else `None`: the caller publishes a staging folder and records it with
+    /// [`BuildCache::record_staged`]). Returns how many files were written.
+    pub(crate) fn write_in_place(
         &mut self,
-        request: &BuildRequest,
         pass: &Pass<'_>,
+        keys: &[Option<u64>],
         steps: &mut Steps,
-    ) -> Result<usize, BuildErrors> {
-        let keys = self.content_keys(request, pass.site, pass.plan);
+    ) -> Result<Option<usize>, BuildErrors> {
         // Until this build has written everything, the record is unknown.
-        let last = self
+        let Some(last) = self
             .output
             .take()
-            .filter(|last| last.folder == pass.output && pass.output.is_dir());
-        let (written, record) = match last {
-            Some(last) => write_in_place(pass, &keys, last, steps).map_err(|(errors, last)| {
-                self.output = last.map(|last| *last);
-                errors
-            })?,
-            None => {
-                let hashes = Mutex::new(HashMap::new());
-                let written = write_staged(pass, steps, Some(&hashes))?;
-                let hashes = hashes.into_inner().expect("record lock");
-                let record = record_of(pass, &keys, |path| hashes.get(path).copied())?;
-                (written, record)
-            }
+            .filter(|last| last.folder == pass.output && pass.output.is_dir())
+        else {
+            return Ok(None);
         };
-        self.output = Some(record);
-        Ok(written)
+        match write_in_place(pass, keys, last, steps) {
+            Ok((written, record)) => {
+                self.output = Some(record);
+                Ok(Some(written))
+            }
+            Err((errors, last)) => {
+                self.output = last.map(|last| *last);
+                Err(errors)
+            }
+        }
     }
 
-    /// Each planned file's content key, in plan order.
-    fn content_keys(
+    /// Records what a build published through a staging folder: `hashes`
+    /// holds each rendered file's bytes' hash.
+    pub(crate) fn record_staged(
+        &mut self,
+        pass: &Pass<'_>,
+        keys: &[Option<u64>],
+        hashes: HashMap<String, u64>,
+    ) -> Result<(), Error> {
+        self.output = Some(record_of(pass, keys, |path| hashes.get(path).copied())?);
+        Ok(())
+    }
+
+    /// Each planned file's content key, in plan order, for a build of the
+    /// site at `root` with these choices (options, replaced `base_url`).
+    pub(crate) fn content_keys(
         &self,
-        request: &BuildRequest,
+        root: &Path,
+        choices: (BuildOptions, Option<&str>),
         site: &Site,
-        plan: &crate::render::Plan,
+        plan: &Plan,
     ) -> Vec<Option<u64>> {
-        let hashes = self.articles.hashes_by_source(&request.root);
-        let site_key = site_key(request, site);
+        let hashes = self.articles.hashes_by_source(root);
+        let site_key = site_key(root, choices, site);
         plan.content_keys(site, site_key, &|article| {
             article_key(site, article, &hashes)
         })
     }
+}
+
+/// What the output stage of one build works from.
+pub(crate) struct Pass<'a> {
+    /// The model.
+    pub(crate) site: &'a Site,
+    /// The templates.
+    pub(crate) tera: &'a Tera,
+    /// Every file to render.
+    pub(crate) plan: &'a Plan,
+    /// Every file to copy: (source, path under the output folder).
+    pub(crate) copies: &'a [(PathBuf, String)],
+    /// The output folder.
+    pub(crate) output: &'a Path,
 }
 
 /// A failed write in place: its errors, and the record if the folder is
@@ -262,18 +291,12 @@ fn remove_stale(output: &Path, last: &OutputRecord, now: &OutputRecord) {
 }
 
 /// A key for everything every page may show besides articles: the request's
-/// choices, the configuration, and the bytes of the templates, authors and
+/// choices (options, replaced `base_url`), the configuration, and the bytes of the templates, authors and
 /// pages. Static files are copied, not shown, so they are not part of it.
-fn site_key(request: &BuildRequest, site: &Site) -> u64 {
-    let root = &request.root;
+fn site_key(root: &Path, (options, base_url): (BuildOptions, Option<&str>), site: &Site) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let mut std_hasher = std::hash::DefaultHasher::new();
-    (
-        request.options.drafts,
-        request.options.future,
-        &request.base_url,
-    )
-        .hash(&mut std_hasher);
+    (options.drafts, options.future, base_url).hash(&mut std_hasher);
     format!("{:?}", site.config).hash(&mut std_hasher);
     hasher.update(&std_hasher.finish().to_le_bytes());
     let folders = [
