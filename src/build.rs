@@ -2,25 +2,31 @@
 //! config → content → model → templates → render → copy → publish.
 //!
 //! Owns the order of the pipeline and the gathering of every error into one
-//! report. It prints nothing; the command layer does.
+//! report. It is the only driver: a one-off build and serve's rebuilds run the
+//! same steps, the rebuild consulting a [`BuildCache`] to skip work (never to
+//! decide anything differently). It prints nothing; the command layer does.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 
 use crate::config::SiteConfig;
-use crate::content::load_content;
+use crate::content::{CONTENT_DIR, find_articles, load_pages, read_authors};
 use crate::error::{BuildErrors, Error, Warning};
-use crate::output::{Staging, check_output_dir, files_under, join_url_path};
-use crate::render::{load_templates, render_site};
-use crate::site::{Article, BuildOptions, Site, build_site};
+use crate::incremental::{BuildCache, Pass};
+use crate::output::{Staging, check_output_dir, content_hash, files_under, join_url_path};
+use crate::render::{Plan, load_templates, render_plan};
+use crate::site::{Article, ArticleCache, BuildOptions, Site, Sources, build_site};
+use crate::steps::Steps;
 
 /// The folder, under the site root, copied as-is to the output root.
 pub const STATIC_DIR: &str = "static";
 
 /// What to build and where.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct BuildRequest {
     /// The site root (holding site.toml).
     pub root: PathBuf,
@@ -30,6 +36,23 @@ pub struct BuildRequest {
     pub options: BuildOptions,
     /// Replaces `base_url` from site.toml (`serve` uses its own address).
     pub base_url: Option<String>,
+    /// The time of the build: articles dated after it are left out (or, with
+    /// `future`, marked scheduled). The clock is read once, by whoever makes
+    /// the request, so that one build never sees two times.
+    pub now: DateTime<Utc>,
+}
+
+impl Default for BuildRequest {
+    /// A request for the site in the current folder, as of now.
+    fn default() -> Self {
+        BuildRequest {
+            root: PathBuf::new(),
+            output: None,
+            options: BuildOptions::default(),
+            base_url: None,
+            now: Utc::now(),
+        }
+    }
 }
 
 /// What a successful build did.
@@ -56,44 +79,45 @@ impl BuildReport {
     }
 }
 
-/// Times each step of a build.
-pub(crate) struct Steps(pub(crate) Vec<(&'static str, Duration)>);
-
-impl Steps {
-    /// Runs `step`, recording its time under `name`.
-    pub(crate) fn run<T>(&mut self, name: &'static str, step: impl FnOnce() -> T) -> T {
-        let start = Instant::now();
-        let result = step();
-        self.0.push((name, start.elapsed()));
-        result
-    }
-}
-
 /// Builds the site at `request.root`. On any error nothing in the output folder
 /// changes and every error found is returned.
 pub fn build(request: &BuildRequest) -> Result<BuildReport, BuildErrors> {
-    full_build(request, false).map(|done| done.report)
+    run(request, None, None).map(|(report, _)| report)
 }
 
-/// A finished full build, with what a later incremental build starts from.
-pub(crate) struct FullBuild {
-    /// What it did.
-    pub(crate) report: BuildReport,
-    /// The site it built.
-    pub(crate) site: Site,
-    /// Each output file with the hash of its bytes (empty unless recorded).
-    pub(crate) outputs: HashMap<String, u64>,
+/// [`build`], also returning the model it built (for `check`, which traces
+/// each broken link back to the files the page was made from).
+pub(crate) fn build_with_model(request: &BuildRequest) -> Result<(BuildReport, Site), BuildErrors> {
+    run(request, None, None)
 }
 
-/// Builds everything into a staging folder and swaps it in. With
-/// `record_outputs`, also hashes every file written, for incremental builds.
-pub(crate) fn full_build(
+/// Builds the site at `request.root` through `cache`, which keeps what this
+/// build learns for the next (as `serve` does): articles whose files are
+/// unchanged are reused, and after the first build only the files whose
+/// content could have changed are rendered and only the ones whose bytes
+/// changed are written, in place. When the watcher named the `changed` paths,
+/// only the articles they belong to are read again. The output is always
+/// exactly what [`build`] writes for the same request; a failed build leaves
+/// the output as it was.
+pub fn rebuild(
     request: &BuildRequest,
-    record_outputs: bool,
-) -> Result<FullBuild, BuildErrors> {
+    cache: &mut BuildCache,
+    changed: Option<&[PathBuf]>,
+) -> Result<BuildReport, BuildErrors> {
+    run(request, Some(cache), changed).map(|(report, _)| report)
+}
+
+/// The one pipeline, for a one-off build (no cache) and for serve's builds.
+fn run(
+    request: &BuildRequest,
+    mut cache: Option<&mut BuildCache>,
+    changed: Option<&[PathBuf]>,
+) -> Result<(BuildReport, Site), BuildErrors> {
     let root = &request.root;
     let mut steps = Steps(Vec::new());
     let mut errors: Vec<Error> = Vec::new();
+    let mut one_off = ArticleCache::default();
+    let articles = cache.as_mut().map_or(&mut one_off, |c| &mut c.articles);
 
     let config = steps
         .run("config", || load_config(request))
@@ -101,13 +125,16 @@ pub(crate) fn full_build(
             errors.append(&mut found);
             SiteConfig::default() // go on, so content errors are reported in the same run
         });
-    let (content, mut found) = steps.run("content", || load_content(root));
+    let (sources, mut found) = steps.run("content", || load_sources(root, articles, changed));
     errors.append(&mut found);
     let output = output_dir(request, &config);
-    let model = steps.run("model", || build_site(config, content, request.options));
+    let choice = (request.options, request.now);
+    let model = steps.run("model", || {
+        build_site(root, config, sources, choice, articles)
+    });
     let templates = steps.run("templates", || load_templates(root));
-    let (site, warnings, tera) = match (model, templates) {
-        (Ok((site, warnings)), Ok(tera)) if errors.is_empty() => (site, warnings, tera),
+    let (site, warnings, templates) = match (model, templates) {
+        (Ok((site, warnings)), Ok(templates)) if errors.is_empty() => (site, warnings, templates),
         (model, templates) => {
             errors.extend(model.err().into_iter().flatten());
             errors.extend(templates.err().into_iter().flatten());
@@ -115,32 +142,19 @@ pub(crate) fn full_build(
         }
     };
     check_output_dir(root, &output)?;
-
-    let staging = Staging::create(&output)?;
-    let outputs = Mutex::new(HashMap::new());
-    let write = |path: &str, bytes: &[u8]| {
-        if record_outputs {
-            outputs
-                .lock()
-                .expect("outputs lock")
-                .insert(path.to_string(), content_hash(bytes));
-        }
-        staging.write(path, bytes)
-    };
-    steps
-        .run("render", || render_site(&site, &tera, &write))
-        .map_err(BuildErrors)?;
+    let plan = Plan::new(&site).map_err(BuildErrors)?;
     let copies = copied_files(root, &site)?;
-    let copy_errors = steps.run("copy", || staging.copy_files(&copies));
-    if !copy_errors.is_empty() {
-        return Err(BuildErrors(copy_errors));
-    }
-    let mut outputs = outputs.into_inner().expect("outputs lock");
-    if record_outputs {
-        outputs.extend(copies.into_iter().map(|(_, to)| (to, COPIED)));
-    }
-    let files = staging.file_count();
-    steps.run("publish", || staging.publish())?;
+    let pass = Pass {
+        site: &site,
+        templates: &templates,
+        plan: &plan,
+        copies: &copies,
+        output: &output,
+    };
+    let files = match cache {
+        None => write_staged(&pass, &mut steps, None)?,
+        Some(cache) => write_through(cache, request, &pass, &mut steps)?,
+    };
     let report = BuildReport {
         articles: site.articles.len(),
         comments: site.comment_count(),
@@ -149,19 +163,94 @@ pub(crate) fn full_build(
         steps: steps.0,
         warnings,
     };
-    Ok(FullBuild {
-        report,
-        site,
-        outputs,
-    })
+    Ok((report, site))
 }
 
-/// The hash recorded for a copied file (its bytes are not read).
-pub(crate) const COPIED: u64 = 0;
+/// The output stage of a build through `cache`: in place when the last
+/// build's output is there, else through a staging folder, recording what
+/// was written either way. Returns how many files were written.
+fn write_through(
+    cache: &mut BuildCache,
+    request: &BuildRequest,
+    pass: &Pass<'_>,
+    steps: &mut Steps,
+) -> Result<usize, BuildErrors> {
+    let choices = (request.options, request.base_url.as_deref());
+    let keys = cache.content_keys(&request.root, choices, pass.site, pass.plan);
+    if let Some(written) = cache.write_in_place(pass, &keys, steps)? {
+        return Ok(written);
+    }
+    let hashes = Mutex::new(HashMap::new());
+    let written = write_staged(pass, steps, Some(&hashes))?;
+    cache.record_staged(pass, &keys, hashes.into_inner().expect("record lock"))?;
+    Ok(written)
+}
 
-/// A fast hash of a file's bytes, to tell whether a rebuild changed it.
-pub(crate) fn content_hash(bytes: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(bytes)
+/// Renders every planned file and copies every file into a staging folder,
+/// then swaps it in; returns how many files it holds. With `record`, also
+/// keeps the hash of each rendered file's bytes, by path.
+pub(crate) fn write_staged(
+    pass: &Pass<'_>,
+    steps: &mut Steps,
+    record: Option<&Mutex<HashMap<String, u64>>>,
+) -> Result<usize, BuildErrors> {
+    let staging = Staging::create(pass.output)?;
+    let write = |path: &str, bytes: &[u8]| {
+        if let Some(record) = record {
+            let hash = content_hash(bytes);
+            record
+                .lock()
+                .expect("record lock")
+                .insert(path.to_string(), hash);
+        }
+        staging.write(path, bytes)
+    };
+    steps
+        .run("render", || {
+            render_plan(pass.site, pass.templates, pass.plan, &|_| true, &write)
+        })
+        .map_err(BuildErrors)?;
+    let copy_errors = steps.run("copy", || staging.copy_files(pass.copies));
+    if !copy_errors.is_empty() {
+        return Err(BuildErrors(copy_errors));
+    }
+    let files = staging.file_count();
+    steps.run("publish", || staging.publish())?;
+    Ok(files)
+}
+
+/// What the model is built from: authors and pages read, and every article
+/// file with the hash of its inputs (read only where `changed` says, when it
+/// says). Returns every error met.
+fn load_sources(
+    root: &Path,
+    cache: &ArticleCache,
+    changed: Option<&[PathBuf]>,
+) -> (Sources, Vec<Error>) {
+    let content = root.join(CONTENT_DIR);
+    let articles_dir = content.join("articles");
+    let (files, mut errors) = find_articles(root, &articles_dir);
+    let (authors, broken_authors) = read_authors(root, &mut errors);
+    let pages = gather(load_pages(root, &content.join("pages")), &mut errors);
+    let sources = Sources {
+        authors,
+        broken_authors,
+        pages,
+        articles: cache.input_hashes(&articles_dir, files, changed),
+    };
+    (sources, errors)
+}
+
+/// The items read, with the errors of the others added to `errors`.
+fn gather<T>(results: Vec<Result<T, Vec<Error>>>, errors: &mut Vec<Error>) -> Vec<T> {
+    let mut items = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(item) => items.push(item),
+            Err(mut found) => errors.append(&mut found),
+        }
+    }
+    items
 }
 
 /// `site.toml`, with `base_url` replaced when the request says so.

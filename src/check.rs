@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use scraper::{Html, Selector};
 use walkdir::WalkDir;
 
-use crate::build::{BuildReport, BuildRequest, full_build};
+use crate::build::{BuildReport, BuildRequest, build_with_model};
 use crate::content::CONTENT_DIR;
 use crate::error::{BuildErrors, Error, LineIndex, Location, TemplateFile};
 use crate::render::Plan;
@@ -111,11 +111,11 @@ pub struct CheckReport {
 /// chooses: a check should not replace the site's own output) and checks its
 /// links, reporting each broken one where it is written.
 pub fn check_site(request: &BuildRequest) -> Result<CheckReport, BuildErrors> {
-    let done = full_build(request, false)?;
-    let plan = Plan::new(&done.site)?;
-    let found = check_links(&done.report.output, &done.site.config.base_url)?;
+    let (report, site) = build_with_model(request)?;
+    let plan = Plan::new(&site)?;
+    let found = check_links(&report.output, &site.config.base_url)?;
     let origins: HashMap<&str, _> = plan
-        .origins(&done.site)
+        .origins(&site)
         .into_iter()
         .map(|origin| (origin.path, origin))
         .collect();
@@ -157,7 +157,7 @@ pub fn check_site(request: &BuildRequest) -> Result<CheckReport, BuildErrors> {
         other => (1, PathBuf::from(other.to_string()), None, b.link.clone()),
     });
     Ok(CheckReport {
-        build: done.report,
+        build: report,
         broken,
     })
 }

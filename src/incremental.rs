@@ -1,323 +1,280 @@
-//! Fast rebuilds while serving: what one build leaves for the next.
+//! What one build keeps for the next, so that serve's rebuilds skip work.
 //!
-//! Owns [`BuildCache`]. The first build, and any build after a change to
-//! site.toml, templates, authors, pages or static files, is a full one. After
-//! that, a change to articles reloads and resolves only the articles whose
-//! files changed, re-renders their pages plus every listing and feed, and
-//! writes in place only the files whose bytes changed. Errors are found before
-//! anything is written, so a failed rebuild leaves the last good output served.
-//! Used by `serve` only: `build` always starts afresh and publishes atomically.
+//! Owns [`BuildCache`]: the articles as last modelled (an
+//! [`ArticleCache`], keyed by the hash of each article's files) and a record of
+//! the output folder (each rendered file's content key and the hash of its
+//! bytes, each copied file's source hash). The build (`build.rs`) is the only
+//! driver and consults it; this module knows nothing of the build's order and
+//! imports nothing from it. It decides nothing about what a page shows (the
+//! plan does, for both paths): it only chooses which planned files need
+//! rendering and which bytes need writing in place. When there is no record
+//! (the first build, or after a failed write) the build publishes a staging
+//! folder, as a one-off build does, and records it here.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::mem;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::UNIX_EPOCH;
 
+use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::build::{
-    BuildReport, BuildRequest, COPIED, STATIC_DIR, Steps, article_assets, content_hash,
-    copied_files, full_build, load_config, output_dir,
-};
 use crate::config::CONFIG_FILE;
-use crate::content::article::{BUNDLE_INDEX, THREAD_SUFFIX};
-use crate::content::{CONTENT_DIR, article_inputs, display_path, find_articles, load_article};
-use crate::error::{BuildErrors, Error, Warning};
-use crate::output::{copy_file, write_file};
+use crate::content::CONTENT_DIR;
+use crate::error::{BuildErrors, Error};
+use crate::output::{content_hash, copy_file, write_file};
 use crate::render::templates::TEMPLATES_DIR;
-use crate::render::{Plan, load_templates, render_plan};
-use crate::site::{Article, Site, assemble, resolve_article};
+use crate::render::{Plan, Templates, render_plan};
+use crate::site::{Article, ArticleCache, BuildOptions, Site};
+use crate::steps::Steps;
 
-/// What the last good build left for the next one. Empty until a build succeeds.
-#[derive(Default)]
+/// What the last builds left for the next one. Empty until a build runs.
+#[derive(Debug, Default)]
 pub struct BuildCache {
-    last: Option<LastBuild>,
+    /// Each article as last modelled.
+    pub(crate) articles: ArticleCache,
+    /// The output folder as the last good build left it.
+    output: Option<OutputRecord>,
 }
 
-/// The last good build.
-struct LastBuild {
-    /// Fingerprint of everything but the articles (see [`site_fingerprint`]).
-    fingerprint: u64,
-    /// Where it was written.
-    output: PathBuf,
-    /// The site it built.
-    site: Site,
-    /// Each article file (as shown, relative to the root) with the stamp of its inputs.
-    stamps: HashMap<PathBuf, u64>,
-    /// Each rendered file's content key (see [`Plan::content_keys`]).
-    keys: HashMap<String, u64>,
-    /// Each output file with the hash of its bytes ([`COPIED`] for copies).
-    outputs: HashMap<String, u64>,
+/// What is in the output folder.
+#[derive(Debug)]
+struct OutputRecord {
+    /// The folder.
+    folder: PathBuf,
+    /// Each rendered file still in place: its content key (if it has one) and
+    /// the hash of its bytes.
+    rendered: HashMap<String, (Option<u64>, u64)>,
+    /// Each copied file with the hash of its source's bytes.
+    copied: HashMap<String, u64>,
 }
-
-/// A failed incremental build: its errors, and the last build if still intact.
-struct Failure {
-    errors: Vec<Error>,
-    last: Option<Box<LastBuild>>,
-}
-
-/// A changed article file, read again: resolved, left out (a draft), or broken.
-type Reloaded = Result<Option<(Article, Vec<Warning>)>, Vec<Error>>;
 
 impl BuildCache {
-    /// Builds `request`, incrementally when the last build allows it, finding
-    /// changed articles by looking at every article's files.
-    pub fn build(&mut self, request: &BuildRequest) -> Result<BuildReport, BuildErrors> {
-        self.build_after(request, None)
+    /// The earliest article date after `now`: a build from then on shows a
+    /// different site even if no file changes, so `serve` rebuilds at it.
+    pub fn next_date_after(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.articles.next_date_after(now)
     }
 
-    /// Like [`BuildCache::build`], told which paths changed (by a file
-    /// watcher), so that only those articles' files are looked at.
-    pub fn build_after(
+    /// Writes `pass` in place over the last build's output, if it is there
+    /// (else `None`: the caller publishes a staging folder and records it with
+    /// [`BuildCache::record_staged`]). Returns how many files were written.
+    pub(crate) fn write_in_place(
         &mut self,
-        request: &BuildRequest,
-        changed: Option<&[PathBuf]>,
-    ) -> Result<BuildReport, BuildErrors> {
-        let fingerprint = site_fingerprint(request);
-        if let Some(last) = self.last.take()
-            && last.fingerprint == fingerprint
-            && last.output.is_dir()
-        {
-            return match incremental(request, last, changed) {
-                Ok((report, last)) => {
-                    self.last = Some(last);
-                    Ok(report)
-                }
-                Err(failure) => {
-                    self.last = failure.last.map(|last| *last);
-                    Err(BuildErrors(failure.errors))
-                }
-            };
+        pass: &Pass<'_>,
+        keys: &[Option<u64>],
+        steps: &mut Steps,
+    ) -> Result<Option<usize>, BuildErrors> {
+        // Until this build has written everything, the record is unknown.
+        let Some(last) = self
+            .output
+            .take()
+            .filter(|last| last.folder == pass.output && pass.output.is_dir())
+        else {
+            return Ok(None);
+        };
+        match write_in_place(pass, keys, last, steps) {
+            Ok((written, record)) => {
+                self.output = Some(record);
+                Ok(Some(written))
+            }
+            Err((errors, last)) => {
+                self.output = last.map(|last| *last);
+                Err(errors)
+            }
         }
-        let done = full_build(request, true)?;
-        let stamps = article_stamps(request)?;
-        let plan = Plan::new(&done.site)?;
-        self.last = Some(LastBuild {
-            fingerprint,
-            output: done.report.output.clone(),
-            keys: content_keys(&done.site, &plan, &stamps),
-            site: done.site,
-            stamps,
-            outputs: done.outputs,
-        });
-        Ok(done.report)
+    }
+
+    /// Records what a build published through a staging folder: `hashes`
+    /// holds each rendered file's bytes' hash.
+    pub(crate) fn record_staged(
+        &mut self,
+        pass: &Pass<'_>,
+        keys: &[Option<u64>],
+        hashes: HashMap<String, u64>,
+    ) -> Result<(), Error> {
+        self.output = Some(record_of(pass, keys, |path| hashes.get(path).copied())?);
+        Ok(())
+    }
+
+    /// Each planned file's content key, in plan order, for a build of the
+    /// site at `root` with these choices (options, replaced `base_url`).
+    pub(crate) fn content_keys(
+        &self,
+        root: &Path,
+        choices: (BuildOptions, Option<&str>),
+        site: &Site,
+        plan: &Plan,
+    ) -> Vec<Option<u64>> {
+        let hashes = self.articles.hashes_by_source(root);
+        let site_key = site_key(root, choices, site);
+        plan.content_keys(site, site_key, &|article| {
+            article_key(site, article, &hashes)
+        })
     }
 }
 
-/// Rebuilds after article changes only. Until the old site is taken apart, a
-/// failure hands the last build back intact.
-fn incremental(
-    request: &BuildRequest,
-    mut last: LastBuild,
-    changed: Option<&[PathBuf]>,
-) -> Result<(BuildReport, LastBuild), Failure> {
-    let root = &request.root;
-    let mut steps = Steps(Vec::new());
-    let keep = |errors: Vec<Error>, last: LastBuild| Failure {
-        errors,
-        last: Some(Box::new(last)),
-    };
+/// What the output stage of one build works from.
+pub(crate) struct Pass<'a> {
+    /// The model.
+    pub(crate) site: &'a Site,
+    /// The templates.
+    pub(crate) templates: &'a Templates,
+    /// Every file to render.
+    pub(crate) plan: &'a Plan,
+    /// Every file to copy: (source, path under the output folder).
+    pub(crate) copies: &'a [(PathBuf, String)],
+    /// The output folder.
+    pub(crate) output: &'a Path,
+}
 
-    let hinted = changed.and_then(|paths| restamp(root, &last.stamps, paths));
-    let stamps = match steps.run("content", || {
-        hinted.map_or_else(|| article_stamps(request), Ok)
-    }) {
-        Ok(stamps) => stamps,
-        Err(e) => return Err(keep(vec![e], last)),
-    };
-    let config = match load_config(request) {
-        Ok(config) => config,
-        Err(errors) => return Err(keep(errors, last)),
-    };
-    let changed: Vec<&PathBuf> = stamps
-        .iter()
-        .filter(|(path, stamp)| last.stamps.get(*path) != Some(stamp))
-        .map(|(path, _)| path)
-        .collect();
-    let known_authors: HashSet<&str> = last.site.authors.iter().map(|a| a.id.as_str()).collect();
-    let resolved: Vec<Reloaded> = steps.run("model", || {
-        changed
-            .par_iter()
-            .map(|shown| {
-                let source = load_article(root, &root.join(shown))?;
-                if !request.options.includes(&source) {
-                    return Ok(None);
-                }
-                resolve_article(source, &config, &known_authors).map(Some)
-            })
-            .collect()
-    });
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let mut fresh = Vec::new();
-    for result in resolved {
-        match result {
-            Ok(Some((article, mut found))) => {
-                warnings.append(&mut found);
-                fresh.push(article);
-            }
-            Ok(None) => {}
-            Err(mut found) => errors.append(&mut found),
-        }
-    }
-    let tera = match steps.run("templates", || load_templates(root)) {
-        Ok(tera) => tera,
-        Err(mut found) => {
-            errors.append(&mut found);
-            return Err(keep(errors, last));
-        }
-    };
-    if !errors.is_empty() {
-        return Err(keep(errors, last));
-    }
+/// A failed write in place: its errors, and the record if the folder is
+/// still as it describes (nothing was written yet).
+type Unwritten = (BuildErrors, Option<Box<OutputRecord>>);
 
-    // From here the old site is taken apart: a failure drops the cache, and
-    // the next build is a full one.
-    let changed: HashSet<&PathBuf> = changed.into_iter().collect();
-    let mut reused: HashMap<PathBuf, Article> = mem::take(&mut last.site.articles)
-        .into_iter()
-        .filter(|a| stamps.contains_key(&a.source_path) && !changed.contains(&a.source_path))
-        .map(|a| (a.source_path.clone(), a))
-        .collect();
-    let reused_paths: HashSet<PathBuf> = reused.keys().cloned().collect();
-    let mut articles: Vec<Article> = reused.drain().map(|(_, a)| a).collect();
-    articles.extend(fresh);
-    let authors = mem::take(&mut last.site.authors);
-    let pages = mem::take(&mut last.site.pages);
-    let site = assemble(config, authors, articles, pages);
-    let drop_cache = |errors: Vec<Error>| Failure { errors, last: None };
-
-    let plan = Plan::new(&site).map_err(drop_cache)?;
-    let keys: Vec<Option<u64>> = plan.content_keys(&site, &|a| article_key(&site, a, &stamps));
-    // A file whose key is unchanged and which is still on disk is still right.
-    let still_right: HashSet<&str> = plan
-        .files()
-        .zip(&keys)
-        .filter(|(file, key)| {
-            key.is_some_and(|k| last.keys.get(file.path) == Some(&k))
-                && last.outputs.contains_key(file.path)
-        })
-        .map(|(file, _)| file.path)
-        .collect();
-    let rendered = Mutex::new(Vec::new());
-    steps
-        .run("render", || {
-            render_plan(
-                &site,
-                &tera,
-                &plan,
-                &|file| !still_right.contains(file.path),
-                &|path, bytes| {
-                    let mut rendered = rendered.lock().expect("rendered lock");
-                    rendered.push((path.to_string(), bytes.to_vec()));
-                    Ok(())
-                },
-            )
-        })
-        .map_err(drop_cache)?;
-
-    let output = output_dir(request, &site.config);
-    let mut outputs: HashMap<String, u64> = still_right
-        .iter()
-        .filter_map(|path| Some((path.to_string(), *last.outputs.get(*path)?)))
-        .collect();
-    let written = steps
-        .run("write", || {
-            let rendered = rendered.into_inner().expect("rendered lock");
-            let written = write_changed(&output, rendered, &last.outputs, &mut outputs)?;
-            let copied = copy_changed_assets(root, &output, &site, &reused_paths, &mut outputs)?;
-            remove_stale(&output, &last.outputs, &outputs);
-            Ok::<usize, Error>(written + copied)
-        })
-        .map_err(|e| drop_cache(vec![e]))?;
-    let report = BuildReport {
-        articles: site.articles.len(),
-        comments: site.comment_count(),
-        files: written,
-        output: output.clone(),
-        steps: steps.0,
-        warnings,
-    };
-    let keys = plan
+/// Renders the files whose key changed, writes the ones whose bytes changed,
+/// copies the files whose source changed and removes the files the site no
+/// longer has. Everything is rendered before anything is written, so a render
+/// error leaves the output as it was and hands the record back; an error
+/// while writing drops it.
+fn write_in_place(
+    pass: &Pass<'_>,
+    keys: &[Option<u64>],
+    last: OutputRecord,
+    steps: &mut Steps,
+) -> Result<(usize, OutputRecord), Unwritten> {
+    let copied: HashSet<&str> = pass.copies.iter().map(|(_, to)| to.as_str()).collect();
+    let key_of: HashMap<&str, Option<u64>> = pass
+        .plan
         .files()
         .zip(keys)
-        .filter_map(|(file, key)| Some((file.path.to_string(), key?)))
+        .map(|(file, key)| (file.path, *key))
         .collect();
-    let fingerprint = last.fingerprint;
-    Ok((
-        report,
-        LastBuild {
-            fingerprint,
-            output,
-            site,
-            stamps,
-            keys,
-            outputs,
-        },
-    ))
+    // A file a copy replaces is not written; a file whose key is unchanged is
+    // still right.
+    let wanted = |path: &str| {
+        !copied.contains(path)
+            && !matches!(
+                (key_of.get(path), last.rendered.get(path)),
+                (Some(Some(key)), Some((Some(was), _))) if key == was
+            )
+    };
+    let rendered = Mutex::new(Vec::new());
+    let result = steps.run("render", || {
+        render_plan(
+            pass.site,
+            pass.templates,
+            pass.plan,
+            &|file| wanted(file.path),
+            &|path, bytes| {
+                let hash = content_hash(bytes);
+                rendered.lock().expect("rendered lock").push((
+                    path.to_string(),
+                    bytes.to_vec(),
+                    hash,
+                ));
+                Ok(())
+            },
+        )
+    });
+    if let Err(errors) = result {
+        return Err((BuildErrors(errors), Some(Box::new(last))));
+    }
+    let rendered = rendered.into_inner().expect("rendered lock");
+    let new_hashes: HashMap<String, u64> =
+        rendered.iter().map(|(p, _, h)| (p.clone(), *h)).collect();
+    // From here the folder changes: on a failure the record is dropped and the
+    // next build starts from a staging folder.
+    let dropped = |e: Error| (BuildErrors(vec![e]), None);
+    let written = steps
+        .run("write", || write_changed(pass, &last, rendered))
+        .map_err(dropped)?;
+    let record = record_of(pass, keys, |path| {
+        new_hashes
+            .get(path)
+            .copied()
+            .or_else(|| last.rendered.get(path).map(|(_, hash)| *hash))
+    })
+    .map_err(dropped)?;
+    let copies = steps
+        .run("copy", || copy_changed(pass, &last, &record))
+        .map_err(dropped)?;
+    remove_stale(pass.output, &last, &record);
+    Ok((written + copies, record))
 }
 
-/// Writes the rendered files whose bytes differ from the last build's; returns
+/// Writes the rendered files whose bytes differ from what is there; returns
 /// how many.
 fn write_changed(
-    output: &Path,
-    rendered: Vec<(String, Vec<u8>)>,
-    before: &HashMap<String, u64>,
-    outputs: &mut HashMap<String, u64>,
+    pass: &Pass<'_>,
+    last: &OutputRecord,
+    rendered: Vec<(String, Vec<u8>, u64)>,
 ) -> Result<usize, Error> {
-    let hashed: Vec<(String, Vec<u8>, u64)> = rendered
-        .into_par_iter()
-        .map(|(path, bytes)| {
-            let hash = content_hash(&bytes);
-            (path, bytes, hash)
-        })
-        .collect();
-    let changed: Vec<&(String, Vec<u8>, u64)> = hashed
+    let changed: Vec<&(String, Vec<u8>, u64)> = rendered
         .iter()
-        .filter(|(path, _, hash)| before.get(path) != Some(hash))
+        .filter(|(path, _, hash)| last.rendered.get(path).map(|(_, h)| h) != Some(hash))
         .collect();
     changed
         .par_iter()
-        .try_for_each(|(path, bytes, _)| write_file(output, path, bytes))?;
-    let written = changed.len();
-    outputs.extend(hashed.into_iter().map(|(path, _, hash)| (path, hash)));
-    Ok(written)
+        .try_for_each(|(path, bytes, _)| write_file(pass.output, path, bytes))?;
+    Ok(changed.len())
 }
 
-/// Copies the assets of articles that changed (those of unchanged articles and
-/// static files are already in place); returns how many.
-fn copy_changed_assets(
-    root: &Path,
-    output: &Path,
-    site: &Site,
-    reused: &HashSet<PathBuf>,
-    outputs: &mut HashMap<String, u64>,
-) -> Result<usize, Error> {
-    let mut copied = 0;
-    for article in site
-        .articles
+/// Copies the files whose source bytes changed (or that were not copied
+/// there last time); returns how many.
+fn copy_changed(pass: &Pass<'_>, last: &OutputRecord, now: &OutputRecord) -> Result<usize, Error> {
+    let changed: Vec<&(PathBuf, String)> = pass
+        .copies
         .iter()
-        .filter(|a| !reused.contains(&a.source_path))
-    {
-        for (from, to) in article_assets(article) {
-            copy_file(&from, output, &to)?;
-            copied += 1;
-        }
-    }
-    outputs.extend(
-        copied_files(root, site)?
-            .into_iter()
-            .map(|(_, to)| (to, COPIED)),
-    );
-    Ok(copied)
+        .filter(|(_, to)| {
+            last.copied.get(to) != now.copied.get(to) || last.rendered.contains_key(to)
+        })
+        .collect();
+    changed
+        .par_iter()
+        .try_for_each(|(from, to)| copy_file(from, pass.output, to))?;
+    Ok(changed.len())
 }
 
-/// Removes the files the last build wrote that this one no longer has.
-fn remove_stale(output: &Path, before: &HashMap<String, u64>, now: &HashMap<String, u64>) {
-    for path in before.keys().filter(|path| !now.contains_key(*path)) {
+/// What the output folder holds once `pass` is written: the planned files
+/// not replaced by a copy (with their keys, and the hash `hash_of` gives), and
+/// the copies (with their source's hash).
+fn record_of(
+    pass: &Pass<'_>,
+    keys: &[Option<u64>],
+    hash_of: impl Fn(&str) -> Option<u64>,
+) -> Result<OutputRecord, Error> {
+    let copied: HashMap<String, u64> = pass
+        .copies
+        .par_iter()
+        .map(|(from, to)| {
+            let bytes = std::fs::read(from).map_err(|source| Error::Read {
+                path: from.clone(),
+                source,
+            })?;
+            Ok((to.clone(), content_hash(&bytes)))
+        })
+        .collect::<Result<_, Error>>()?;
+    let rendered = pass
+        .plan
+        .files()
+        .zip(keys)
+        .filter(|(file, _)| !copied.contains_key(file.path))
+        .filter_map(|(file, key)| Some((file.path.to_string(), (*key, hash_of(file.path)?))))
+        .collect();
+    Ok(OutputRecord {
+        folder: pass.output.to_path_buf(),
+        rendered,
+        copied,
+    })
+}
+
+/// Removes the files the last build left that this one does not have.
+fn remove_stale(output: &Path, last: &OutputRecord, now: &OutputRecord) {
+    let has = |path: &String| now.rendered.contains_key(path) || now.copied.contains_key(path);
+    let before = last.rendered.keys().chain(last.copied.keys());
+    for path in before.filter(|path| !has(path)) {
         let file = output.join(path);
         let _ = std::fs::remove_file(&file);
         // Drop folders left empty (an article that moved); stop at the first that is not.
@@ -331,136 +288,50 @@ fn remove_stale(output: &Path, before: &HashMap<String, u64>, now: &HashMap<Stri
     }
 }
 
-/// Each planned file's content key, by path (files always rendered have none).
-fn content_keys(site: &Site, plan: &Plan, stamps: &HashMap<PathBuf, u64>) -> HashMap<String, u64> {
-    plan.files()
-        .zip(plan.content_keys(site, &|a| article_key(site, a, stamps)))
-        .filter_map(|(file, key)| Some((file.path.to_string(), key?)))
-        .collect()
+/// A key for everything every page may show besides articles: the request's
+/// choices (options, replaced `base_url`), the configuration, and the bytes of the templates, authors and
+/// pages. Static files are copied, not shown, so they are not part of it.
+fn site_key(root: &Path, (options, base_url): (BuildOptions, Option<&str>), site: &Site) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut std_hasher = std::hash::DefaultHasher::new();
+    (options.drafts, options.future, base_url).hash(&mut std_hasher);
+    format!("{:?}", site.config).hash(&mut std_hasher);
+    hasher.update(&std_hasher.finish().to_le_bytes());
+    let folders = [
+        root.join(TEMPLATES_DIR),
+        root.join(CONTENT_DIR).join("authors"),
+        root.join(CONTENT_DIR).join("pages"),
+    ];
+    let files = folders.iter().flat_map(|dir| {
+        WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+    });
+    for file in std::iter::once(root.join(CONFIG_FILE)).chain(files) {
+        hasher.update(file.as_os_str().as_encoded_bytes());
+        hasher.update(&std::fs::read(&file).unwrap_or_default());
+        hasher.update(b"\0");
+    }
+    hasher.digest()
 }
 
 /// A key for everything an article shows of itself: its files (by their
-/// stamp), where it is, its flags, its authors, and its tags' names and URLs (a
-/// tag's name can change when another article spells it differently).
-fn article_key(site: &Site, article: &Article, stamps: &HashMap<PathBuf, u64>) -> u64 {
+/// hash), where it is, its flags (scheduled changes with the build's time), its
+/// tags' names and URLs (a tag's name can change when another article spells
+/// it differently) and its authors with their article counts (shown in the
+/// author boxes).
+fn article_key(site: &Site, article: &Article, hashes: &HashMap<PathBuf, u64>) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
-    stamps.get(&article.source_path).hash(&mut hasher);
+    hashes.get(&article.source_path).hash(&mut hasher);
     (&article.permalink, article.draft, article.scheduled).hash(&mut hasher);
     for &t in &article.tags {
         (&site.tags[t].name, &site.tags[t].permalink).hash(&mut hasher);
     }
-    article.authors.hash(&mut hasher);
-    hasher.finish()
-}
-
-/// The last stamps updated for the articles that `changed` paths belong to;
-/// `None` when a path is not plainly part of an article (then every article is
-/// looked at).
-fn restamp(
-    root: &Path,
-    stamps: &HashMap<PathBuf, u64>,
-    changed: &[PathBuf],
-) -> Option<HashMap<PathBuf, u64>> {
-    let articles = root.join(CONTENT_DIR).join("articles");
-    let mut stamps = stamps.clone();
-    for path in changed {
-        let within = path.strip_prefix(&articles).ok()?;
-        let article = owning_article(&articles, within)?;
-        let shown = display_path(root, &article);
-        if article.is_file() {
-            stamps.insert(shown, stamp(&article_inputs(&article)));
-        } else {
-            stamps.remove(&shown);
-        }
-    }
-    Some(stamps)
-}
-
-/// The Markdown file of the article that a path under `content/articles`
-/// belongs to: the bundle holding it, else the single file it is or whose
-/// thread it is. `None` for anything else (a folder, a stray file).
-fn owning_article(articles: &Path, within: &Path) -> Option<PathBuf> {
-    let mut folder = articles.to_path_buf();
-    let mut parts = within.components().peekable();
-    while let Some(part) = parts.next() {
-        if parts.peek().is_none() {
-            break;
-        }
-        folder.push(part);
-        if folder.join(BUNDLE_INDEX).is_file() {
-            return Some(folder.join(BUNDLE_INDEX));
-        }
-    }
-    let name = within.file_name()?.to_str()?;
-    if let Some(stem) = name.strip_suffix(THREAD_SUFFIX) {
-        Some(folder.join(format!("{stem}.md")))
-    } else if name.ends_with(".md") {
-        Some(folder.join(name))
-    } else {
-        None
-    }
-}
-
-/// Every article file (relative to the root) with a stamp of its inputs.
-fn article_stamps(request: &BuildRequest) -> Result<HashMap<PathBuf, u64>, Error> {
-    let root = &request.root;
-    let (files, errors) = find_articles(root, &root.join(CONTENT_DIR).join("articles"));
-    if let Some(error) = errors.into_iter().next() {
-        return Err(error);
-    }
-    Ok(files
-        .par_iter()
-        .map(|file| (display_path(root, file), stamp(&article_inputs(file))))
-        .collect())
-}
-
-/// A fingerprint of everything a build reads besides articles: the request,
-/// site.toml, templates, authors, pages and static files. Any change to it
-/// makes the next build a full one.
-fn site_fingerprint(request: &BuildRequest) -> u64 {
-    let root = &request.root;
-    let mut files = vec![root.join(CONFIG_FILE)];
-    for dir in [
-        root.join(TEMPLATES_DIR),
-        root.join(STATIC_DIR),
-        root.join(CONTENT_DIR).join("authors"),
-        root.join(CONTENT_DIR).join("pages"),
-    ] {
-        files.extend(
-            WalkDir::new(dir)
-                .sort_by_file_name()
-                .into_iter()
-                .flatten()
-                .filter(|e| e.file_type().is_file())
-                .map(|e| e.into_path()),
-        );
-    }
-    let mut hasher = std::hash::DefaultHasher::new();
-    (
-        request.options.drafts,
-        request.options.future,
-        &request.base_url,
-        &request.output,
-        stamp(&files),
-    )
-        .hash(&mut hasher);
-    hasher.finish()
-}
-
-/// A stamp of files: their paths, sizes and modification times. A missing file
-/// stamps as absent, so creating it changes the stamp.
-fn stamp(files: &[PathBuf]) -> u64 {
-    let mut hasher = std::hash::DefaultHasher::new();
-    for file in files {
-        file.hash(&mut hasher);
-        if let Ok(meta) = std::fs::metadata(file) {
-            meta.len().hash(&mut hasher);
-            let modified = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok());
-            modified.hash(&mut hasher);
-        }
+    for &a in &article.authors {
+        (&site.authors[a].id, site.authors[a].articles.len()).hash(&mut hasher);
     }
     hasher.finish()
 }

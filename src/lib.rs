@@ -19,6 +19,7 @@ pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod slug;
+mod steps;
 
 pub use build::{BuildReport, BuildRequest, build};
 pub use error::{BuildErrors, Error, Warning};

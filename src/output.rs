@@ -109,6 +109,12 @@ impl Drop for Staging {
     }
 }
 
+/// A fast hash of a file's bytes, to tell whether writing it again would
+/// change it.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
 /// Writes `bytes` at `relative` under `dir`, creating folders as needed.
 pub fn write_file(dir: &Path, relative: &str, bytes: &[u8]) -> Result<(), Error> {
     let path = dir.join(relative);

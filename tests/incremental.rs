@@ -6,6 +6,7 @@ use common::*;
 
 use std::path::{Path, PathBuf};
 
+use scholia::build::rebuild;
 use scholia::incremental::BuildCache;
 use scholia::{BuildRequest, site::BuildOptions};
 
@@ -15,6 +16,7 @@ fn request(site: &Site, output: &Path) -> BuildRequest {
         output: Some(output.to_path_buf()),
         options: BuildOptions::default(),
         base_url: None,
+        now: chrono::Utc::now(),
     }
 }
 
@@ -33,9 +35,7 @@ fn rebuild_after(
 ) -> bool {
     let changed: Option<Vec<PathBuf>> =
         changed.map(|files| files.iter().map(|f| site.root().join(f)).collect());
-    let report = cache
-        .build_after(&request(site, served), changed.as_deref())
-        .expect("rebuild");
+    let report = rebuild(&request(site, served), cache, changed.as_deref()).expect("rebuild");
     let fresh = tempfile::tempdir().unwrap();
     let fresh_out = fresh.path().join("site");
     scholia::build(&request(site, &fresh_out)).expect("full build");
@@ -50,7 +50,7 @@ fn rebuild_after(
             path.display()
         );
     }
-    // A full build publishes a staging folder; an incremental one writes in place.
+    // The first build publishes a staging folder; later ones write in place.
     report.steps.iter().any(|(step, _)| *step == "write")
 }
 
@@ -101,15 +101,12 @@ fn edits_additions_and_deletions_rebuild_exactly() {
     // A deleted article (its tag disappears with it).
     std::fs::remove_file(site.root().join("content/articles/d.md")).unwrap();
     rebuild_matches_full_build(&site, &mut cache, &served);
-    // A change outside articles: a full rebuild.
+    // A change outside articles: every page is rendered again, in place.
     site.file(
         "content/authors/ann.md",
         "+++\nname = \"Ann Other\"\n+++\nNew bio.\n",
     );
-    assert!(
-        !rebuild_matches_full_build(&site, &mut cache, &served),
-        "an author edit is full"
-    );
+    rebuild_matches_full_build(&site, &mut cache, &served);
     // A tag spelling that changes the tag's name shown on other articles.
     site.article("c", "2020-01-03", "tags = [\"IRAN\"]\n", "Gamma.");
     site.article("d", "2020-01-04", "tags = [\"IRAN\"]\n", "Delta.");
@@ -126,7 +123,7 @@ fn a_broken_edit_keeps_the_last_good_output_and_a_fix_recovers() {
     let before = files_in(&served);
 
     site.file("content/articles/b.md", "+++\ntitle = \"Broken\"\n");
-    let errors = cache.build(&request(&site, &served)).unwrap_err();
+    let errors = rebuild(&request(&site, &served), &mut cache, None).unwrap_err();
     assert!(
         errors.to_string().contains("content/articles/b.md"),
         "{errors}"
@@ -177,4 +174,77 @@ fn rebuilds_told_what_changed_match_full_builds() {
         &served,
         Some(&["content/articles/a.md"])
     ));
+}
+
+// Regression tests for the drifts of issue 9 (part 1), each found in the
+// second driver that serve's rebuilds used to be.
+
+#[test]
+fn an_edit_of_the_same_size_and_time_is_seen() {
+    let site = three_articles();
+    let out = tempfile::tempdir().unwrap();
+    let served = out.path().join("site");
+    let mut cache = BuildCache::default();
+    rebuild_matches_full_build(&site, &mut cache, &served);
+
+    // Same length, same modification time: only the bytes tell.
+    let file = site.root().join("content/articles/c.md");
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("Gamma.", "Gamm4.")).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    rebuild_matches_full_build(&site, &mut cache, &served);
+    assert!(
+        std::fs::read_to_string(served.join("articles/c/index.html"))
+            .unwrap()
+            .contains("Gamm4.")
+    );
+}
+
+#[test]
+fn a_future_article_comes_out_when_its_date_passes_while_serving() {
+    let site = three_articles();
+    site.article("later", "2030-01-01T09:00:00Z", "", "Not yet.");
+    let out = tempfile::tempdir().unwrap();
+    let served = out.path().join("site");
+    let mut cache = BuildCache::default();
+    let before: chrono::DateTime<chrono::Utc> = "2029-12-31T00:00:00Z".parse().unwrap();
+    let mut at = request(&site, &served);
+    at.now = before;
+    rebuild(&at, &mut cache, None).unwrap();
+    assert!(!served.join("articles/later/index.html").exists());
+    let due = cache.next_date_after(before).expect("the article's date");
+    assert_eq!(due.to_rfc3339(), "2030-01-01T09:00:00+00:00");
+
+    // No file changed; only the clock moved past the date.
+    at.now = due;
+    rebuild(&at, &mut cache, Some(&[])).unwrap();
+    assert!(served.join("articles/later/index.html").exists());
+    let fresh = tempfile::tempdir().unwrap();
+    at.output = Some(fresh.path().join("site"));
+    scholia::build(&at).unwrap();
+    assert!(files_in(&served) == files_in(&fresh.path().join("site")));
+}
+
+#[test]
+fn a_rebuild_reports_every_layout_error() {
+    let site = three_articles();
+    let out = tempfile::tempdir().unwrap();
+    let served = out.path().join("site");
+    let mut cache = BuildCache::default();
+    rebuild_matches_full_build(&site, &mut cache, &served);
+
+    site.file("content/articles/x.comments.toml", "");
+    site.file("content/articles/y.comments.toml", "");
+    let errors = rebuild(&request(&site, &served), &mut cache, None)
+        .unwrap_err()
+        .to_string();
+    for stray in ["x.comments.toml", "y.comments.toml"] {
+        assert!(errors.contains(stray), "{stray} missing from:\n{errors}");
+    }
 }

@@ -22,8 +22,9 @@ use scraper::Html;
 const DEADLINE: Duration = Duration::from_secs(20);
 /// Between two polls.
 const POLL: Duration = Duration::from_millis(50);
-/// How long one save may go unnoticed before it is written again: the watcher
-/// starts just after the first build, so a very early save can be missed.
+/// How long one save may go unnoticed before it is written again: the
+/// watcher starts before the first build, but the test cannot tell when the
+/// binary has got that far, so a save made before it can be missed.
 const RESAVE: Duration = Duration::from_secs(2);
 
 /// A port that was free a moment ago.
@@ -724,4 +725,43 @@ fn static_files_templates_and_site_toml_are_watched_even_when_created_later() {
         text(one(&r.html(), "title")) == "Renamed Archive"
     });
     assert!(has_reload_script(&index.html()));
+}
+
+/// In-process: the watcher starts before the first build, so a save made
+/// while that build runs causes a rebuild instead of being lost.
+#[test]
+fn a_save_during_the_first_build_is_not_lost() {
+    use scholia::serve::{Preview, ServeRequest};
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let site = one_article_site();
+    let preview = Preview::start(ServeRequest {
+        root: site.root().to_path_buf(),
+        port: 0,
+        port_fallback: false,
+        options: Default::default(),
+    })
+    .expect("start the preview");
+    let watching = preview.watch_sources().expect("watch");
+    // The save lands after watching began and before the first build ends.
+    site.article("hello", "2020-01-01", "", "Saved during the first build.");
+    preview.rebuild(None).expect("first build");
+    let stop = AtomicBool::new(false);
+    let (seen, rebuilt) = channel();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            preview.watch(watching, &stop, |changed, outcome| {
+                let _ = seen.send((changed.to_vec(), outcome.is_ok()));
+            })
+        });
+        let heard = rebuilt.recv_timeout(DEADLINE);
+        stop.store(true, Ordering::SeqCst);
+        let (changed, ok) = heard.expect("a rebuild for the save made during the first build");
+        assert!(ok, "the rebuild failed");
+        assert!(
+            changed.iter().any(|p| p.ends_with("hello.md")),
+            "{changed:?}"
+        );
+    });
+    preview.shutdown();
 }

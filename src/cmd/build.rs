@@ -24,6 +24,7 @@ pub(crate) fn run(args: BuildArgs) -> ExitCode {
         output: args.output,
         options: args.site.options(),
         base_url: None,
+        now: chrono::Utc::now(),
     };
     match scholia::build(&request) {
         Ok(report) => {

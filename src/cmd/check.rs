@@ -31,6 +31,7 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
         output: Some(output.clone()),
         options: args.site.options(),
         base_url: None,
+        now: chrono::Utc::now(),
     };
     let report = match check_site(&request) {
         Ok(report) => report,

@@ -59,6 +59,16 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
             preview.port()
         );
     }
+    // Watching starts first, so that an edit made during the first build
+    // causes a rebuild rather than being lost.
+    let watching = match preview.watch_sources() {
+        Ok(watching) => watching,
+        Err(e) => {
+            eprintln!("error: cannot watch the site's files: {e}");
+            preview.shutdown();
+            return ExitCode::from(EXIT_CONTENT_ERROR);
+        }
+    };
     report(&[], &preview.rebuild(None));
     println!(
         "Serving {} at {}  (Ctrl-C to stop)",
@@ -70,11 +80,7 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
     {
         eprintln!("warning: could not open a browser: {e}");
     }
-    if let Err(e) = preview.watch(&stop, report) {
-        eprintln!("error: cannot watch the site's files: {e}");
-        preview.shutdown();
-        return ExitCode::from(EXIT_CONTENT_ERROR);
-    }
+    preview.watch(watching, &stop, report);
     println!("Stopped.");
     ExitCode::SUCCESS
 }

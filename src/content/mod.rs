@@ -52,9 +52,26 @@ pub fn load_content(root: &Path) -> (Content, Vec<Error>) {
         load_articles(root, &content_dir.join("articles")),
         &mut errors,
     );
-    let mut broken_authors = Vec::new();
+    let (authors, broken_authors) = read_authors(root, &mut errors);
+    let pages = collect(load_pages(root, &content_dir.join("pages")), &mut errors);
+    (
+        Content {
+            articles,
+            authors,
+            broken_authors,
+            pages,
+        },
+        errors,
+    )
+}
+
+/// Every author of `root/content/authors`, and the ids of the author files
+/// that failed (their errors added to `errors`), so that articles naming a
+/// broken author are not also told it has no file.
+pub fn read_authors(root: &Path, errors: &mut Vec<Error>) -> (Vec<AuthorSource>, Vec<String>) {
     let mut authors = Vec::new();
-    match load_authors(root, &content_dir.join("authors")) {
+    let mut broken_authors = Vec::new();
+    match load_authors(root, &root.join(CONTENT_DIR).join("authors")) {
         Ok(results) => {
             for result in results {
                 match result {
@@ -68,16 +85,7 @@ pub fn load_content(root: &Path) -> (Content, Vec<Error>) {
         }
         Err(e) => errors.push(e),
     }
-    let pages = collect(load_pages(root, &content_dir.join("pages")), &mut errors);
-    (
-        Content {
-            articles,
-            authors,
-            broken_authors,
-            pages,
-        },
-        errors,
-    )
+    (authors, broken_authors)
 }
 
 fn collect<T>(results: Vec<Result<T, Vec<Error>>>, errors: &mut Vec<Error>) -> Vec<T> {

@@ -122,11 +122,10 @@ pub fn comment_feed(site: &Site, article: &Article) -> String {
     )
 }
 
-/// An Atom feed of the newest `[feeds] limit` of `articles` (indices into the
-/// site's articles, newest first), for the site, a tag or an author. Drafts and
-/// scheduled articles never enter a feed, even in a preview build. `content`
-/// gives an article's [`entry_content`] (which the caller may keep, as one
-/// article is in several feeds).
+/// An Atom feed of `articles` (indices into the site's articles, as the plan
+/// chose them), for the site, a tag or an author. `content` gives an
+/// article's [`entry_content`] (which the caller may keep, as one article is
+/// in several feeds).
 pub fn article_feed<'c>(
     site: &Site,
     title: String,
@@ -134,11 +133,8 @@ pub fn article_feed<'c>(
     articles: &[usize],
     content: &dyn Fn(usize) -> &'c str,
 ) -> String {
-    let limit = site.config.feeds.limit;
     let entries: Vec<Entry> = articles
         .iter()
-        .filter(|&&i| site.articles[i].is_public())
-        .take(limit)
         .map(|&i| article_entry(site, &site.articles[i], content(i)))
         .collect();
     let updated = entries

@@ -172,7 +172,7 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         match job {
             Job::Index(pager) => {
-                let context = self.listing(&site.config.title, pager, "/", |n| n);
+                let context = self.listing(&site.config.title, pager, "/", &job.shown(site));
                 self.page("index.html", &pager.url, context)
             }
             Job::Article(i) => self.article(&site.articles[*i]),
@@ -185,16 +185,15 @@ impl<'a> Renderer<'a> {
             }
             Job::Author(i, pager) => {
                 let author = &site.authors[*i];
-                let mut context = self.listing(&author.name, pager, &author.permalink, |n| {
-                    author.articles[n]
-                });
+                let shown = job.shown(site);
+                let mut context = self.listing(&author.name, pager, &author.permalink, &shown);
                 context.insert("author", &self.views.author(author));
                 self.page("author.html", &pager.url, context)
             }
             Job::AuthorFeed(i) => {
                 let author = &site.authors[*i];
                 let title = format!("{} — articles by {}", site.config.title, author.name);
-                self.listing_feed(title, &author.permalink, &author.articles)
+                self.listing_feed(title, &author.permalink, &job.shown(site))
             }
             Job::Tags => {
                 let mut context = self.context("Tags", None);
@@ -203,15 +202,15 @@ impl<'a> Renderer<'a> {
             }
             Job::Tag(i, pager) => {
                 let tag = &site.tags[*i];
-                let mut context =
-                    self.listing(&tag.name, pager, &tag.permalink, |n| tag.articles[n]);
+                let shown = job.shown(site);
+                let mut context = self.listing(&tag.name, pager, &tag.permalink, &shown);
                 context.insert("tag", &self.views.tag_link(tag));
                 self.page("tag.html", &pager.url, context)
             }
             Job::TagFeed(i) => {
                 let tag = &site.tags[*i];
                 let title = format!("{} — {}", site.config.title, tag.name);
-                self.listing_feed(title, &tag.permalink, &tag.articles)
+                self.listing_feed(title, &tag.permalink, &job.shown(site))
             }
             Job::Page(i) => {
                 let page = &site.pages[*i];
@@ -236,10 +235,7 @@ impl<'a> Renderer<'a> {
                 context.insert("years", &views::archive(site, &all));
                 self.page("archive.html", "/archive/", context)
             }
-            Job::SiteFeed => {
-                let all: Vec<usize> = (0..site.articles.len()).collect();
-                self.listing_feed(site.config.title.clone(), "/", &all)
-            }
+            Job::SiteFeed => self.listing_feed(site.config.title.clone(), "/", &job.shown(site)),
             Job::Redirect { to, .. } => {
                 let mut context = self.context(&site.config.title, None);
                 context.insert("target_url", &self.views.url(to));
@@ -289,21 +285,11 @@ impl<'a> Renderer<'a> {
     }
 
     /// A context for one page of a listing whose first page is at `base`:
-    /// `articles`, `pagination` and `feed_url` (the listing's Atom feed). `article_at` maps a position in the listing to
-    /// an index into the site's articles.
-    fn listing(
-        &self,
-        title: &str,
-        pager: &Pager,
-        base: &str,
-        article_at: impl Fn(usize) -> usize,
-    ) -> Context {
+    /// `articles` (the `shown` ones, indices into the site's articles),
+    /// `pagination` and `feed_url` (the listing's Atom feed).
+    fn listing(&self, title: &str, pager: &Pager, base: &str, shown: &[usize]) -> Context {
         let mut context = self.context(title, None);
-        let articles: Vec<&ArticleSummaryView> = pager
-            .items
-            .clone()
-            .map(|n| self.summary(article_at(n)))
-            .collect();
+        let articles: Vec<&ArticleSummaryView> = shown.iter().map(|&i| self.summary(i)).collect();
         context.insert("articles", &articles);
         context.insert("pagination", &self.views.pagination(pager, base));
         context.insert(

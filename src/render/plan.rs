@@ -174,63 +174,86 @@ impl Job {
 
 impl Plan {
     /// A key for each planned file (in [`Plan::files`] order) that changes
-    /// whenever the file's content could, for the same templates and
-    /// configuration: equal keys in two builds mean equal files. `article_key`
-    /// must do the same for everything an article shows of itself (on its page
-    /// and in listings). `None` marks small files that are always rendered.
+    /// whenever the file's content could: equal keys in two builds mean equal
+    /// files. `site_key` must stand for everything every page may show besides
+    /// articles (configuration, templates, authors, pages); `article_key` for
+    /// everything an article shows of itself, on its page and in listings.
+    /// The articles a listing or feed shows come from [`Job::shown`], as the
+    /// renderer's do. `None` marks small files that are always rendered.
     pub fn content_keys(
         &self,
         site: &Site,
+        site_key: u64,
         article_key: &(dyn Fn(&Article) -> u64 + Sync),
     ) -> Vec<Option<u64>> {
         let article_keys: Vec<u64> = site.articles.par_iter().map(article_key).collect();
-        let keys_of = |hasher: &mut std::hash::DefaultHasher,
-                       articles: &mut dyn Iterator<Item = usize>| {
-            for i in articles {
-                article_keys[i].hash(hasher);
-            }
-        };
-        let limit = site.config.feeds.limit;
         self.files
             .par_iter()
             .map(|(path, job)| {
                 let mut hasher = std::hash::DefaultHasher::new();
-                path.hash(&mut hasher);
+                (site_key, path).hash(&mut hasher);
                 match job {
-                    Job::Article(i) | Job::CommentFeed(i) => article_keys[*i].hash(&mut hasher),
-                    Job::Index(pager) => {
-                        (pager.number, pager.total).hash(&mut hasher);
-                        keys_of(&mut hasher, &mut pager.items.clone());
-                    }
+                    Job::Index(pager) => (pager.number, pager.total).hash(&mut hasher),
+                    // The page's head names the tag, and counts the author's articles.
                     Job::Author(a, pager) => {
-                        (pager.number, pager.total).hash(&mut hasher);
-                        let articles = &site.authors[*a].articles;
-                        keys_of(&mut hasher, &mut pager.items.clone().map(|n| articles[n]));
+                        let count = site.authors[*a].articles.len();
+                        (pager.number, pager.total, count).hash(&mut hasher);
                     }
                     Job::Tag(t, pager) => {
-                        (&site.tags[*t].name, pager.number, pager.total).hash(&mut hasher);
-                        let articles = &site.tags[*t].articles;
-                        keys_of(&mut hasher, &mut pager.items.clone().map(|n| articles[n]));
+                        let tag = &site.tags[*t];
+                        (&tag.name, tag.articles.len(), pager.number, pager.total)
+                            .hash(&mut hasher);
                     }
-                    Job::AuthorFeed(a) => keys_of(
-                        &mut hasher,
-                        &mut site.authors[*a].articles.iter().copied().take(limit),
-                    ),
-                    Job::TagFeed(t) => {
-                        site.tags[*t].name.hash(&mut hasher);
-                        keys_of(
-                            &mut hasher,
-                            &mut site.tags[*t].articles.iter().copied().take(limit),
-                        );
-                    }
-                    Job::Archive => keys_of(&mut hasher, &mut (0..site.articles.len())),
+                    Job::TagFeed(t) => site.tags[*t].name.hash(&mut hasher),
                     Job::Redirect { to, .. } => to.hash(&mut hasher),
+                    Job::Article(_)
+                    | Job::CommentFeed(_)
+                    | Job::AuthorFeed(_)
+                    | Job::Archive
+                    | Job::SiteFeed => {}
                     _ => return None,
+                }
+                for i in job.shown(site) {
+                    article_keys[i].hash(&mut hasher);
                 }
                 Some(hasher.finish())
             })
             .collect()
     }
+}
+
+impl Job {
+    /// The articles this job's file shows, in order (indices into the site's
+    /// articles): a listing page's share of its articles, a feed's newest
+    /// public ones, an article itself. The one place this is decided: the
+    /// renderer shows these and the rebuild's keys hash these.
+    pub(super) fn shown(&self, site: &Site) -> Vec<usize> {
+        let page_of =
+            |articles: &[usize], pager: &Pager| pager.items.clone().map(|n| articles[n]).collect();
+        match self {
+            Job::Index(pager) => pager.items.clone().collect(),
+            Job::Author(a, pager) => page_of(&site.authors[*a].articles, pager),
+            Job::Tag(t, pager) => page_of(&site.tags[*t].articles, pager),
+            Job::AuthorFeed(a) => feed_articles(site, &site.authors[*a].articles),
+            Job::TagFeed(t) => feed_articles(site, &site.tags[*t].articles),
+            Job::SiteFeed => feed_articles(site, &(0..site.articles.len()).collect::<Vec<_>>()),
+            Job::Archive => (0..site.articles.len()).collect(),
+            Job::Article(i) | Job::CommentFeed(i) => vec![*i],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The articles of a feed: the public ones of `articles` (newest first), then
+/// the newest `[feeds] limit` of those. Drafts and scheduled articles never
+/// enter a feed, even in a preview build.
+fn feed_articles(site: &Site, articles: &[usize]) -> Vec<usize> {
+    articles
+        .iter()
+        .copied()
+        .filter(|&i| site.articles[i].is_public())
+        .take(site.config.feeds.limit)
+        .collect()
 }
 
 /// Every output file claimed twice (two articles with one slug, an alias onto a

@@ -10,14 +10,15 @@ pub mod reload;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use notify::event::{MetadataKind, ModifyKind};
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
-use crate::build::{BuildReport, BuildRequest, STATIC_DIR};
+use crate::build::{BuildReport, BuildRequest, STATIC_DIR, rebuild};
 use crate::config::CONFIG_FILE;
 use crate::content::CONTENT_DIR;
 use crate::error::BuildErrors;
@@ -51,6 +52,9 @@ pub struct Preview {
     port: u16,
     /// What each build leaves for the next.
     cache: Mutex<BuildCache>,
+    /// The earliest article date after the last build's time: the site
+    /// changes then even if no file does.
+    next_date: Mutex<Option<DateTime<Utc>>>,
     // Held for its lifetime: the served build lives in it and goes with it.
     scratch: tempfile::TempDir,
 }
@@ -81,6 +85,7 @@ impl Preview {
             hub: Arc::new(ReloadHub::default()),
             port,
             cache: Mutex::new(BuildCache::default()),
+            next_date: Mutex::new(None),
             scratch,
         };
         let (server, site_dir, hub) = (
@@ -106,9 +111,9 @@ impl Preview {
         self.scratch.path().join("site")
     }
 
-    /// Builds the site (incrementally after the first time, looking only at
-    /// the `changed` paths when given) and tells open pages: reload, or show
-    /// the errors.
+    /// Builds the site as of now (reusing the last build's work after the
+    /// first time, looking only at the `changed` paths when given) and tells
+    /// open pages: reload, or show the errors.
     pub fn rebuild(&self, changed: Option<&[PathBuf]>) -> Rebuild {
         let mut cache = self.cache.lock().expect("cache lock");
         let request = BuildRequest {
@@ -116,8 +121,10 @@ impl Preview {
             output: Some(self.site_dir()),
             options: self.request.options,
             base_url: Some(self.url().trim_end_matches('/').to_string()),
+            now: Utc::now(),
         };
-        let outcome = cache.build_after(&request, changed);
+        let outcome = rebuild(&request, &mut cache, changed);
+        *self.next_date.lock().expect("next date lock") = cache.next_date_after(request.now);
         self.hub.publish(match &outcome {
             Ok(_) => BuildState::Good,
             Err(errors) => BuildState::Failed(errors.to_string()),
@@ -125,13 +132,10 @@ impl Preview {
         outcome
     }
 
-    /// Watches the sources and rebuilds after each burst of changes, calling
-    /// `on_rebuild` with the changed paths and the outcome, until `stop` is set.
-    pub fn watch(
-        &self,
-        stop: &AtomicBool,
-        mut on_rebuild: impl FnMut(&[PathBuf], &Rebuild),
-    ) -> notify::Result<()> {
+    /// Starts watching the sources. Call it before the first build, so that
+    /// a change made during that build is not lost: it is seen by
+    /// [`Preview::watch`] and causes a rebuild.
+    pub fn watch_sources(&self) -> notify::Result<Watching> {
         let (sender, events) = channel::<notify::Result<Event>>();
         let mut watcher = notify::recommended_watcher(sender)?;
         let root = &self.request.root;
@@ -142,11 +146,24 @@ impl Preview {
         }
         // The root itself, shallowly: site.toml, and folders created later.
         watcher.watch(root, RecursiveMode::NonRecursive)?;
+        Ok(Watching { watcher, events })
+    }
+
+    /// Rebuilds after each burst of changes that `watching` sees, and when an
+    /// article's date passes (it comes out, or stops being scheduled), calling
+    /// `on_rebuild` with the changed paths and the outcome, until `stop` is set.
+    pub fn watch(
+        &self,
+        mut watching: Watching,
+        stop: &AtomicBool,
+        mut on_rebuild: impl FnMut(&[PathBuf], &Rebuild),
+    ) {
+        let root = &self.request.root;
         let mut changed: Vec<PathBuf> = Vec::new();
         // Events were lost (the kernel's queue overflowed): look at every file.
         let mut rescan = false;
         while !stop.load(Ordering::SeqCst) {
-            match events.recv_timeout(DEBOUNCE) {
+            match watching.events.recv_timeout(DEBOUNCE) {
                 Ok(Ok(event)) if event.need_rescan() => {
                     rescan = true;
                     changed.push(root.join(CONTENT_DIR));
@@ -159,21 +176,26 @@ impl Preview {
                 Err(RecvTimeoutError::Timeout) if !changed.is_empty() => {
                     changed.sort();
                     changed.dedup();
-                    for dir in [TEMPLATES_DIR, STATIC_DIR, CONTENT_DIR] {
-                        if changed.contains(&root.join(dir)) {
-                            let _ = watcher.watch(&root.join(dir), RecursiveMode::Recursive);
-                        }
-                    }
+                    watching.rewatch(root, &changed);
                     let hints = (!rescan).then_some(changed.as_slice());
                     on_rebuild(&changed, &self.rebuild(hints));
                     changed.clear();
                     rescan = false;
                 }
+                Err(RecvTimeoutError::Timeout) if self.date_passed() => {
+                    on_rebuild(&[], &self.rebuild(Some(&[])));
+                }
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => break,
             }
         }
-        Ok(())
+    }
+
+    /// Whether the time has come that the last build named as the next date
+    /// of an article.
+    fn date_passed(&self) -> bool {
+        let next = *self.next_date.lock().expect("next date lock");
+        next.is_some_and(|date| Utc::now() >= date)
     }
 
     /// Stops answering requests and ends the event streams.
@@ -203,6 +225,26 @@ impl Stopper {
     pub fn stop(&self) {
         self.hub.close();
         self.server.unblock();
+    }
+}
+
+/// The file watcher of a preview, started before its first build.
+pub struct Watching {
+    watcher: notify::RecommendedWatcher,
+    events: Receiver<notify::Result<Event>>,
+}
+
+impl Watching {
+    /// Watches again a source folder that was created or replaced (a new
+    /// folder is not under the old watch).
+    fn rewatch(&mut self, root: &Path, changed: &[PathBuf]) {
+        for dir in [TEMPLATES_DIR, STATIC_DIR, CONTENT_DIR] {
+            if changed.contains(&root.join(dir)) {
+                let _ = self
+                    .watcher
+                    .watch(&root.join(dir), RecursiveMode::Recursive);
+            }
+        }
     }
 }
 

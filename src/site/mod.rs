@@ -5,22 +5,24 @@
 //! built once from loaded content and then only read. It knows nothing of
 //! templates or the output folder.
 
+pub mod articles;
 pub mod pagination;
 pub mod permalink;
 pub mod tags;
 pub mod thread;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Utc};
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::content::{ArticleSource, AuthorSource, Content, PageSource};
+use crate::content::{ArticleSource, AuthorSource, PageSource};
 use crate::error::{Error, Location, Warning};
 use crate::markdown::{first_paragraph, render_trusted, summary_html, summary_text};
 use crate::slug::slugify;
+pub use articles::ArticleCache;
 pub use thread::{Comment, CommentThread};
 
 /// Choices that change which content is built.
@@ -48,7 +50,7 @@ pub struct Site {
 }
 
 /// An article with everything resolved.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Article {
     /// Its Markdown file, relative to the site root.
     pub source_path: PathBuf,
@@ -168,61 +170,74 @@ impl Site {
 }
 
 impl BuildOptions {
-    /// Whether an article is built with these options.
-    pub fn includes(&self, article: &ArticleSource) -> bool {
-        (self.drafts || !article.draft) && (self.future || article.date <= chrono::Utc::now())
+    /// Whether an article that is a draft or not, dated `date`, is built with
+    /// these options at the time `now`.
+    pub fn includes(&self, draft: bool, date: DateTime<FixedOffset>, now: DateTime<Utc>) -> bool {
+        (self.drafts || !draft) && (self.future || date <= now)
     }
 }
 
-/// Resolves loaded content into the site model, reporting every problem found.
+/// What the model is built from: the loaded authors and pages, and the
+/// article files (absolute) with the hash of each one's inputs, which the
+/// [`ArticleCache`] loads or reuses.
+#[derive(Debug, Default)]
+pub struct Sources {
+    /// Authors, in file-name order.
+    pub authors: Vec<AuthorSource>,
+    /// The ids of author files that failed to load (reported by the loader).
+    pub broken_authors: Vec<String>,
+    /// Standalone pages, in file-name order.
+    pub pages: Vec<PageSource>,
+    /// Each article's Markdown file with the hash of its inputs.
+    pub articles: Vec<(PathBuf, u64)>,
+}
+
+/// Resolves the sources into the site model as of `now`, reporting every
+/// problem found. Articles come through `cache`: an article whose files and
+/// context are unchanged since it last went through is reused, not re-read.
+/// The full build (with an empty cache) and serve's rebuilds both build their
+/// model here.
 pub fn build_site(
+    root: &Path,
     config: SiteConfig,
-    content: Content,
-    options: BuildOptions,
+    sources: Sources,
+    (options, now): (BuildOptions, DateTime<Utc>),
+    cache: &mut ArticleCache,
 ) -> Result<(Site, Vec<Warning>), Vec<Error>> {
-    let authors = resolve_authors(content.authors);
+    let authors = resolve_authors(sources.authors);
     // A broken author file is reported by the loader; counting its id as known
     // keeps each article naming it from repeating that as "has no file".
     let known_authors: HashSet<&str> = authors
         .iter()
         .map(|a| a.id.as_str())
-        .chain(content.broken_authors.iter().map(String::as_str))
+        .chain(sources.broken_authors.iter().map(String::as_str))
         .collect();
-    let resolved: Vec<ArticleResult> = content
-        .articles
-        .into_par_iter()
-        .filter(|source| options.includes(source))
-        .map(|source| resolve_article(source, &config, &known_authors))
-        .collect();
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let mut articles = Vec::with_capacity(resolved.len());
-    for result in resolved {
-        match result {
-            Ok((article, mut found)) => {
-                warnings.append(&mut found);
-                articles.push(article);
-            }
-            Err(mut found) => errors.append(&mut found),
-        }
-    }
-    let (pages, mut page_errors) = resolve_pages(content.pages, options);
+    let context = articles::Context {
+        root,
+        config: &config,
+        known_authors: &known_authors,
+        options,
+        now,
+    };
+    let (articles, warnings, mut errors) = cache.model(&context, &sources.articles);
+    let (pages, mut page_errors) = resolve_pages(sources.pages, options);
     errors.append(&mut page_errors);
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok((assemble(config, authors, articles, pages), warnings))
+    Ok((assemble(config, authors, articles, pages, now), warnings))
 }
 
 /// Puts resolved articles, authors and pages together: articles newest first,
-/// tags collected, and each article linked with its authors and tags.
+/// tags collected, and each article linked with its authors and tags; those
+/// dated after `now` are marked scheduled.
 pub fn assemble(
     config: SiteConfig,
     mut authors: Vec<Author>,
     mut articles: Vec<Article>,
     pages: Vec<Page>,
+    now: DateTime<Utc>,
 ) -> Site {
-    let now = chrono::Utc::now();
     articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     let mut tags = tags::collect_tags(&articles);
     let author_index: HashMap<&str, usize> = authors

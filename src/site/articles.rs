@@ -1,0 +1,266 @@
+//! Each article's model, from its files, through a cache keyed by the hash of
+//! those files' bytes.
+//!
+//! Owns [`ArticleCache`]: what the model stage keeps of each article between
+//! builds, and the hashing of an article's inputs. It decides nothing about
+//! which articles are built ([`BuildOptions::includes`] does) nor how one is
+//! resolved ([`resolve_article`] does): it only skips re-reading and
+//! re-resolving an article whose inputs and context are the same as last time.
+//! It renders nothing and writes nothing.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use rayon::prelude::*;
+
+use super::{Article, BuildOptions, resolve_article};
+use crate::config::SiteConfig;
+use crate::content::article::{BUNDLE_INDEX, THREAD_SUFFIX};
+use crate::content::{article_inputs, display_path, load_article};
+use crate::error::{Error, Warning};
+
+/// What resolving an article depends on besides its own files.
+pub(crate) struct Context<'a> {
+    /// The site root.
+    pub(crate) root: &'a Path,
+    /// `site.toml`.
+    pub(crate) config: &'a SiteConfig,
+    /// The ids of the authors that exist.
+    pub(crate) known_authors: &'a HashSet<&'a str>,
+    /// Drafts, future articles.
+    pub(crate) options: BuildOptions,
+    /// The time of the build.
+    pub(crate) now: DateTime<Utc>,
+}
+
+/// What the last builds learnt of each article. Empty for a one-off build.
+#[derive(Debug, Default)]
+pub struct ArticleCache {
+    /// By Markdown file (absolute).
+    entries: HashMap<PathBuf, Entry>,
+    /// The input hash of every article file last seen, by Markdown file.
+    hashes: BTreeMap<PathBuf, u64>,
+}
+
+/// One article as last read.
+#[derive(Debug)]
+struct Entry {
+    /// The hash of its inputs and of its context (see [`context_hash`]).
+    key: (u64, u64),
+    /// Whether it is a draft, and its date: enough to tell whether it is built.
+    draft: bool,
+    date: DateTime<FixedOffset>,
+    /// The article resolved, once it has been built.
+    resolved: Option<(Article, Vec<Warning>)>,
+}
+
+/// One article through the model stage.
+enum Outcome {
+    /// Built, with the warnings its thread raised.
+    Built(Box<Article>, Vec<Warning>),
+    /// Left out (a draft, or dated after the build's `now`).
+    Left,
+    /// Broken.
+    Failed(Vec<Error>),
+}
+
+/// Resolved articles, the warnings they raised, and every error met.
+type Modelled = (Vec<Article>, Vec<Warning>, Vec<Error>);
+
+impl ArticleCache {
+    /// The built articles among `files` (each with its input hash), reusing
+    /// the ones whose inputs and context are unchanged, and every error met.
+    pub(crate) fn model(&mut self, context: &Context<'_>, files: &[(PathBuf, u64)]) -> Modelled {
+        let context_key = context_hash(context);
+        let outcomes: Vec<(Outcome, Option<Entry>)> = files
+            .par_iter()
+            .map(|(file, hash)| self.outcome(context, file, (*hash, context_key)))
+            .collect();
+        let (mut articles, mut warnings, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+        self.hashes = files.iter().cloned().collect();
+        self.entries
+            .retain(|file, _| self.hashes.contains_key(file));
+        for ((outcome, entry), (file, _)) in outcomes.into_iter().zip(files) {
+            if let Some(entry) = entry {
+                self.entries.insert(file.clone(), entry);
+            }
+            match outcome {
+                Outcome::Built(article, mut found) => {
+                    warnings.append(&mut found);
+                    articles.push(*article);
+                }
+                Outcome::Left => {}
+                Outcome::Failed(mut found) => errors.append(&mut found),
+            }
+        }
+        (articles, warnings, errors)
+    }
+
+    /// One article: from the cache when its entry has `key` and holds what is
+    /// needed, else read and resolved (with the entry to keep, if any).
+    fn outcome(
+        &self,
+        context: &Context<'_>,
+        file: &Path,
+        key: (u64, u64),
+    ) -> (Outcome, Option<Entry>) {
+        let includes = |draft, date| context.options.includes(draft, date, context.now);
+        if let Some(entry) = self.entries.get(file).filter(|e| e.key == key) {
+            if !includes(entry.draft, entry.date) {
+                return (Outcome::Left, None);
+            }
+            if let Some((article, warnings)) = &entry.resolved {
+                return (
+                    Outcome::Built(Box::new(article.clone()), warnings.clone()),
+                    None,
+                );
+            }
+        }
+        let source = match load_article(context.root, file) {
+            Ok(source) => source,
+            // Not kept: a broken article is read again, so its errors show every time.
+            Err(errors) => return (Outcome::Failed(errors), None),
+        };
+        let (draft, date) = (source.draft, source.date);
+        let mut entry = Entry {
+            key,
+            draft,
+            date,
+            resolved: None,
+        };
+        if !includes(draft, date) {
+            return (Outcome::Left, Some(entry));
+        }
+        match resolve_article(source, context.config, context.known_authors) {
+            Ok((article, warnings)) => {
+                entry.resolved = Some((article.clone(), warnings.clone()));
+                (Outcome::Built(Box::new(article), warnings), Some(entry))
+            }
+            Err(errors) => (Outcome::Failed(errors), None),
+        }
+    }
+
+    /// The earliest article date after `now`: when the site next changes by
+    /// itself (an article comes out, or stops being scheduled).
+    pub fn next_date_after(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.entries
+            .values()
+            .map(|e| e.date.with_timezone(&Utc))
+            .filter(|date| *date > now)
+            .min()
+    }
+
+    /// Each of `files` (absolute Markdown files) with the hash of its inputs.
+    /// When the watcher named the `changed` paths, only the articles they
+    /// belong to (and files not seen before) are read; otherwise every one is.
+    pub fn input_hashes(
+        &self,
+        articles_dir: &Path,
+        files: Vec<PathBuf>,
+        changed: Option<&[PathBuf]>,
+    ) -> Vec<(PathBuf, u64)> {
+        // The watcher may name paths through another spelling of the root.
+        let canonical_dir = canonical(articles_dir);
+        let touched: Option<HashSet<PathBuf>> = changed.and_then(|paths| {
+            paths
+                .iter()
+                .map(|p| canonical(p))
+                .filter(|p| p.starts_with(&canonical_dir))
+                .map(|p| owning_article(articles_dir, p.strip_prefix(&canonical_dir).ok()?))
+                .collect()
+        });
+        files
+            .into_par_iter()
+            .map(|file| {
+                let known = self.hashes.get(&file).copied();
+                let hash = match (&touched, known) {
+                    (Some(touched), Some(hash)) if !touched.contains(&file) => hash,
+                    _ => input_hash(&file),
+                };
+                (file, hash)
+            })
+            .collect()
+    }
+
+    /// Every article file (relative to `root`) with its input hash, for the
+    /// keys of the pages that show it.
+    pub fn hashes_by_source(&self, root: &Path) -> HashMap<PathBuf, u64> {
+        self.hashes
+            .iter()
+            .map(|(file, hash)| (display_path(root, file), *hash))
+            .collect()
+    }
+}
+
+/// A hash of everything resolving an article reads besides its files: the
+/// whole configuration (through its `Debug` form, so that no field can be
+/// forgotten), the authors that exist, and the build's choices.
+fn context_hash(context: &Context<'_>) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    format!("{:?}", context.config).hash(&mut hasher);
+    let mut authors: Vec<&&str> = context.known_authors.iter().collect();
+    authors.sort();
+    authors.hash(&mut hasher);
+    (context.options.drafts, context.options.future).hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A hash of the bytes of every file an article is read from, with their
+/// paths; a missing file hashes as absent, so creating it changes the hash.
+pub fn input_hash(file: &Path) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for input in article_inputs(file) {
+        hasher.update(input.as_os_str().as_encoded_bytes());
+        // Only regular files are read: reading a pipe would block the build
+        // forever (the loader reports it as an error).
+        if !std::fs::metadata(&input).is_ok_and(|m| m.is_file()) {
+            hasher.update(b"\0not a file");
+            continue;
+        }
+        match std::fs::read(&input) {
+            Ok(bytes) => {
+                hasher.update(&(bytes.len() as u64).to_le_bytes());
+                hasher.update(&bytes);
+            }
+            Err(_) => hasher.update(b"\0absent"),
+        }
+    }
+    hasher.digest()
+}
+
+/// `path` with its folder resolved (the file itself may be gone).
+fn canonical(path: &Path) -> PathBuf {
+    let resolved = |p: &Path| std::fs::canonicalize(p).ok();
+    match (path.parent().and_then(resolved), path.file_name()) {
+        (Some(parent), Some(name)) => parent.join(name),
+        _ => resolved(path).unwrap_or_else(|| path.to_path_buf()),
+    }
+}
+
+/// The Markdown file of the article that a path under `content/articles`
+/// belongs to: the bundle holding it, else the single file it is or whose
+/// thread it is. `None` for anything else (a folder, a stray file), when every
+/// article must be looked at.
+fn owning_article(articles: &Path, within: &Path) -> Option<PathBuf> {
+    let mut folder = articles.to_path_buf();
+    let mut parts = within.components().peekable();
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            break;
+        }
+        folder.push(part);
+        if folder.join(BUNDLE_INDEX).is_file() {
+            return Some(folder.join(BUNDLE_INDEX));
+        }
+    }
+    let name = within.file_name()?.to_str()?;
+    if let Some(stem) = name.strip_suffix(THREAD_SUFFIX) {
+        Some(folder.join(format!("{stem}.md")))
+    } else if name.ends_with(".md") {
+        Some(folder.join(name))
+    } else {
+        None
+    }
+}
