@@ -4,6 +4,10 @@
 //! authors and pages, and the parsing of their front matter. It resolves nothing
 //! across files (authors named by articles, comment parents, URLs): that is the
 //! model's job. It renders no Markdown and writes nothing.
+//!
+//! It also decides what may be read at all: regular files of UTF-8 text, of
+//! at most [`MAX_TEXT_FILE`] bytes, reached through links only while they stay
+//! inside the site's folder ([`check_inside`]).
 
 pub mod article;
 pub mod author;
