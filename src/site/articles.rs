@@ -144,7 +144,7 @@ impl ArticleCache {
 
     /// The earliest article date after `now`: when the site next changes by
     /// itself (an article comes out, or stops being scheduled).
-    pub fn next_date_after(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    pub(crate) fn next_date_after(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.entries
             .values()
             .map(|e| e.date.with_timezone(&Utc))
@@ -155,7 +155,7 @@ impl ArticleCache {
     /// Each of `files` (absolute Markdown files) with the hash of its inputs.
     /// When the watcher named the `changed` paths, only the articles they
     /// belong to (and files not seen before) are read; otherwise every one is.
-    pub fn input_hashes(
+    pub(crate) fn input_hashes(
         &self,
         articles_dir: &Path,
         files: Vec<PathBuf>,
@@ -186,7 +186,7 @@ impl ArticleCache {
 
     /// Every article file (relative to `root`) with its input hash, for the
     /// keys of the pages that show it.
-    pub fn hashes_by_source(&self, root: &Path) -> HashMap<PathBuf, u64> {
+    pub(crate) fn hashes_by_source(&self, root: &Path) -> HashMap<PathBuf, u64> {
         self.hashes
             .iter()
             .map(|(file, hash)| (display_path(root, file), *hash))
@@ -209,7 +209,7 @@ fn context_hash(context: &Context<'_>) -> u64 {
 
 /// A hash of the bytes of every file an article is read from, with their
 /// paths; a missing file hashes as absent, so creating it changes the hash.
-pub fn input_hash(file: &Path) -> u64 {
+pub(crate) fn input_hash(file: &Path) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     for input in article_inputs(file) {
         hasher.update(input.as_os_str().as_encoded_bytes());
