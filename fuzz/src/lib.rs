@@ -37,6 +37,45 @@ fn write_files(root: &Path, files: &[(&str, &str)]) {
     }
 }
 
+/// A folder that lives as long as this process: a fuzzing process ends with
+/// `exit`, which drops no static, so its folder is named for its process id
+/// and removed by a later process once that id is gone. Each iteration's own
+/// files are removed as it ends.
+fn process_dir(kind: &str) -> TempDir {
+    let prefix = format!("scholia-fuzz-{kind}-");
+    sweep_dead(&prefix);
+    tempfile::Builder::new()
+        .prefix(&format!("{prefix}{}-", std::process::id()))
+        .tempdir()
+        .expect("temp dir")
+}
+
+/// Removes the folders `process_dir` left for processes no longer running
+/// (known from `/proc`; where there is none, nothing is removed).
+fn sweep_dead(prefix: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(prefix))
+            .and_then(|rest| rest.split('-').next())
+            .filter(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            continue;
+        };
+        if !Path::new("/proc").join(pid).exists() {
+            // Another process may be sweeping the same folder: losing is fine.
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// A site folder for the article and thread targets: one author, `ann`, and a
 /// place for the fuzzed file. Locked, because the regression tests call the
 /// same functions from several threads.
@@ -49,10 +88,7 @@ struct Scratch {
 fn scratch() -> &'static Mutex<Scratch> {
     static SCRATCH: OnceLock<Mutex<Scratch>> = OnceLock::new();
     SCRATCH.get_or_init(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("scholia-fuzz-")
-            .tempdir()
-            .expect("temp dir");
+        let dir = process_dir("scratch");
         write_files(
             dir.path(),
             &[(
@@ -280,10 +316,7 @@ struct DisqusSite {
 fn disqus_site() -> &'static Mutex<DisqusSite> {
     static SITE: OnceLock<Mutex<DisqusSite>> = OnceLock::new();
     SITE.get_or_init(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("scholia-fuzz-disqus-")
-            .tempdir()
-            .expect("temp dir");
+        let dir = process_dir("disqus");
         let article = |title: &str, date: &str, extra: &str| {
             format!("+++\ntitle = \"{title}\"\ndate = {date}\nauthors = [\"ann\"]\n{extra}+++\nText.\n")
         };
