@@ -404,8 +404,10 @@ fn assign_author_ids(survey: &Survey) -> (HashMap<String, String>, usize) {
 fn offset_seconds(local: Option<NaiveDateTime>, gmt: Option<NaiveDateTime>) -> Option<i32> {
     let seconds = (local? - gmt?).num_seconds();
     // Offsets are whole minutes; exports sometimes differ by a stray second.
+    // Dates years apart saturate the cast, so check the range before scaling
+    // back up (and without `abs`, which overflows on `i32::MIN`).
     let minutes = (seconds as f64 / 60.0).round() as i32;
-    (minutes.abs() <= 14 * 60).then_some(minutes * 60)
+    (minutes.unsigned_abs() <= 14 * 60).then(|| minutes * 60)
 }
 
 /// The instant of a post or comment in the blog's local offset: from its GMT
