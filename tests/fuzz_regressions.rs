@@ -8,6 +8,8 @@
 //! `cargo test`.
 
 #[allow(dead_code)] // the fuzz crate's library, used here only in part
+// The fuzz crate's public API, private here.
+#[allow(unreachable_pub)]
 #[path = "../fuzz/src/lib.rs"]
 mod harness;
 

@@ -16,15 +16,16 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
+use scholia::BuildRequest;
 use scholia::config::{CommentsConfig, SiteConfig};
 use scholia::content::comments::load_thread;
 use scholia::content::{load_article, load_authors, load_content};
 use scholia::import::disqus;
 use scholia::import::wordpress::{self, WordpressOptions};
 use scholia::markdown::render_untrusted;
-use scholia::render::{Plan, load_templates, render_plan};
+use scholia::render::{Plan, Templates, load_templates, render_plan};
 use scholia::site::thread::build_thread;
-use scholia::site::{BuildOptions, assemble, build_site, resolve_article, resolve_authors};
+use scholia::site::{BuildOptions, assemble, resolve_article, resolve_authors};
 use scraper::{Html, node::Node};
 use tempfile::TempDir;
 
@@ -82,7 +83,7 @@ fn sweep_dead(prefix: &str) {
 struct Scratch {
     dir: TempDir,
     config: SiteConfig,
-    tera: tera::Tera,
+    templates: Templates,
 }
 
 fn scratch() -> &'static Mutex<Scratch> {
@@ -97,11 +98,11 @@ fn scratch() -> &'static Mutex<Scratch> {
             )],
         );
         // No `templates/` folder: the built-in theme, as most sites use it.
-        let tera = load_templates(dir.path()).expect("the built-in templates load");
+        let templates = load_templates(dir.path()).expect("the built-in templates load");
         Mutex::new(Scratch {
             dir,
             config: SiteConfig::default(),
-            tera,
+            templates,
         })
     })
 }
@@ -124,22 +125,30 @@ pub fn article(data: &[u8]) {
     };
     let authors = resolve_authors(
         load_authors(root, &root.join("content/authors"))
+            .expect("the authors folder reads")
             .into_iter()
-            .map(|a| a.expect("the fixed author loads"))
+            .map(|a| a.unwrap_or_else(|_| panic!("the fixed author loads")))
             .collect(),
     );
     let known: HashSet<&str> = authors.iter().map(|a| a.id.as_str()).collect();
     let Ok((resolved, _warnings)) = resolve_article(source, &scratch.config, &known) else {
         return;
     };
-    let site = assemble(scratch.config.clone(), authors, vec![resolved], Vec::new());
+    let now = BuildRequest::default().now;
+    let site = assemble(
+        scratch.config.clone(),
+        authors,
+        vec![resolved],
+        Vec::new(),
+        now,
+    );
     // A plan can refuse a site (an alias onto another page's URL): a user error.
     let Ok(plan) = Plan::new(&site) else {
         return;
     };
     // Rendering a site the model accepted must not fail: the built-in
     // templates have to cope with whatever an article holds.
-    if let Err(errors) = render_plan(&site, &scratch.tera, &plan, &|_| true, &|_, _| Ok(())) {
+    if let Err(errors) = render_plan(&site, &scratch.templates, &plan, &|_| true, &|_, _| Ok(())) {
         panic!("a valid article failed to render: {errors:?}");
     }
 }
@@ -159,9 +168,8 @@ pub fn thread(data: &[u8]) {
     };
     let config = CommentsConfig::default();
     let mut warnings = Vec::new();
-    let Ok(thread) = build_thread(&source, &config, &mut warnings) else {
-        return;
-    };
+    // The loader has checked the thread whole: what it accepts, the model orders.
+    let thread = build_thread(&source, &config, &mut warnings);
     assert_eq!(
         thread.len(),
         source.comments.len(),
@@ -289,17 +297,24 @@ pub fn wordpress(data: &[u8]) {
 fn assert_site_builds(root: &Path, what: &str) {
     let config =
         SiteConfig::load(root).unwrap_or_else(|e| panic!("{what} wrote a bad site.toml: {e:?}"));
-    let (content, errors) = load_content(root);
+    drop(config);
+    let (_, errors) = load_content(root);
     assert!(
         errors.is_empty(),
         "{what} wrote content that does not load: {errors:?}"
     );
-    let everything = BuildOptions {
-        drafts: true,
-        future: true,
+    let output = TempDir::new().expect("an output folder");
+    let request = BuildRequest {
+        root: root.to_path_buf(),
+        output: Some(output.path().join("site")),
+        options: BuildOptions {
+            drafts: true,
+            future: true,
+        },
+        ..BuildRequest::default()
     };
-    if let Err(errors) = build_site(config, content, everything) {
-        panic!("{what} wrote a site with errors: {errors:?}");
+    if let Err(errors) = scholia::build(&request) {
+        panic!("{what} wrote a site with errors: {errors}");
     }
 }
 
