@@ -454,3 +454,35 @@ pub(crate) fn report_section(report: &str, title: &str) -> (usize, Vec<ReportRea
     }
     (total, reasons)
 }
+
+/// What an in-process build made: its report and its output folder.
+pub(crate) struct InProcess {
+    /// The build's report.
+    pub(crate) report: scholia::BuildReport,
+    /// Owns the output folder.
+    _dir: TempDir,
+}
+
+impl InProcess {
+    /// Reads a file of the output.
+    pub(crate) fn read(&self, relative: &str) -> String {
+        let path = self.report.output.join(relative);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+}
+
+/// Builds the site at `root` through the library (no binary, no stderr to
+/// parse) into a temporary folder, at a fixed `now` so that the output never
+/// depends on the day the test runs. Returns the output, or the typed errors.
+pub(crate) fn build_in_process(root: &Path) -> Result<InProcess, scholia::BuildErrors> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let request = scholia::BuildRequest {
+        root: root.to_path_buf(),
+        output: Some(dir.path().join("out")),
+        now: chrono::DateTime::parse_from_rfc3339("2026-11-29T12:00:00Z")
+            .expect("a fixed date")
+            .to_utc(),
+        ..scholia::BuildRequest::default()
+    };
+    scholia::build(&request).map(|report| InProcess { report, _dir: dir })
+}
