@@ -14,7 +14,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::config::SiteConfig;
-use crate::content::{CONTENT_DIR, find_articles, load_pages, read_authors};
+use crate::content::{CONTENT_DIR, find_articles, read_authors, read_pages};
 use crate::error::{BuildErrors, Error, Warning};
 use crate::incremental::{BuildCache, Pass};
 use crate::output::{Staging, check_output_dir, content_hash, files_under, join_url_path};
@@ -231,7 +231,7 @@ fn load_sources(
     let articles_dir = content.join("articles");
     let (files, mut errors) = find_articles(root, &articles_dir);
     let (authors, broken_authors) = read_authors(root, &mut errors);
-    let pages = gather(load_pages(root, &content.join("pages")), &mut errors);
+    let pages = read_pages(root, &mut errors);
     let sources = Sources {
         authors,
         broken_authors,
@@ -239,18 +239,6 @@ fn load_sources(
         articles: cache.input_hashes(&articles_dir, files, changed),
     };
     (sources, errors)
-}
-
-/// The items read, with the errors of the others added to `errors`.
-fn gather<T>(results: Vec<Result<T, Vec<Error>>>, errors: &mut Vec<Error>) -> Vec<T> {
-    let mut items = Vec::with_capacity(results.len());
-    for result in results {
-        match result {
-            Ok(item) => items.push(item),
-            Err(mut found) => errors.append(&mut found),
-        }
-    }
-    items
 }
 
 /// `site.toml`, with `base_url` replaced when the request says so.

@@ -57,7 +57,7 @@ pub fn load_content(root: &Path) -> (Content, Vec<Error>) {
         &mut errors,
     );
     let (authors, broken_authors) = read_authors(root, &mut errors);
-    let pages = collect(load_pages(root, &content_dir.join("pages")), &mut errors);
+    let pages = read_pages(root, &mut errors);
     (
         Content {
             articles,
@@ -90,6 +90,15 @@ pub fn read_authors(root: &Path, errors: &mut Vec<Error>) -> (Vec<AuthorSource>,
         Err(e) => errors.push(e),
     }
     (authors, broken_authors)
+}
+
+/// Every page of `root/content/pages` that loads; the errors of the others
+/// are added to `errors`.
+pub fn read_pages(root: &Path, errors: &mut Vec<Error>) -> Vec<PageSource> {
+    collect(
+        load_pages(root, &root.join(CONTENT_DIR).join("pages")),
+        errors,
+    )
 }
 
 fn collect<T>(results: Vec<Result<T, Vec<Error>>>, errors: &mut Vec<Error>) -> Vec<T> {
