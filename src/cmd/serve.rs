@@ -69,6 +69,7 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
             return ExitCode::from(EXIT_CONTENT_ERROR);
         }
     };
+    let report = |changed: &[PathBuf], outcome: &Rebuild| report(&preview, changed, outcome);
     report(&[], &preview.rebuild(None));
     println!(
         "Serving {} at {}  (Ctrl-C to stop)",
@@ -85,8 +86,10 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn report(changed: &[PathBuf], outcome: &Rebuild) {
+/// Prints what changed (relative to the site root) and how the rebuild went.
+fn report(preview: &Preview, changed: &[PathBuf], outcome: &Rebuild) {
     if let Some(first) = changed.first() {
+        let first = preview.relative_path(first);
         let more = if changed.len() > 1 {
             format!(" and {} more", changed.len() - 1)
         } else {
@@ -98,7 +101,13 @@ fn report(changed: &[PathBuf], outcome: &Rebuild) {
         Ok(report) => print_report(report),
         Err(errors) => {
             print_errors(errors);
-            eprintln!("Still serving the last good build.");
+            if preview.has_good_build() {
+                eprintln!("Still serving the last good build.");
+            } else {
+                eprintln!(
+                    "There is no good build yet: pages show these errors until the site builds."
+                );
+            }
         }
     }
 }

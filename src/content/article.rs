@@ -10,7 +10,7 @@ use walkdir::WalkDir;
 
 use super::comments::{ThreadSource, load_thread};
 use super::{
-    display_path, file_stem, front_matter, next_inside, read_each, read_text, to_datetime,
+    display_path, file_stem, front_matter, has_time, next_inside, read_each, read_text, to_datetime,
 };
 use crate::error::{Error, Location, line_of_offset};
 
@@ -35,6 +35,8 @@ struct ArticleFrontMatter {
     #[serde(default)]
     tags: Vec<Spanned<String>>,
     summary: Option<String>,
+    description: Option<String>,
+    image: Option<String>,
     slug: Option<Spanned<String>>,
     #[serde(default)]
     draft: bool,
@@ -59,14 +61,23 @@ pub struct ArticleSource {
     pub title: String,
     /// Publication date.
     pub date: DateTime<FixedOffset>,
+    /// Whether `date` gives a time of day (else it is a date only).
+    pub date_has_time: bool,
     /// Last update, if given.
     pub updated: Option<DateTime<FixedOffset>>,
+    /// Whether `updated` gives a time of day.
+    pub updated_has_time: bool,
     /// Author ids, each with the line it is written on.
     pub authors: Vec<(String, usize)>,
     /// Tags as written, each with the line it is written on.
     pub tags: Vec<(String, usize)>,
     /// An explicit summary (Markdown).
     pub summary: Option<String>,
+    /// An explicit description for metadata (plain text), used as written.
+    pub description: Option<String>,
+    /// The picture that stands for the article in link previews: a URL, a
+    /// site-root path, or a path relative to the article.
+    pub image: Option<String>,
     /// Built only with `--drafts`.
     pub draft: bool,
     /// The thread is shown but closed to new comments.
@@ -191,10 +202,17 @@ pub fn load_article(root: &Path, path: &Path) -> Result<ArticleSource, Vec<Error
         slug: front.slug.map_or(default_slug, Spanned::into_inner),
         title: front.title,
         date,
+        date_has_time: has_time(front.date.get_ref()),
         updated,
+        updated_has_time: front
+            .updated
+            .as_ref()
+            .is_some_and(|u| has_time(u.get_ref())),
         authors: front.authors.iter().map(with_line).collect(),
         tags: front.tags.iter().map(with_line).collect(),
         summary: front.summary,
+        description: front.description,
+        image: front.image,
         draft: front.draft,
         comments_closed: front.comments_closed,
         aliases: front.aliases.iter().map(with_line).collect(),

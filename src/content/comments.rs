@@ -12,7 +12,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{display_path, read_text, to_datetime};
+use super::{display_path, has_time, read_text, to_datetime};
 use crate::error::{CommentProblem, Error, LineIndex, Location, toml_error};
 
 #[derive(Debug, Deserialize)]
@@ -57,6 +57,8 @@ pub struct CommentSource {
     pub author: Option<String>,
     /// When it was posted.
     pub date: Option<DateTime<FixedOffset>>,
+    /// Whether `date` gives a time of day (else it is a date only).
+    pub date_has_time: bool,
     /// The commenter's website, untrusted.
     pub url: Option<String>,
     /// Markdown written by the public, untrusted.
@@ -97,6 +99,7 @@ pub fn load_thread(root: &Path, file: &Path) -> Result<ThreadSource, Vec<Error>>
             parent: entry.parent,
             author: entry.author,
             date,
+            date_has_time: entry.date.as_ref().is_some_and(has_time),
             url: entry.url,
             body: entry.body,
         });

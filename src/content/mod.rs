@@ -294,8 +294,10 @@ fn file_stem(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Converts a TOML date or datetime to a zoned datetime. A plain date is midnight
-/// UTC; a datetime without offset is taken as UTC.
+/// Converts a TOML date or datetime to a zoned datetime. A plain date (a TOML
+/// local date: the time is unknown) is midnight UTC, which is where it sorts
+/// and what feeds say; [`has_time`] tells the two apart so that pages show such
+/// a date without a time. A datetime without offset is taken as UTC.
 pub fn to_datetime(value: &toml::value::Datetime) -> Result<DateTime<FixedOffset>, DateProblem> {
     let date = value.date.ok_or(DateProblem::NoDay)?;
     let day = NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
@@ -319,6 +321,13 @@ pub fn to_datetime(value: &toml::value::Datetime) -> Result<DateTime<FixedOffset
     zone.from_local_datetime(&day.and_time(time))
         .single()
         .ok_or(DateProblem::InvalidTime)
+}
+
+/// Whether a TOML date gives a time of day. One that does not (`2016-08-22`)
+/// means the time is unknown: it is shown as a date only, never with an
+/// invented "00:00".
+pub fn has_time(value: &toml::value::Datetime) -> bool {
+    value.time.is_some()
 }
 
 #[cfg(test)]

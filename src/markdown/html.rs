@@ -167,6 +167,32 @@ pub fn absolute_urls(html: &str, base: &Url) -> String {
     })
 }
 
+/// The `src` of the first `<img>` in rendered HTML, as written. Most articles
+/// have none, and are not tokenized at all.
+pub fn first_image(html: &str) -> Option<String> {
+    let bytes = html.as_bytes();
+    if !bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b"<img")) {
+        return None;
+    }
+    let mut found = None;
+    rewrite_tags(html, |tag| {
+        if found.is_none() && tag.kind == TagKind::StartTag && &*tag.name == "img" {
+            found = tag
+                .attrs
+                .iter()
+                .find(|a| &*a.name.local == "src")
+                .map(|a| {
+                    a.value
+                        .trim_matches(|c: char| c.is_ascii_whitespace())
+                        .to_string()
+                })
+                .filter(|src| !src.is_empty());
+        }
+        true
+    });
+    found
+}
+
 /// `url` resolved against `base`; as written if it cannot be parsed.
 fn resolve(base: &Url, url: &str) -> String {
     // Browsers ignore white space around a URL attribute's value.
@@ -243,6 +269,17 @@ mod tests {
         ] {
             assert!(html.contains(expected), "{expected} missing in {html}");
         }
+    }
+
+    #[test]
+    fn first_image_is_the_first_img_with_a_source() {
+        assert_eq!(first_image("<p>No picture.</p>"), None);
+        assert_eq!(
+            first_image(
+                r#"<!-- <img src="hidden.png"> --><IMG alt="x"><img src=" a.jpg "><img src="b.jpg">"#
+            ),
+            Some("a.jpg".to_string())
+        );
     }
 
     #[test]

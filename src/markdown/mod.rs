@@ -7,6 +7,7 @@
 //! included; untrusted text (comments) goes through [`render_untrusted`]. This
 //! module knows nothing of pages, URLs or templates.
 
+mod description;
 mod highlight;
 mod html;
 mod untrusted;
@@ -17,8 +18,9 @@ use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use crate::slug::slugify;
 
+pub use description::{DESCRIPTION_LENGTH, description};
 pub use highlight::{HighlightError, stylesheet};
-pub use html::absolute_urls;
+pub use html::{absolute_urls, first_image};
 pub use untrusted::{render_untrusted, safe_url};
 
 /// The marker that ends an article's summary when it has no `summary` key.

@@ -7,7 +7,7 @@ use url::Url;
 
 use crate::config::FeedContent;
 use crate::markdown::absolute_urls;
-use crate::site::{Article, Site};
+use crate::site::{Article, Comment, Site};
 
 use super::views::anchor;
 
@@ -17,6 +17,17 @@ pub const COMMENT_FEED_FILE: &str = "comments.xml";
 /// The absolute URL of a site-root path.
 pub fn absolute(site: &Site, path: &str) -> String {
     format!("{}{path}", site.config.base_url_trimmed())
+}
+
+/// The first line of a reply's feed entry: a link to the comment it answers.
+/// The commenter's name is untrusted text, so it is escaped.
+fn reply_line(page: &str, parent: &Comment) -> String {
+    let href = format!("{page}#{}", anchor(&parent.id));
+    format!(
+        "<p>In reply to <a href=\"{}\">{}</a>:</p>\n",
+        html_escape::encode_double_quoted_attribute(&href),
+        html_escape::encode_text(&parent.author)
+    )
 }
 
 /// HTML for a feed entry of `article`: every URL in it absolute, resolved
@@ -72,22 +83,30 @@ fn feed(
 }
 
 /// The Atom feed of an article's newest `[feeds] limit` comments, newest first.
+/// A reply names the comment it answers, in its title and in a first line
+/// linking to it: read alone in a feed reader, a reply needs its context.
 pub fn comment_feed(site: &Site, article: &Article) -> String {
-    let mut entries: Vec<Entry> = article
-        .thread
-        .comments
+    let page = absolute(site, &article.permalink);
+    let comments = &article.thread.comments;
+    let mut entries: Vec<Entry> = comments
         .iter()
         .map(|comment| {
-            let url = format!(
-                "{}#{}",
-                absolute(site, &article.permalink),
-                anchor(&comment.id)
-            );
+            let url = format!("{page}#{}", anchor(&comment.id));
+            let parent = comment.parent.map(|p| &comments[p]);
+            let title = match parent {
+                Some(parent) => format!(
+                    "{} replied to {} on {}",
+                    comment.author, parent.author, article.title
+                ),
+                None => format!("Comment by {} on {}", comment.author, article.title),
+            };
+            let body = feed_html(site, article, &comment.body_html);
+            let content = match parent {
+                Some(parent) => format!("{}{body}", reply_line(&page, parent)),
+                None => body,
+            };
             Entry {
-                title: Text::plain(format!(
-                    "Comment by {} on {}",
-                    comment.author, article.title
-                )),
+                title: Text::plain(title),
                 id: url.clone(),
                 updated: comment.date,
                 published: Some(comment.date),
@@ -98,7 +117,7 @@ pub fn comment_feed(site: &Site, article: &Article) -> String {
                 }],
                 links: vec![link("alternate", url, "text/html")],
                 content: Some(Content {
-                    value: Some(feed_html(site, article, &comment.body_html)),
+                    value: Some(content),
                     content_type: Some("html".into()),
                     ..Content::default()
                 }),

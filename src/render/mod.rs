@@ -265,13 +265,27 @@ impl<'a> Renderer<'a> {
     }
 
     fn article(&self, article: &Article) -> Rendered {
-        let mut context = self.context(&article.title, Some(&article.summary_text));
+        let mut context = self.context(&article.title, Some(&article.description));
         context.insert("og_type", "article");
+        context.insert("og_image", &self.og_image(article));
         context.insert("article", &self.views.article(article));
         self.page("article.html", &article.permalink, context)
     }
 
-    /// A context with `site`, the page's title and its description.
+    /// The absolute URL of an article's picture for link previews: a site-root
+    /// path is under the site's base URL; any other path resolves against the
+    /// article's page, as a browser there would resolve it.
+    fn og_image(&self, article: &Article) -> Option<String> {
+        let image = article.image.as_deref()?;
+        if image.starts_with('/') && !image.starts_with("//") {
+            return Some(absolute(self.site, image));
+        }
+        let page = url::Url::parse(&absolute(self.site, &article.permalink)).ok()?;
+        page.join(image).ok().map(String::from)
+    }
+
+    /// A context with `site`, the page's title and its description (and no
+    /// `og_image`).
     fn context(&self, page_title: &str, description: Option<&str>) -> Context {
         let mut context = Context::new();
         context.insert("site", &self.views.site());
@@ -281,6 +295,7 @@ impl<'a> Renderer<'a> {
             description.unwrap_or(&self.site.config.description),
         );
         context.insert("og_type", "website");
+        context.insert("og_image", &None::<String>);
         context
     }
 
@@ -341,14 +356,11 @@ impl<'a> Renderer<'a> {
     }
 
     /// Every canonical page: listings' first pages, public articles, authors,
-    /// tags, pages. A listing's last modification is its newest public article's.
+    /// tags, pages. An article's last modification counts its comments; a
+    /// listing's is its newest public article's (listings show comment counts).
     fn sitemap_entries(&self) -> Vec<SitemapEntry> {
         let site = self.site;
-        let newest = |articles: &[usize]| {
-            public(site, articles)
-                .map(|a| a.updated.unwrap_or(a.date))
-                .max()
-        };
+        let newest = |articles: &[usize]| public(site, articles).map(Article::last_modified).max();
         let entry = |path: &str, lastmod| SitemapEntry {
             url: absolute(site, path),
             lastmod,
@@ -358,9 +370,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|path| entry(path, newest(&all)))
             .collect();
-        entries.extend(
-            public(site, &all).map(|a| entry(&a.permalink, Some(a.updated.unwrap_or(a.date)))),
-        );
+        entries.extend(public(site, &all).map(|a| entry(&a.permalink, Some(a.last_modified()))));
         entries.extend(
             site.authors
                 .iter()

@@ -4,6 +4,7 @@
 //! site's base path and dates already formatted, so templates stay simple and the
 //! model stays free to change. The variables are documented in docs/templates.md.
 
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use crate::render::feeds::COMMENT_FEED_FILE;
@@ -14,6 +15,26 @@ use crate::site::{Article, Author, Comment, Site, Tag};
 const DATE_DISPLAY: &str = "%B %-d, %Y";
 /// Date and time for people, for comments: "August 23, 2016 at 14:02".
 const DATETIME_DISPLAY: &str = "%B %-d, %Y at %H:%M";
+
+/// A date for `<time datetime>` and metadata: RFC 3339, or the day alone
+/// (`2016-08-22`) when only the day is known (a TOML local date).
+pub fn machine_date(date: &DateTime<FixedOffset>, has_time: bool) -> String {
+    if has_time {
+        date.to_rfc3339()
+    } else {
+        date.format("%Y-%m-%d").to_string()
+    }
+}
+
+/// A comment's date for people: with its time when that is known.
+fn comment_date_display(comment: &Comment) -> String {
+    let format = if comment.date_has_time {
+        DATETIME_DISPLAY
+    } else {
+        DATE_DISPLAY
+    };
+    comment.date.format(format).to_string()
+}
 
 /// `site`: the configuration, available in every template.
 #[derive(Debug, Serialize)]
@@ -32,6 +53,8 @@ pub struct SiteView<'a> {
     pub extra: &'a toml::Table,
     /// Standalone pages, for navigation.
     pub pages: Vec<LinkView>,
+    /// Built with `--drafts` or `--future`: every page asks not to be indexed.
+    pub preview: bool,
 }
 
 /// A link to an author or a tag.
@@ -50,7 +73,8 @@ pub struct ArticleSummaryView {
     pub title: String,
     /// Link to the article.
     pub url: String,
-    /// Publication date, RFC 3339 (for `<time datetime>`).
+    /// Publication date, RFC 3339 (for `<time datetime>`), or `YYYY-MM-DD`
+    /// when only the day is known.
     pub date: String,
     /// Publication date for people.
     pub date_display: String,
@@ -108,9 +132,9 @@ pub struct CommentView<'a> {
     pub author: &'a str,
     /// Commenter's website (http(s) only).
     pub url: Option<&'a str>,
-    /// RFC 3339 date.
+    /// RFC 3339 date, or `YYYY-MM-DD` when only the day is known.
     pub date: String,
-    /// Date for people.
+    /// Date for people, with the time when it is known.
     pub date_display: String,
     /// Sanitized body HTML.
     pub body_html: &'a str,
@@ -228,6 +252,7 @@ impl<'a> ViewBuilder<'a> {
                     url: self.url(&p.permalink),
                 })
                 .collect(),
+            preview: self.site.preview,
         }
     }
 
@@ -238,7 +263,7 @@ impl<'a> ViewBuilder<'a> {
             title: article.title.clone(),
             comments_url: format!("{url}#comments"),
             url,
-            date: article.date.to_rfc3339(),
+            date: machine_date(&article.date, article.date_has_time),
             date_display: article.date.format(DATE_DISPLAY).to_string(),
             authors: article
                 .authors
@@ -335,8 +360,8 @@ pub fn comment_views(comments: &[Comment]) -> Vec<CommentView<'_>> {
                 anchor: anchor(&comment.id),
                 author: &comment.author,
                 url: comment.url.as_deref(),
-                date: comment.date.to_rfc3339(),
-                date_display: comment.date.format(DATETIME_DISPLAY).to_string(),
+                date: machine_date(&comment.date, comment.date_has_time),
+                date_display: comment_date_display(comment),
                 body_html: &comment.body_html,
                 depth: comment.depth,
                 reply_to: comment.parent.map(|p| ReplyToView {
@@ -363,7 +388,7 @@ pub struct ArticleView<'a> {
     pub summary: ArticleSummaryView,
     /// Body HTML.
     pub content_html: &'a str,
-    /// Last update, RFC 3339.
+    /// Last update, RFC 3339 (or `YYYY-MM-DD` when only the day is known).
     pub updated: Option<String>,
     /// Authors in full, for the bio boxes.
     pub author_boxes: Vec<AuthorView<'a>>,
@@ -383,7 +408,9 @@ impl<'a> ViewBuilder<'a> {
         ArticleView {
             summary: self.summary(article),
             content_html: &article.content_html,
-            updated: article.updated.map(|d| d.to_rfc3339()),
+            updated: article
+                .updated
+                .map(|d| machine_date(&d, article.updated_has_time)),
             author_boxes: article
                 .authors
                 .iter()

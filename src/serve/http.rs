@@ -10,6 +10,7 @@ use percent_encoding::percent_decode_str;
 use tiny_http::{Header, Request, Response, Server, StatusCode};
 
 use super::reload::{EVENTS_PATH, ReloadHub, inject_script};
+use crate::render::feeds::{ARTICLE_FEED_FILE, COMMENT_FEED_FILE};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +80,15 @@ fn respond(request: Request, site_dir: &Path, hub: &ReloadHub) {
         stream_events(request, hub);
         return;
     }
+    if let Some(location) = slash_redirect(site_dir, request.url()) {
+        // A page's relative links and images resolve against its folder, so
+        // `/articles/x` must become `/articles/x/` in the address bar too.
+        let response = Response::empty(StatusCode(301))
+            .with_header(header("Location", &location))
+            .with_header(header("Cache-Control", "no-store"));
+        let _ = request.respond(response);
+        return;
+    }
     let (status, file) = match resolve(site_dir, &url) {
         Some(file) => (200, file),
         None => (404, site_dir.join("404.html")),
@@ -90,8 +100,7 @@ fn respond(request: Request, site_dir: &Path, hub: &ReloadHub) {
                 .with_header(header("Content-Type", "text/html; charset=utf-8"))
         }
         Ok(bytes) => {
-            let mime = mime_guess::from_path(&file).first_or_octet_stream();
-            Response::from_data(bytes).with_header(header("Content-Type", mime.essence_str()))
+            Response::from_data(bytes).with_header(header("Content-Type", &content_type(&file)))
         }
         // No page, not even a 404.html (the first build failed): still a page
         // with the reload script, so it shows the errors and reloads once fixed.
@@ -132,12 +141,54 @@ fn stream_events(request: Request, hub: &ReloadHub) {
     }
 }
 
+/// The media type a file is served as. The site's feeds are Atom, which a
+/// guess from `.xml` alone would call `text/xml`; a feed reader or browser
+/// told so may not recognise them.
+fn content_type(path: &Path) -> String {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if [ARTICLE_FEED_FILE, COMMENT_FEED_FILE].contains(&name) {
+        return "application/atom+xml".to_string();
+    }
+    mime_guess::from_path(path)
+        .first_or_octet_stream()
+        .essence_str()
+        .to_string()
+}
+
+/// Where a request for a folder without its trailing slash (`/articles/x`)
+/// is sent: the same URL with the slash, and with its query string kept.
+/// `None` for every other request.
+fn slash_redirect(site_dir: &Path, request_url: &str) -> Option<String> {
+    let (path, query) = match request_url.find(['?', '#']) {
+        Some(at) => request_url.split_at(at),
+        None => (request_url, ""),
+    };
+    let is_page_folder = locate(site_dir, path)
+        .is_some_and(|folder| folder.is_dir() && folder.join("index.html").is_file());
+    if path.ends_with('/') || !is_page_folder {
+        return None;
+    }
+    let query = query.split('#').next().unwrap_or("");
+    Some(format!("{path}/{query}"))
+}
+
 fn is_html(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "html")
 }
 
-/// The file a URL path names under `site_dir`, refusing `..` segments.
+/// The file a URL path names under `site_dir` (a folder's `index.html`),
+/// refusing `..` segments.
 fn resolve(site_dir: &Path, url: &str) -> Option<PathBuf> {
+    let mut path = locate(site_dir, url)?;
+    if path.is_dir() {
+        path.push("index.html");
+    }
+    path.is_file().then_some(path)
+}
+
+/// The path a URL path names under `site_dir`, file or folder, whether or not
+/// it exists; `None` for a `..` segment or a path that is not UTF-8.
+fn locate(site_dir: &Path, url: &str) -> Option<PathBuf> {
     let decoded = percent_decode_str(url).decode_utf8().ok()?;
     let mut path = site_dir.to_path_buf();
     for segment in decoded.split('/').filter(|s| !s.is_empty()) {
@@ -146,8 +197,5 @@ fn resolve(site_dir: &Path, url: &str) -> Option<PathBuf> {
         }
         path.push(segment);
     }
-    if path.is_dir() {
-        path.push("index.html");
-    }
-    path.is_file().then_some(path)
+    Some(path)
 }

@@ -71,12 +71,24 @@ pub enum StartError {
     /// No scratch folder for the build.
     #[error("cannot create a temporary folder to build into: {0}")]
     Scratch(#[from] std::io::Error),
+    /// The root is not a site (missing, or without `site.toml`): there is
+    /// nothing to serve or watch.
+    #[error(transparent)]
+    NotASite(Box<crate::error::Error>),
 }
 
 impl Preview {
     /// Binds the port and starts answering requests (before the first build, so
-    /// the address is known at once).
+    /// the address is known at once). A root that is not a site fails here,
+    /// before anything is served or watched.
     pub fn start(request: ServeRequest) -> Result<Preview, StartError> {
+        if !request.root.join(CONFIG_FILE).is_file() {
+            return Err(StartError::NotASite(Box::new(
+                crate::error::Error::NoSiteConfig {
+                    root: request.root.clone(),
+                },
+            )));
+        }
         let (server, port) = http::bind(request.port, request.port_fallback)?;
         let scratch = tempfile::tempdir()?;
         let preview = Preview {
@@ -100,6 +112,29 @@ impl Preview {
     /// The port listened on.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Whether a build has succeeded since the server started (until one has,
+    /// there is nothing good to serve).
+    pub fn has_good_build(&self) -> bool {
+        self.hub.has_good_build()
+    }
+
+    /// `path` (a changed file the watcher reported) relative to the site
+    /// root, for messages; as given when it is not under the root.
+    pub fn relative_path(&self, path: &Path) -> PathBuf {
+        let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let root = canonical(&self.request.root);
+        // The file itself may be gone (a deletion): its folder is still there.
+        let full = match (path.parent(), path.file_name()) {
+            (Some(parent), Some(name)) => canonical(parent).join(name),
+            _ => canonical(path),
+        };
+        match full.strip_prefix(&root) {
+            Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
+            Ok(relative) => relative.to_path_buf(),
+            Err(_) => path.to_path_buf(),
+        }
     }
 
     /// The address pages are served at.

@@ -8,7 +8,9 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 pub const EVENTS_PATH: &str = "/__scholia/events";
 
 /// The script injected into every served HTML page: reloads on a good build,
-/// shows an overlay with the errors of a bad one (as text, never as HTML).
+/// shows an overlay with the errors of a bad one (as text, never as HTML). The
+/// server writes the overlay's first line, since only it knows whether a good
+/// build is being served.
 pub const RELOAD_SCRIPT: &str = r#"<script>
 (() => {
   const events = new EventSource("/__scholia/events");
@@ -23,7 +25,7 @@ pub const RELOAD_SCRIPT: &str = r#"<script>
       overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem;background:rgba(20,10,10,.94);color:#ffd7d7;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap";
       document.body.appendChild(overlay);
     }
-    overlay.textContent = "scholia: the last build failed; this page is from the last good build.\n\n" + event.data;
+    overlay.textContent = "scholia: " + event.data;
   });
 })();
 </script>
@@ -63,18 +65,27 @@ impl ReloadEvent {
     }
 }
 
+/// What the overlay says above a failed build's errors, when an earlier build
+/// is being served.
+pub const LAST_GOOD_BUILD: &str = "the last build failed; this page is from the last good build.";
+/// What the overlay says above a failed build's errors, when no build has
+/// succeeded yet.
+pub const NO_GOOD_BUILD: &str =
+    "the build failed and there is no good build yet; this page reloads once the site builds.";
+
 /// The open pages and the latest build state.
 #[derive(Debug)]
 pub struct ReloadHub {
     clients: Mutex<Vec<Sender<String>>>,
-    state: Mutex<BuildState>,
+    /// The latest state, and whether any build has succeeded.
+    state: Mutex<(BuildState, bool)>,
 }
 
 impl Default for ReloadHub {
     fn default() -> Self {
         ReloadHub {
             clients: Mutex::new(Vec::new()),
-            state: Mutex::new(BuildState::Good),
+            state: Mutex::new((BuildState::Good, false)),
         }
     }
 }
@@ -82,11 +93,14 @@ impl Default for ReloadHub {
 impl ReloadHub {
     /// Records a build's outcome and tells every open page.
     pub fn publish(&self, state: BuildState) {
+        let mut current = self.state.lock().expect("state lock");
+        let built = current.1 || state == BuildState::Good;
         let event = match &state {
             BuildState::Good => ReloadEvent::Reload,
-            BuildState::Failed(report) => ReloadEvent::BuildError(report.clone()),
+            BuildState::Failed(report) => ReloadEvent::BuildError(overlay_text(report, built)),
         };
-        *self.state.lock().expect("state lock") = state;
+        *current = (state, built);
+        drop(current);
         let wire = event.to_wire();
         // A page that went away has dropped its receiver: forget it.
         self.clients
@@ -98,17 +112,32 @@ impl ReloadHub {
     /// A stream for one page: starts with the current error, if any.
     pub fn subscribe(&self) -> EventStream {
         let (sender, receiver) = channel();
-        if let BuildState::Failed(report) = &*self.state.lock().expect("state lock") {
-            let _ = sender.send(ReloadEvent::BuildError(report.clone()).to_wire());
+        if let (BuildState::Failed(report), built) = &*self.state.lock().expect("state lock") {
+            let _ = sender.send(ReloadEvent::BuildError(overlay_text(report, *built)).to_wire());
         }
         self.clients.lock().expect("clients lock").push(sender);
         EventStream { receiver }
+    }
+
+    /// Whether any build has succeeded.
+    pub fn has_good_build(&self) -> bool {
+        self.state.lock().expect("state lock").1
     }
 
     /// Ends every stream (on shutdown).
     pub fn close(&self) {
         self.clients.lock().expect("clients lock").clear();
     }
+}
+
+/// A failed build's report under the line that says what is being served.
+fn overlay_text(report: &str, built: bool) -> String {
+    let heading = if built {
+        LAST_GOOD_BUILD
+    } else {
+        NO_GOOD_BUILD
+    };
+    format!("{heading}\n\n{report}")
 }
 
 /// The events for one open page, in the wire format.
@@ -146,9 +175,22 @@ mod tests {
         let hub = ReloadHub::default();
         hub.publish(BuildState::Failed("broken".into()));
         let stream = hub.subscribe();
-        assert!(stream.next_event().unwrap().contains("data: broken"));
+        let first = stream.next_event().unwrap();
+        assert!(first.contains("data: broken"), "{first}");
+        assert!(first.contains(NO_GOOD_BUILD), "{first}");
         hub.close();
         assert_eq!(stream.next_event(), None);
+    }
+
+    #[test]
+    fn the_overlay_says_whether_a_good_build_is_served() {
+        let hub = ReloadHub::default();
+        assert!(!hub.has_good_build());
+        hub.publish(BuildState::Good);
+        hub.publish(BuildState::Failed("broken".into()));
+        assert!(hub.has_good_build());
+        let first = hub.subscribe().next_event().unwrap();
+        assert!(first.contains(LAST_GOOD_BUILD), "{first}");
     }
 
     #[test]

@@ -20,7 +20,9 @@ use rayon::prelude::*;
 use crate::config::SiteConfig;
 use crate::content::{ArticleSource, AuthorSource, PageSource};
 use crate::error::{Error, Location, Warning};
-use crate::markdown::{first_paragraph, render_trusted, summary_html, summary_text};
+use crate::markdown::{
+    self, first_image, first_paragraph, render_trusted, summary_html, summary_text,
+};
 use crate::slug::slugify;
 pub use articles::ArticleCache;
 pub use thread::{Comment, CommentThread};
@@ -47,6 +49,9 @@ pub struct Site {
     pub tags: Vec<Tag>,
     /// Standalone pages, in file-name order.
     pub pages: Vec<Page>,
+    /// Built with `--drafts` or `--future`: a preview, which search engines
+    /// are asked not to index.
+    pub preview: bool,
 }
 
 /// An article with everything resolved.
@@ -60,10 +65,14 @@ pub struct Article {
     pub title: String,
     /// URL path from the site root, e.g. `/articles/slug/`.
     pub permalink: String,
-    /// Publication date.
+    /// Publication date (midnight UTC when only the day is known).
     pub date: DateTime<FixedOffset>,
+    /// Whether `date` gives a time of day (else it is a date only).
+    pub date_has_time: bool,
     /// Last update, if given.
     pub updated: Option<DateTime<FixedOffset>>,
+    /// Whether `updated` gives a time of day.
+    pub updated_has_time: bool,
     /// Author ids, as written (checked to exist).
     pub author_ids: Vec<String>,
     /// Tags as written.
@@ -75,8 +84,15 @@ pub struct Article {
     pub tags: Vec<usize>,
     /// Summary HTML.
     pub summary_html: String,
-    /// Summary as plain text, for metadata.
+    /// Summary as plain text, for feeds.
     pub summary_text: String,
+    /// A sentence or two for metadata: the front matter's `description`, else
+    /// the summary cut at a sentence of about 160 characters.
+    pub description: String,
+    /// The picture for link previews, as written (a URL, a site-root path or
+    /// a path relative to the article): the front matter's `image`, else the
+    /// body's first image.
+    pub image: Option<String>,
     /// Body HTML.
     pub content_html: String,
     /// The comments, checked and ordered.
@@ -160,6 +176,17 @@ impl Article {
     pub fn is_public(&self) -> bool {
         !self.draft && !self.scheduled
     }
+
+    /// When its page last changed: the newest of its date, its `updated` and
+    /// its comments' dates (a new comment changes the page).
+    pub fn last_modified(&self) -> DateTime<FixedOffset> {
+        let newest_comment = self.thread.comments.iter().map(|c| c.date).max();
+        [Some(self.date), self.updated, newest_comment]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(self.date)
+    }
 }
 
 impl Site {
@@ -225,7 +252,9 @@ pub fn build_site(
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok((assemble(config, authors, articles, pages, now), warnings))
+    let mut site = assemble(config, authors, articles, pages, now);
+    site.preview = options.drafts || options.future;
+    Ok((site, warnings))
 }
 
 /// Puts resolved articles, authors and pages together: articles newest first,
@@ -283,6 +312,7 @@ pub fn assemble(
         authors,
         tags,
         pages,
+        preview: false,
     }
 }
 
@@ -371,6 +401,10 @@ pub fn resolve_article(
     let content_html = render_trusted(&source.body);
     let summary_html = summary_html(source.summary.as_deref(), &source.body, &content_html);
     let summary_text = summary_text(source.summary.as_deref(), &source.body);
+    let description = source
+        .description
+        .unwrap_or_else(|| markdown::description(&summary_text));
+    let image = source.image.or_else(|| first_image(&content_html));
     Ok((
         Article {
             permalink: permalink::resolve(&config.build.permalink, &source.date, &source.slug),
@@ -378,13 +412,17 @@ pub fn resolve_article(
             slug: source.slug,
             title: source.title,
             date: source.date,
+            date_has_time: source.date_has_time,
             updated: source.updated,
+            updated_has_time: source.updated_has_time,
             author_ids: source.authors.into_iter().map(|(id, _)| id).collect(),
             tag_names: source.tags.into_iter().map(|(tag, _)| tag).collect(),
             authors: Vec::new(),
             tags: Vec::new(),
             summary_html,
             summary_text,
+            description,
+            image,
             content_html,
             thread,
             comments_closed: source.comments_closed,

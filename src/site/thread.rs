@@ -32,8 +32,10 @@ pub struct Comment {
     pub author: String,
     /// The commenter's website, only when it is an http(s) URL.
     pub url: Option<String>,
-    /// When it was posted.
+    /// When it was posted (midnight UTC when only the day is known).
     pub date: DateTime<FixedOffset>,
+    /// Whether `date` gives a time of day (else it is a date only).
+    pub date_has_time: bool,
     /// The body, rendered and sanitized.
     pub body_html: String,
     /// Nesting level shown, from 1 (top level) to `max_depth`.
@@ -171,6 +173,7 @@ fn place(
                 author: source.author.clone().unwrap_or_default(),
                 url: source.url.as_deref().and_then(safe_url).map(str::to_string),
                 date: source.date.expect("dates were checked"),
+                date_has_time: source.date_has_time,
                 body_html: render_untrusted(&source.body),
                 depth: depth.min(max_depth),
                 parent: parents[i].map(|p| position[p]),
