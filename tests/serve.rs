@@ -765,3 +765,119 @@ fn a_save_during_the_first_build_is_not_lost() {
     });
     preview.shutdown();
 }
+
+/// Waits until the server has printed `what` on stdout or stderr.
+fn wait_for_output(server: &Server, what: &str) {
+    let deadline = Instant::now() + DEADLINE;
+    while !server.output().contains(what) {
+        assert!(
+            Instant::now() < deadline,
+            "no `{what}` within {DEADLINE:?}:\n{}",
+            server.output()
+        );
+        std::thread::sleep(POLL);
+    }
+}
+
+#[test]
+fn a_page_folder_without_its_slash_is_moved_to_the_slash_form_with_its_query() {
+    let site = one_article_site();
+    let server = Server::start(&site);
+
+    let moved = server.get("/articles/a?ref=feed&x=1");
+    assert_eq!(moved.status, 301, "{moved:?}");
+    assert_eq!(moved.header("Location"), Some("/articles/a/?ref=feed&x=1"));
+    let moved = server.get("/articles/a");
+    assert_eq!(moved.header("Location"), Some("/articles/a/"));
+
+    // Files, slash forms and unknown paths are answered as before.
+    assert_eq!(server.get("/articles/a/?ref=feed").status, 200);
+    assert_eq!(server.get("/style.css").status, 200);
+    assert_eq!(server.get("/articles/nothing").status, 404);
+}
+
+#[test]
+fn feeds_are_served_as_atom() {
+    let site = one_article_site();
+    site.comments(
+        "a",
+        "[[comment]]\nid = \"1\"\nauthor = \"Reader\"\ndate = 2020-01-02\nbody = \"Hi.\"\n",
+    );
+    let server = Server::start(&site);
+    for feed in ["/atom.xml", "/articles/a/comments.xml", "/tags/"] {
+        let response = server.get(feed);
+        assert_eq!(response.status, 200, "{feed}: {}", response.body);
+        let expected = if feed.ends_with(".xml") {
+            "application/atom+xml"
+        } else {
+            "text/html; charset=utf-8"
+        };
+        assert_eq!(response.header("Content-Type"), Some(expected), "{feed}");
+    }
+    // Other XML is not a feed.
+    let sitemap = server.get("/sitemap.xml");
+    assert_ne!(sitemap.header("Content-Type"), Some("application/atom+xml"));
+}
+
+#[test]
+fn a_root_that_is_not_a_site_fails_before_serving() {
+    let empty = tempfile::tempdir().unwrap();
+    for root in [empty.path().join("missing"), empty.path().to_path_buf()] {
+        let port = free_port();
+        let mut server = Server::spawn(&root, port, &[]);
+        let code = server.wait_exit();
+        assert_eq!(code, Some(1), "{}", server.output());
+        let stderr = server.stderr.lock().unwrap().clone();
+        assert!(stderr.contains("no site.toml here"), "{stderr}");
+        assert!(
+            !server.stdout.lock().unwrap().contains("Serving"),
+            "{}",
+            server.output()
+        );
+        // Nothing was left listening.
+        assert!(get(port, "/").is_err(), "port {port} answered");
+    }
+}
+
+#[test]
+fn a_failed_first_build_says_there_is_no_good_build_yet_and_names_files_from_the_root() {
+    let site = Site::new();
+    let broken =
+        "+++\ntitle = \"Broken\"\ndate = 2020-01-02\nauthors = [\"ann\"]\nNo closing line.\n";
+    site.file("content/articles/broken.md", broken);
+    let server = Server::spawn(site.root(), free_port(), &[]);
+    wait_for_output(&server, "Serving");
+    let stderr = server.stderr.lock().unwrap().clone();
+    assert!(stderr.contains("no good build yet"), "{stderr}");
+    assert!(!stderr.contains("last good build"), "{stderr}");
+
+    // A page opened now shows the same in its overlay.
+    let events = server.events();
+    let first = events
+        .next_before(Instant::now() + DEADLINE)
+        .expect("the current error");
+    assert_eq!(first.kind, "build-error");
+    assert!(first.data.contains("no good build yet"), "{}", first.data);
+
+    // A change is reported relative to the site root.
+    let second_broken = format!("{broken}Still not closed.\n");
+    server.change_until(&events, "build-error", || {
+        site.file("content/articles/broken.md", &second_broken);
+    });
+    wait_for_output(&server, "Changed: content/articles/broken.md");
+    // (Only the "Serving <root>" line names the root in full.)
+    let stderr = server.stderr.lock().unwrap().clone();
+    assert!(
+        !stderr.contains(&site.root().display().to_string()),
+        "an absolute path in the rebuild messages:\n{stderr}"
+    );
+
+    // Once it builds, a later failure is over the last good build.
+    server.change_until(&events, "reload", || {
+        site.file("content/articles/broken.md", &article_titled("Mended"));
+    });
+    let again = server.change_until(&events, "build-error", || {
+        site.file("content/articles/broken.md", broken);
+    });
+    assert!(again.data.contains("last good build"), "{}", again.data);
+}
