@@ -97,7 +97,7 @@ fn og_image_comes_from_the_image_field_relative_to_the_article() {
 }
 
 #[test]
-fn og_image_falls_back_to_the_first_image_and_site_paths_stay_under_the_site() {
+fn og_image_falls_back_to_the_first_image_as_the_page_resolves_it() {
     let site = Site::new();
     site.file(
         "site.toml",
@@ -113,11 +113,13 @@ fn og_image_falls_back_to_the_first_image_and_site_paths_stay_under_the_site() {
     site.article("plain", "2020-01-03", "", "No picture.");
     site.build();
 
+    // The body's image, as a browser on the page (and a feed) resolves it.
     let inline = site.page("articles/inline/index.html");
     assert_eq!(
         meta(&inline, r#"meta[property="og:image"]"#),
-        "https://example.org/archive/img/a.png"
+        "https://example.org/img/a.png"
     );
+    // A site-root `image` is under the base path, as an `avatar` is.
     let rooted = site.page("articles/rooted/index.html");
     assert_eq!(
         meta(&rooted, r#"meta[property="og:image"]"#),

@@ -22,7 +22,7 @@ use crate::config::CONFIG_FILE;
 use crate::error::{ConfigProblem, Error, Location};
 use crate::markdown;
 use crate::site::pagination::Pager;
-use crate::site::{Article, Site};
+use crate::site::{Article, ArticleImage, Site};
 use feeds::{ARTICLE_FEED_FILE, absolute};
 use plan::Job;
 pub use plan::{PageOrigin, Plan, PlannedFile, output_path};
@@ -272,14 +272,17 @@ impl<'a> Renderer<'a> {
         self.page("article.html", &article.permalink, context)
     }
 
-    /// The absolute URL of an article's picture for link previews: a site-root
-    /// path is under the site's base URL; any other path resolves against the
-    /// article's page, as a browser there would resolve it.
+    /// The absolute URL of an article's picture for link previews. A site-root
+    /// path given as `image` is under the site's base URL (as an `avatar` is);
+    /// anything else resolves against the article's page, as a browser there
+    /// (and the feeds) resolve it.
     fn og_image(&self, article: &Article) -> Option<String> {
-        let image = article.image.as_deref()?;
-        if image.starts_with('/') && !image.starts_with("//") {
-            return Some(absolute(self.site, image));
-        }
+        let image = match article.image.as_ref()? {
+            ArticleImage::Given(path) if path.starts_with('/') && !path.starts_with("//") => {
+                return Some(absolute(self.site, path));
+            }
+            ArticleImage::Given(image) | ArticleImage::InBody(image) => image,
+        };
         let page = url::Url::parse(&absolute(self.site, &article.permalink)).ok()?;
         page.join(image).ok().map(String::from)
     }

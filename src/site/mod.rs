@@ -89,10 +89,9 @@ pub struct Article {
     /// A sentence or two for metadata: the front matter's `description`, else
     /// the summary cut at a sentence of about 160 characters.
     pub description: String,
-    /// The picture for link previews, as written (a URL, a site-root path or
-    /// a path relative to the article): the front matter's `image`, else the
+    /// The picture for link previews: the front matter's `image`, else the
     /// body's first image.
-    pub image: Option<String>,
+    pub image: Option<ArticleImage>,
     /// Body HTML.
     pub content_html: String,
     /// The comments, checked and ordered.
@@ -109,6 +108,17 @@ pub struct Article {
     pub extra: toml::Table,
     /// Bundle files to copy beside the page: (source, path relative to the page).
     pub assets: Vec<(PathBuf, PathBuf)>,
+}
+
+/// The picture that stands for an article in link previews, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArticleImage {
+    /// The front matter's `image`: a URL, a site-root path (under the base
+    /// path, like an author's `avatar`) or a path relative to the article.
+    Given(String),
+    /// The `src` of the body's first image, which means what it means on the
+    /// article's page.
+    InBody(String),
 }
 
 /// An author with their articles.
@@ -404,7 +414,10 @@ pub fn resolve_article(
     let description = source
         .description
         .unwrap_or_else(|| markdown::description(&summary_text));
-    let image = source.image.or_else(|| first_image(&content_html));
+    let image = source
+        .image
+        .map(ArticleImage::Given)
+        .or_else(|| first_image(&content_html).map(ArticleImage::InBody));
     Ok((
         Article {
             permalink: permalink::resolve(&config.build.permalink, &source.date, &source.slug),
