@@ -125,3 +125,23 @@ fn the_example_comments_have_dates_only() {
         assert!(!text(time).contains(" at "), "{}", text(time));
     }
 }
+
+#[test]
+fn same_day_comments_without_times_come_larger_id_first_in_the_feed() {
+    let site = Site::new();
+    site.article("talk", "2016-08-20", "", "Body.").comments(
+        "talk",
+        "[[comment]]\nid = \"9\"\nauthor = \"A\"\ndate = 2016-08-22\nbody = \"x\"\n\n\
+         [[comment]]\nid = \"10\"\nauthor = \"B\"\ndate = 2016-08-22\nbody = \"y\"\n\n\
+         [[comment]]\nid = \"11\"\nauthor = \"C\"\ndate = 2016-08-21\nbody = \"z\"\n",
+    );
+    site.build();
+    let xml = site.read("articles/talk/comments.xml");
+    let feed = feed_rs::parser::parse(xml.as_bytes()).expect("a valid Atom feed");
+    let ids: Vec<&str> = feed
+        .entries
+        .iter()
+        .map(|e| e.id.rsplit('#').next().unwrap())
+        .collect();
+    assert_eq!(ids, ["comment-10", "comment-9", "comment-11"]);
+}

@@ -7,6 +7,7 @@ use url::Url;
 
 use crate::config::FeedContent;
 use crate::markdown::absolute_urls;
+use crate::site::thread::compare_ids;
 use crate::site::{Article, Comment, Site};
 
 use super::views::anchor;
@@ -88,8 +89,14 @@ fn feed(
 pub fn comment_feed(site: &Site, article: &Article) -> String {
     let page = absolute(site, &article.permalink);
     let comments = &article.thread.comments;
-    let mut entries: Vec<Entry> = comments
-        .iter()
+    // Newest first; on equal dates (the comments of one day whose times are
+    // unknown) the larger id first, as a thread ordered newest first shows them.
+    let mut newest_first: Vec<&Comment> = comments.iter().collect();
+    newest_first.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| compare_ids(&b.id, &a.id)));
+    // The page has the whole thread; a feed reader wants what is new.
+    newest_first.truncate(site.config.feeds.limit);
+    let entries: Vec<Entry> = newest_first
+        .into_iter()
         .map(|comment| {
             let url = format!("{page}#{}", anchor(&comment.id));
             let parent = comment.parent.map(|p| &comments[p]);
@@ -125,9 +132,6 @@ pub fn comment_feed(site: &Site, article: &Article) -> String {
             }
         })
         .collect();
-    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
-    // The page has the whole thread; a feed reader wants what is new.
-    entries.truncate(site.config.feeds.limit);
     let updated = entries
         .first()
         .map_or(article.updated.unwrap_or(article.date), |e| e.updated);

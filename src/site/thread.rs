@@ -124,7 +124,7 @@ fn display_order(
 
 /// Orders ids numerically when both are numbers (WordPress ids: 9 before 10),
 /// else as text.
-fn compare_ids(a: &str, b: &str) -> std::cmp::Ordering {
+pub fn compare_ids(a: &str, b: &str) -> std::cmp::Ordering {
     match (a.parse::<u64>(), b.parse::<u64>()) {
         (Ok(x), Ok(y)) => x.cmp(&y),
         _ => a.cmp(b),
