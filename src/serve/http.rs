@@ -6,7 +6,7 @@ use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use percent_encoding::percent_decode_str;
+use percent_encoding::{CONTROLS, percent_decode_str, utf8_percent_encode};
 use tiny_http::{Header, Request, Response, Server, StatusCode};
 
 use super::reload::{EVENTS_PATH, ReloadHub, inject_script};
@@ -169,7 +169,8 @@ fn slash_redirect(site_dir: &Path, request_url: &str) -> Option<String> {
         return None;
     }
     let query = query.split('#').next().unwrap_or("");
-    Some(format!("{path}/{query}"))
+    // A header is ASCII: a request for `/tags/café` may arrive unencoded.
+    Some(utf8_percent_encode(&format!("{path}/{query}"), CONTROLS).to_string())
 }
 
 fn is_html(path: &Path) -> bool {
@@ -198,4 +199,41 @@ fn locate(site_dir: &Path, url: &str) -> Option<PathBuf> {
         path.push(segment);
     }
     Some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_page_folders_without_a_slash_are_redirected() {
+        let site = tempfile::tempdir().unwrap();
+        for folder in ["articles/x", "tags/café", "empty"] {
+            std::fs::create_dir_all(site.path().join(folder)).unwrap();
+        }
+        std::fs::write(site.path().join("articles/x/index.html"), "x").unwrap();
+        std::fs::write(site.path().join("tags/café/index.html"), "c").unwrap();
+        std::fs::write(site.path().join("style.css"), "s").unwrap();
+        let redirect = |url| slash_redirect(site.path(), url);
+        assert_eq!(redirect("/articles/x").as_deref(), Some("/articles/x/"));
+        assert_eq!(
+            redirect("/articles/x?q=a&r=b#top").as_deref(),
+            Some("/articles/x/?q=a&r=b")
+        );
+        assert_eq!(redirect("/tags/café").as_deref(), Some("/tags/caf%C3%A9/"));
+        assert_eq!(
+            redirect("/tags/caf%C3%A9").as_deref(),
+            Some("/tags/caf%C3%A9/")
+        );
+        for kept in [
+            "/articles/x/",
+            "/style.css",
+            "/empty",
+            "/missing",
+            "/",
+            "/../x",
+        ] {
+            assert_eq!(redirect(kept), None, "{kept}");
+        }
+    }
 }
