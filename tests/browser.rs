@@ -603,7 +603,7 @@ fn every_page_of_a_generated_archive_is_valid_html() {
     let site = archive();
     site.build();
     let (count, errors) = vnu_errors(&tools, &site.output(""));
-    assert!(count > 100, "the generated archive has only {count} pages");
+    assert!(count >= 90, "the generated archive has only {count} pages");
     println!("vnu: {count} pages of the generated archive checked");
     assert!(
         errors.is_empty(),
