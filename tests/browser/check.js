@@ -153,6 +153,7 @@ async function checkPage(browser, base, job, spec, width, scheme) {
       failures.push(`axe ${v.id} (${v.impact}): ${v.help} — at ${where}`);
     }
     await screenshot(page, job, spec, width, scheme);
+    if (spec.kind !== 'redirect') failures.push(...(await skipLinkProblems(page)));
     if (spec.anchor) failures.push(...(await anchorProblems(browser, url, spec.anchor, width)));
   } catch (error) {
     failures.push(`could not be checked: ${error.message.split('\n')[0]}`);
@@ -199,6 +200,29 @@ async function checkRedirectFollows(browser, url, target, failures) {
     failures.push(`does not lead to ${target}: ended at ${page.url()}`);
   }
   await page.close();
+}
+
+// The first Tab reaches the skip link, it shows, and following it moves focus
+// past the navigation.
+async function skipLinkProblems(page) {
+  await page.keyboard.press('Tab');
+  const link = await page.evaluate(() => {
+    const a = document.activeElement;
+    const box = a.getBoundingClientRect();
+    return { href: a.getAttribute('href'), visible: box.top >= 0 && box.height > 0 && box.bottom <= window.innerHeight };
+  });
+  if (link.href !== '#main') return [`the first Tab focuses ${link.href === null ? 'no link' : `a link to ${link.href}`}, not the skip link to #main`];
+  if (!link.visible) return ['the skip link stays out of sight when focused'];
+  await page.keyboard.press('Enter');
+  const at = await page.evaluate(() => location.hash);
+  await page.keyboard.press('Tab');
+  // The next Tab lands past the header, when anything after it takes focus
+  // (else focus wraps round to the top, as it should).
+  const pastNav = await page.evaluate(() => {
+    const after = 'main :is(a[href], button, input, select, textarea, [tabindex]), .site-footer a[href]';
+    return !document.querySelector(after) || !document.activeElement.closest('.site-header, .skip-link');
+  });
+  return at === '#main' && pastNav ? [] : [`following the skip link leaves focus in the header (hash ${at})`];
 }
 
 // Every reply's left edge is right of the comment it answers, and the thread
