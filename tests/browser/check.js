@@ -195,7 +195,7 @@ async function checkRedirectFollows(browser, url, target, failures) {
   const page = await browser.newPage();
   try {
     await page.goto(url);
-    await page.waitForURL((u) => u.pathname === new URL(target, url).pathname, { timeout: 5000 });
+    await page.waitForURL((u) => u.pathname === new URL(target, url).pathname, { timeout: 15000 });
   } catch (error) {
     failures.push(`does not lead to ${target}: ended at ${page.url()}`);
   }
