@@ -23,7 +23,7 @@ body = "A reply."
 
 /// The titles listed on a listing page, in order.
 fn listed_titles(page: &Html) -> Vec<String> {
-    texts(page, ".article-list .article-item h2 a")
+    texts(page, ".article-list .article-item :is(h2, h3) a")
 }
 
 /// `href` of the one element matching `css`.

@@ -369,7 +369,10 @@ fn listed(page: &Html) -> Vec<(String, String, String)> {
     select(page, "li.article-item")
         .into_iter()
         .map(|item| {
-            let title = item.select(&sel("h2 a")).next().expect("a title link");
+            let title = item
+                .select(&sel(":is(h2, h3) a"))
+                .next()
+                .expect("a title link");
             let count: Vec<ElementRef> = item.select(&sel("a.comment-count")).collect();
             assert_eq!(count.len(), 1, "one comment count per listed article");
             (

@@ -21,7 +21,7 @@ fn hrefs(html: &Html, css: &str) -> Vec<String> {
 
 /// The titles linked from a listing page, in order.
 fn listed_titles(html: &Html) -> Vec<String> {
-    texts(html, ".article-list .article-item h2 a")
+    texts(html, ".article-list .article-item :is(h2, h3) a")
 }
 
 /// The target of a redirect page's `<meta http-equiv="refresh" content="0; url=X">`.
@@ -111,7 +111,7 @@ fn a_date_permalink_pattern_places_the_article_by_its_date() {
     ] {
         let html = site.page(listing);
         assert_eq!(
-            hrefs(&html, ".article-list h2 a"),
+            hrefs(&html, ".article-list :is(h2, h3) a"),
             ["/2016/08/02/jcpoa/"],
             "link from {listing}"
         );
@@ -872,7 +872,7 @@ fn a_site_in_a_sub_folder_prefixes_links_but_not_output_paths() {
 
     let index = site.page("index.html");
     assert_eq!(
-        hrefs(&index, ".article-list h2 a"),
+        hrefs(&index, ".article-list :is(h2, h3) a"),
         ["/archive/articles/x/"]
     );
     assert_eq!(hrefs(&index, "a[rel=next]"), ["/archive/page/2/"]);

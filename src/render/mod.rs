@@ -299,6 +299,7 @@ impl<'a> Renderer<'a> {
         );
         context.insert("og_type", "website");
         context.insert("og_image", &None::<String>);
+        context.insert("section", "");
         context
     }
 
@@ -391,6 +392,12 @@ impl<'a> Renderer<'a> {
 
     fn page(&self, template: &str, url_path: &str, mut context: Context) -> Rendered {
         context.insert("current_url", &self.views.url(url_path));
+        match nav_section(template) {
+            Some(section) => context.insert("section", section),
+            // A standalone page is its own section: its link in `site.pages`.
+            None if template == "page.html" => context.insert("section", &self.views.url(url_path)),
+            None => {}
+        }
         if !context.contains_key("canonical_url") {
             context.insert("canonical_url", &absolute(self.site, url_path));
         }
@@ -399,6 +406,19 @@ impl<'a> Renderer<'a> {
 
     fn render_template(&self, template: &str, context: &Context) -> Result<String, Error> {
         self.tera.render(template, context)
+    }
+}
+
+/// The navigation section a page template belongs to, for the `section`
+/// variable (`aria-current` on its link): a listing and its pages are in
+/// their section; an article is reached from many listings, so it is in none.
+fn nav_section(template: &str) -> Option<&'static str> {
+    match template {
+        "index.html" => Some("articles"),
+        "authors.html" | "author.html" => Some("authors"),
+        "tags.html" | "tag.html" => Some("tags"),
+        "archive.html" => Some("archive"),
+        _ => None,
     }
 }
 
