@@ -132,40 +132,60 @@ pub fn check_site(request: &BuildRequest) -> Result<CheckReport, BuildErrors> {
     let mut broken = Vec::new();
     let base_url = site.config.base_url_trimmed();
     let base_path = site.config.base_path();
-    for link in found {
-        let origin = origins.get(link.page.as_str());
-        let own: &[PathBuf] = origin.map_or(&[], |o| o.sources.as_slice());
-        let page_template = origin.and_then(|o| o.template);
-        let forms = written_forms(&link.page, &link.link, base_url, base_path);
-        let in_content = |among: &[PathBuf]| {
-            forms.iter().find_map(|form| {
-                let places = texts.find(form, among);
-                (!places.is_empty()).then_some((form, places))
-            })
-        };
-        let (written, sources): (&String, Vec<LinkSource>) =
-            if let Some((form, places)) = in_content(own).or_else(|| in_content(&texts.all)) {
-                (form, places.into_iter().map(LinkSource::Content).collect())
-            } else if let Some((form, found)) = forms
+    // Where in content each link is written, if anywhere.
+    let placed: Vec<(BrokenLink, String, Option<(String, Vec<Location>)>)> = found
+        .into_iter()
+        .map(|link| {
+            let own = origins
+                .get(link.page.as_str())
+                .map_or(&[][..], |o| &o.sources);
+            let forms = written_forms(&link.page, &link.link, base_url, base_path);
+            let in_content = |among: &[PathBuf]| {
+                forms.iter().find_map(|form| {
+                    let places = texts.find(form, among);
+                    (!places.is_empty()).then(|| (form.clone(), places))
+                })
+            };
+            let content = in_content(own).or_else(|| in_content(&texts.all));
+            // Pages at different depths show one written link in different
+            // relative forms; the file it names is the same.
+            let named = named_file(&link.page, &link.link, base_url, base_path);
+            (link, named, content)
+        })
+        .collect();
+    let named_in_content: HashSet<&String> = placed
+        .iter()
+        .filter(|(_, _, content)| content.is_some())
+        .map(|(_, named, _)| named)
+        .collect();
+    for (link, named, content) in &placed {
+        let page_template = origins.get(link.page.as_str()).and_then(|o| o.template);
+        let (written, sources): (String, Vec<LinkSource>) = if let Some((form, places)) = content {
+            let sources = places.iter().cloned().map(LinkSource::Content).collect();
+            (form.clone(), sources)
+        } else if named_in_content.contains(named) {
+            // Content written elsewhere, shown here in a form not found as
+            // written (a summary's relative link, on a listing).
+            continue;
+        } else {
+            let forms = written_forms(&link.page, &link.link, base_url, base_path);
+            match forms
                 .iter()
                 .find_map(|form| Some((form, templates.find(form, page_template)?)))
             {
-                (form, vec![found])
-            } else if let Some(name) = page_template {
-                let template = template_file(&request.root, name);
-                (
-                    &forms[0],
-                    vec![LinkSource::Template {
-                        template,
-                        line: None,
-                    }],
-                )
-            } else {
-                (&forms[0], vec![LinkSource::BuiltPage])
-            };
-        // Pages at different depths show one written link in different
-        // relative forms; the file it names is the same.
-        let named = named_file(&link.page, &link.link, base_url, base_path);
+                Some((form, found)) => (form.clone(), vec![found]),
+                None => {
+                    let at = match page_template {
+                        Some(name) => LinkSource::Template {
+                            template: template_file(&request.root, name),
+                            line: None,
+                        },
+                        None => LinkSource::BuiltPage,
+                    };
+                    (link.link.clone(), vec![at])
+                }
+            }
+        };
         for at in sources {
             // The same link from one place shows on many pages (an article's
             // summary on every listing): it is one thing to fix.

@@ -117,7 +117,10 @@ fn page_is_built_at_its_slug() {
     assert_eq!(text(one(&page, "h1")), "About us");
     assert_eq!(texts(&page, ".page-body p"), ["Who we are."]);
     let home = site.page("index.html");
-    assert_eq!(text(one(&home, ".site-nav a[href='about/index.html']")), "About us");
+    assert_eq!(
+        text(one(&home, ".site-nav a[href='about/index.html']")),
+        "About us"
+    );
 }
 
 #[test]

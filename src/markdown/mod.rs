@@ -18,7 +18,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use crate::slug::slugify;
 
 pub use highlight::{HighlightError, stylesheet};
-pub use html::absolute_urls;
+pub use html::{absolute_urls, site_root_urls};
 pub use untrusted::{render_untrusted, safe_url};
 
 /// The marker that ends an article's summary when it has no `summary` key.
