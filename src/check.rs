@@ -133,7 +133,7 @@ pub fn check_site(request: &BuildRequest) -> Result<CheckReport, BuildErrors> {
     let base_url = site.config.base_url_trimmed();
     let base_path = site.config.base_path();
     // Where in content each link is written, if anywhere.
-    let placed: Vec<(BrokenLink, String, Option<(String, Vec<Location>)>)> = found
+    let placed: Vec<(BrokenLink, String, Option<WrittenAt>)> = found
         .into_iter()
         .map(|link| {
             let own = origins
@@ -208,6 +208,9 @@ pub fn check_site(request: &BuildRequest) -> Result<CheckReport, BuildErrors> {
         broken,
     })
 }
+
+/// A link as found written in content: the form it is written in, and where.
+type WrittenAt = (String, Vec<Location>);
 
 /// The text of every content file, to find where a link is written.
 struct ContentTexts {
