@@ -76,6 +76,9 @@ pub enum LinkProblem {
     MissingAnchor(String),
     /// A site-root path that is not under the site's base path.
     OutsideBasePath,
+    /// A relative path that climbs above the site's top folder (more `../`
+    /// than the page is deep).
+    AboveSiteRoot,
 }
 
 impl fmt::Display for BrokenLink {
@@ -93,6 +96,10 @@ impl fmt::Display for BrokenLink {
             LinkProblem::OutsideBasePath => write!(
                 f,
                 "{at}: `{link}` is outside the site's base path (seen on {page}); make it relative, or start it with the base path"
+            ),
+            LinkProblem::AboveSiteRoot => write!(
+                f,
+                "{at}: `{link}` climbs above the site's top folder (seen on {page}); opened from disk or under a sub-path it leads nowhere: remove a `../`"
             ),
         }
     }
@@ -123,31 +130,71 @@ pub fn check_site(request: &BuildRequest) -> Result<CheckReport, BuildErrors> {
     let templates = TemplateTexts::read(&request.root);
     let mut seen = HashSet::new();
     let mut broken = Vec::new();
-    for link in found {
-        let origin = origins.get(link.page.as_str());
-        let own: &[PathBuf] = origin.map_or(&[], |o| o.sources.as_slice());
-        let mut places = texts.find(&link.link, own);
-        if places.is_empty() {
-            places = texts.find(&link.link, &texts.all);
-        }
-        let page_template = origin.and_then(|o| o.template);
-        let sources: Vec<LinkSource> = if !places.is_empty() {
-            places.into_iter().map(LinkSource::Content).collect()
-        } else if let Some(found) = templates.find(&link.link, page_template) {
-            vec![found]
-        } else if let Some(name) = page_template {
-            vec![LinkSource::Template {
-                template: template_file(&request.root, name),
-                line: None,
-            }]
+    let base_url = site.config.base_url_trimmed();
+    let base_path = site.config.base_path();
+    // Where in content each link is written, if anywhere.
+    let placed: Vec<(BrokenLink, String, Option<WrittenAt>)> = found
+        .into_iter()
+        .map(|link| {
+            let own = origins
+                .get(link.page.as_str())
+                .map_or(&[][..], |o| &o.sources);
+            let forms = written_forms(&link.page, &link.link, base_url, base_path);
+            let in_content = |among: &[PathBuf]| {
+                forms.iter().find_map(|form| {
+                    let places = texts.find(form, among);
+                    (!places.is_empty()).then(|| (form.clone(), places))
+                })
+            };
+            let content = in_content(own).or_else(|| in_content(&texts.all));
+            // Pages at different depths show one written link in different
+            // relative forms; the file it names is the same.
+            let named = named_file(&link.page, &link.link, base_url, base_path);
+            (link, named, content)
+        })
+        .collect();
+    let named_in_content: HashSet<&String> = placed
+        .iter()
+        .filter(|(_, _, content)| content.is_some())
+        .map(|(_, named, _)| named)
+        .collect();
+    for (link, named, content) in &placed {
+        let page_template = origins.get(link.page.as_str()).and_then(|o| o.template);
+        let (written, sources): (String, Vec<LinkSource>) = if let Some((form, places)) = content {
+            let sources = places.iter().cloned().map(LinkSource::Content).collect();
+            (form.clone(), sources)
+        } else if named_in_content.contains(named) {
+            // Content written elsewhere, shown here in a form not found as
+            // written (a summary's relative link, on a listing).
+            continue;
         } else {
-            vec![LinkSource::BuiltPage]
+            let forms = written_forms(&link.page, &link.link, base_url, base_path);
+            match forms
+                .iter()
+                .find_map(|form| Some((form, templates.find(form, page_template)?)))
+            {
+                Some((form, found)) => (form.clone(), vec![found]),
+                None => {
+                    let at = match page_template {
+                        Some(name) => LinkSource::Template {
+                            template: template_file(&request.root, name),
+                            line: None,
+                        },
+                        None => LinkSource::BuiltPage,
+                    };
+                    (link.link.clone(), vec![at])
+                }
+            }
         };
         for at in sources {
             // The same link from one place shows on many pages (an article's
             // summary on every listing): it is one thing to fix.
-            if seen.insert((at.clone(), link.link.clone())) {
-                broken.push(BrokenLink { at, ..link.clone() });
+            if seen.insert((at.clone(), named.clone())) {
+                broken.push(BrokenLink {
+                    at,
+                    link: written.clone(),
+                    ..link.clone()
+                });
             }
         }
     }
@@ -161,6 +208,9 @@ pub fn check_site(request: &BuildRequest) -> Result<CheckReport, BuildErrors> {
         broken,
     })
 }
+
+/// A link as found written in content: the form it is written in, and where.
+type WrittenAt = (String, Vec<Location>);
 
 /// The text of every content file, to find where a link is written.
 struct ContentTexts {
@@ -323,6 +373,58 @@ fn markdown_links(text: &str, lines: &LineIndex) -> Vec<(String, usize)> {
         .collect()
 }
 
+/// The forms `link`, found on `page`, may be written in where it comes from,
+/// most likely first: as on the page; for a relative link to a folder's
+/// `index.html`, without it (`../a/`), as an author writes it; then from the
+/// site root, without and with a folder's `index.html` (`/a/`, `/a`,
+/// `/a/index.html`), as templates and Markdown write links before the build
+/// makes them relative. The last form is the same for every page the link is
+/// on. Query and fragment are kept.
+fn written_forms(page: &str, link: &str, base_url: &str, base_path: &str) -> Vec<String> {
+    let link = link.trim();
+    let path = link.split(['?', '#']).next().unwrap_or("");
+    let suffix = &link[path.len()..];
+    let mut forms = vec![link.to_string()];
+    let is_relative = !path.starts_with('/') && !path.contains(':');
+    if is_relative && (path == "index.html" || path.ends_with("/index.html")) {
+        forms.push(format!("{}{suffix}", path.trim_end_matches("index.html")));
+    }
+    if is_relative
+        && !path.is_empty()
+        && let Some(Ok(inside)) = site_path(page, path, base_url, base_path)
+    {
+        let folder = (inside == "index.html" || inside.ends_with("/index.html"))
+            .then(|| inside.trim_end_matches("index.html"));
+        if let Some(folder) = folder {
+            forms.push(format!("{base_path}/{folder}{suffix}"));
+            if !folder.is_empty() {
+                let bare = folder.trim_end_matches('/');
+                forms.push(format!("{base_path}/{bare}{suffix}"));
+            }
+        }
+        forms.push(format!("{base_path}/{inside}{suffix}"));
+    }
+    let mut seen = HashSet::new();
+    forms.retain(|form| seen.insert(form.clone()));
+    forms
+}
+
+/// The file under the output folder that `link` on `page` names, with its
+/// query and fragment (a folder named as its `index.html`); the link itself
+/// when it names none.
+fn named_file(page: &str, link: &str, base_url: &str, base_path: &str) -> String {
+    let link = link.trim();
+    let path = link.split(['?', '#']).next().unwrap_or("");
+    let suffix = &link[path.len()..];
+    match site_path(page, path, base_url, base_path) {
+        Some(Ok(inside)) if inside.is_empty() || inside.ends_with('/') => {
+            format!("{inside}index.html{suffix}")
+        }
+        Some(Ok(inside)) => format!("{inside}{suffix}"),
+        _ => link.to_string(),
+    }
+}
+
 /// What a page holds that the check needs: its links and its ids.
 struct PageLinks {
     links: Vec<String>,
@@ -392,6 +494,7 @@ fn read_page(text: &str) -> PageLinks {
         ("img[src]", "src"),
         ("script[src]", "src"),
         ("source[src]", "src"),
+        ("form[action]", "action"),
     ] {
         links.extend(
             html.select(&selector(css))
@@ -399,6 +502,14 @@ fn read_page(text: &str) -> PageLinks {
                 .map(str::to_string),
         );
     }
+    // Each image candidate of a srcset (`a.jpg 1x, b.jpg 2x`).
+    links.extend(
+        html.select(&selector("img[srcset], source[srcset]"))
+            .filter_map(|e| e.value().attr("srcset"))
+            .flat_map(|srcset| srcset.split(','))
+            .filter_map(|candidate| candidate.split_whitespace().next())
+            .map(str::to_string),
+    );
     // A redirect page's target is a link too.
     links.extend(
         html.select(&selector("meta[http-equiv=refresh]"))
@@ -474,29 +585,36 @@ fn site_path(
             _ => return Some(Err(LinkProblem::OutsideBasePath)),
         }
     } else {
+        // From a folder on disk, a `../` too many leads out of the site;
+        // only a host at a domain's root forgives it.
         let dir = page.rsplit_once('/').map_or("", |(dir, _)| dir);
-        format!("/{dir}/{link}")
+        return Some(normalize(&format!("/{dir}/{link}"), false).ok_or(LinkProblem::AboveSiteRoot));
     };
-    Some(Ok(normalize(&rooted)))
+    Some(Ok(normalize(&rooted, true).unwrap_or_default()))
 }
 
-/// Resolves `.` and `..` segments; keeps a trailing `/`.
-fn normalize(path: &str) -> String {
+/// Resolves `.` and `..` segments; keeps a trailing `/`. A `..` at the top
+/// stays there when `clamp` (as browsers read a site-root path), else makes
+/// the path `None`.
+fn normalize(path: &str, clamp: bool) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {
             "" | "." => {}
             ".." => {
-                parts.pop();
+                if parts.pop().is_none() && !clamp {
+                    return None;
+                }
             }
             other => parts.push(other),
         }
     }
     let mut out = parts.join("/");
-    if path.ends_with('/') && !out.is_empty() {
+    let folder = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
+    if folder && !out.is_empty() {
         out.push('/');
     }
-    out
+    Some(out)
 }
 
 /// The file a site path names: itself, or `index.html` inside it.

@@ -64,6 +64,8 @@ pub struct BuildConfig {
     /// Article URL pattern with the tokens `{year}`, `{month}`, `{day}`, `{slug}`.
     /// Default `/articles/{slug}/`.
     pub permalink: String,
+    /// How pages link to the site's own files. Default relative.
+    pub urls: UrlStyle,
 }
 
 impl Default for BuildConfig {
@@ -71,8 +73,22 @@ impl Default for BuildConfig {
         BuildConfig {
             output_dir: PathBuf::from("public"),
             permalink: "/articles/{slug}/".into(),
+            urls: UrlStyle::Relative,
         }
     }
+}
+
+/// How the links, stylesheets and images of a page name the site's own files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UrlStyle {
+    /// Relative to the page, naming a folder's `index.html`
+    /// (`../tags/iran/index.html`): the output works from any folder of any
+    /// host and opened from disk.
+    Relative,
+    /// From the site root, with the base path (`/tags/iran/`): pretty URLs
+    /// for a site that is only ever served from its `base_url`.
+    Root,
 }
 
 /// `[pagination]`.

@@ -244,6 +244,17 @@ pub enum Error {
         /// How many pages it broke.
         pages: usize,
     },
+    /// A rendered page whose links could not be made relative
+    /// (`[build] urls = "relative"`).
+    #[error(
+        "{page}: cannot make its links relative: {message}; set `[build] urls = \"root\"` in site.toml to build with site-root links"
+    )]
+    RelativeUrls {
+        /// The page, as a path under the output folder.
+        page: String,
+        /// The rewriter's explanation.
+        message: String,
+    },
     /// A file that is not UTF-8 text.
     #[error(
         "{at}: not UTF-8 text: byte {offset} of the file ({byte:#04x}) is not part of a UTF-8 character; save the file as UTF-8"

@@ -158,6 +158,9 @@ fn a_redirect_page_has_a_viewport_a_main_landmark_and_a_heading() {
     );
     let main = one(&html, "main");
     assert_eq!(main.select(&sel("h1")).count(), 1);
-    let link = main.select(&sel("a")).next().expect("a visible link");
-    assert_eq!(attr(link, "href"), Some("/articles/first/"));
+    assert_eq!(
+        links_on(&html, "old-first/index.html", "main a"),
+        ["/articles/first/"],
+        "one visible link, to the new address"
+    );
 }

@@ -117,7 +117,10 @@ fn page_is_built_at_its_slug() {
     assert_eq!(text(one(&page, "h1")), "About us");
     assert_eq!(texts(&page, ".page-body p"), ["Who we are."]);
     let home = site.page("index.html");
-    assert_eq!(text(one(&home, ".site-nav a[href='/about/']")), "About us");
+    assert_eq!(
+        text(one(&home, ".site-nav a[href='about/index.html']")),
+        "About us"
+    );
 }
 
 #[test]
@@ -153,7 +156,7 @@ fn index_is_paginated() {
     // page/1/ exists only as a redirect to the first page.
     let redirect = site.page("page/1/index.html");
     let refresh = one(&redirect, r#"meta[http-equiv="refresh"]"#);
-    assert_eq!(attr(refresh, "content"), Some("0; url=/"));
+    assert_eq!(attr(refresh, "content"), Some("0; url=../../index.html"));
 }
 
 #[test]
@@ -162,12 +165,13 @@ fn index_pages_link_to_previous_and_next() {
     site.build();
     let first = site.page("index.html");
     assert!(select(&first, "a[rel=prev]").is_empty());
-    assert_eq!(href(&first, "a[rel=next]"), "/page/2/");
+    // Relative to each page, naming the index.html a folder URL stands for.
+    assert_eq!(href(&first, "a[rel=next]"), "page/2/index.html");
     let middle = site.page("page/2/index.html");
-    assert_eq!(href(&middle, "a[rel=prev]"), "/");
-    assert_eq!(href(&middle, "a[rel=next]"), "/page/3/");
+    assert_eq!(href(&middle, "a[rel=prev]"), "../../index.html");
+    assert_eq!(href(&middle, "a[rel=next]"), "../3/index.html");
     let last = site.page("page/3/index.html");
-    assert_eq!(href(&last, "a[rel=prev]"), "/page/2/");
+    assert_eq!(href(&last, "a[rel=prev]"), "../2/index.html");
     assert!(select(&last, "a[rel=next]").is_empty());
 }
 
@@ -193,9 +197,9 @@ fn tags_page_lists_every_tag_with_its_count() {
         })
         .collect();
     let expected = [
-        ("Gulf States", "/tags/gulf-states/", "1"),
-        ("Iran", "/tags/iran/", "3"),
-        ("Oil", "/tags/oil/", "1"),
+        ("Gulf States", "gulf-states/index.html", "1"),
+        ("Iran", "iran/index.html", "3"),
+        ("Oil", "oil/index.html", "1"),
     ]
     .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()));
     assert_eq!(tags, expected);

@@ -365,7 +365,9 @@ fn the_thread_header_counts_every_comment_replies_included() {
 
 /// Each listed article on a listing page: (title link href, comment count link
 /// href, comment count text).
-fn listed(page: &Html) -> Vec<(String, String, String)> {
+/// Each listed article of the page written at `file`: where its title and
+/// its comment count lead (from the site root), and the count's text.
+fn listed(page: &Html, file: &str) -> Vec<(String, String, String)> {
     select(page, "li.article-item")
         .into_iter()
         .map(|item| {
@@ -376,8 +378,8 @@ fn listed(page: &Html) -> Vec<(String, String, String)> {
             let count: Vec<ElementRef> = item.select(&sel("a.comment-count")).collect();
             assert_eq!(count.len(), 1, "one comment count per listed article");
             (
-                attr(title, "href").unwrap_or("").to_string(),
-                attr(count[0], "href").unwrap_or("").to_string(),
+                leads_to(file, attr(title, "href").unwrap_or("")),
+                leads_to(file, attr(count[0], "href").unwrap_or("")),
                 text(count[0]),
             )
         })
@@ -428,7 +430,11 @@ fn listing_pages_link_comment_counts_to_the_thread() {
         "tags/iran-deal/index.html",
         "authors/ann/index.html",
     ] {
-        assert_eq!(listed(&site.page(listing)), expected, "on {listing}");
+        assert_eq!(
+            listed(&site.page(listing), listing),
+            expected,
+            "on {listing}"
+        );
     }
     // The fragment lands: the article page has the element it names.
     let busy = site.page("2020/03/04/busy/index.html");

@@ -139,7 +139,9 @@ impl Imported {
         let Some(target) = refresh_target(&html) else {
             return (old_path.to_string(), html);
         };
-        let path = url_path(&target);
+        // The target is relative to the redirect page's own file.
+        let page = file.strip_prefix(self.public()).expect("under public/");
+        let path = url_path(&leads_to(&page.to_string_lossy(), &target));
         let file = served_file(&self.public(), &path);
         assert!(
             file.is_file(),
@@ -988,7 +990,9 @@ fn a_child_page_keeps_its_old_url_and_its_uploaded_image() {
 
     let old = parse_file(&public.join("about/team/index.html"));
     assert_eq!(
-        refresh_target(&old).map(|u| url_path(&u)).as_deref(),
+        refresh_target(&old)
+            .map(|u| url_path(&leads_to("about/team/index.html", &u)))
+            .as_deref(),
         Some("/team/")
     );
     let page = parse_file(&public.join("team/index.html"));

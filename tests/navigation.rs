@@ -11,14 +11,6 @@ fn site_toml(extra: &str) -> String {
     format!("{SITE_TOML}{extra}")
 }
 
-/// The `href` of every element matching `css`.
-fn hrefs(html: &Html, css: &str) -> Vec<String> {
-    select(html, css)
-        .into_iter()
-        .map(|e| attr(e, "href").unwrap_or_default().to_string())
-        .collect()
-}
-
 /// The titles linked from a listing page, in order.
 fn listed_titles(html: &Html) -> Vec<String> {
     texts(html, ".article-list .article-item :is(h2, h3) a")
@@ -44,13 +36,17 @@ fn refresh_target(html: &Html) -> String {
 /// canonical URL is `canonical`.
 fn assert_redirect(site: &Site, file: &str, target: &str, canonical: &str) {
     let html = site.page(file);
-    assert_eq!(refresh_target(&html), target, "refresh target of {file}");
+    assert_eq!(
+        leads_to(file, &refresh_target(&html)),
+        target,
+        "refresh target of {file}"
+    );
     assert_eq!(
         attr(one(&html, r#"link[rel="canonical"]"#), "href"),
         Some(canonical),
         "canonical of {file}"
     );
-    let links = hrefs(&html, "body a[href]");
+    let links = links_on(&html, file, "body a[href]");
     assert!(
         links.iter().any(|h| h == target),
         "{file} has no plain link to {target}: {links:?}"
@@ -111,14 +107,14 @@ fn a_date_permalink_pattern_places_the_article_by_its_date() {
     ] {
         let html = site.page(listing);
         assert_eq!(
-            hrefs(&html, ".article-list :is(h2, h3) a"),
+            links_on(&html, listing, ".article-list :is(h2, h3) a"),
             ["/2016/08/02/jcpoa/"],
             "link from {listing}"
         );
     }
     let archive = site.page("archive/index.html");
     assert_eq!(
-        hrefs(&archive, ".archive-month li a"),
+        links_on(&archive, "archive/index.html", ".archive-month li a"),
         ["/2016/08/02/jcpoa/"]
     );
 }
@@ -442,23 +438,29 @@ fn one_more_than_per_page_makes_a_second_page_with_prev_and_next_links() {
     let first = site.page("index.html");
     assert_eq!(listed_titles(&first), titles(&[4, 3, 2]));
     assert!(select(&first, "a[rel=prev]").is_empty());
-    assert_eq!(hrefs(&first, "a[rel=next]"), ["/page/2/"]);
+    assert_eq!(links_on(&first, "index.html", "a[rel=next]"), ["/page/2/"]);
     assert_eq!(
         texts(&first, r#"nav.pagination [aria-current="page"]"#),
         ["1"]
     );
-    assert_eq!(hrefs(&first, "nav.pagination ol a"), ["/page/2/"]);
+    assert_eq!(
+        links_on(&first, "index.html", "nav.pagination ol a"),
+        ["/page/2/"]
+    );
     assert_eq!(texts(&first, "nav.pagination ol a"), ["2"]);
 
     let second = site.page("page/2/index.html");
     assert_eq!(listed_titles(&second), titles(&[1]));
-    assert_eq!(hrefs(&second, "a[rel=prev]"), ["/"]);
+    assert_eq!(links_on(&second, "page/2/index.html", "a[rel=prev]"), ["/"]);
     assert!(select(&second, "a[rel=next]").is_empty());
     assert_eq!(
         texts(&second, r#"nav.pagination [aria-current="page"]"#),
         ["2"]
     );
-    assert_eq!(hrefs(&second, "nav.pagination ol a"), ["/"]);
+    assert_eq!(
+        links_on(&second, "page/2/index.html", "nav.pagination ol a"),
+        ["/"]
+    );
     assert_eq!(texts(&second, "nav.pagination ol a"), ["1"]);
     assert_eq!(
         attr(one(&second, r#"link[rel="canonical"]"#), "href"),
@@ -495,19 +497,23 @@ fn tag_and_author_listings_paginate_like_the_index() {
         assert_eq!(listed_titles(&first), titles(&[4, 3, 2]), "{base}");
         assert!(select(&first, "a[rel=prev]").is_empty(), "{base}");
         assert_eq!(
-            hrefs(&first, "a[rel=next]"),
+            links_on(&first, &format!("{dir}index.html"), "a[rel=next]"),
             [format!("{base}page/2/")],
             "{base}"
         );
         assert_eq!(
-            hrefs(&first, "nav.pagination ol a"),
+            links_on(&first, &format!("{dir}index.html"), "nav.pagination ol a"),
             [format!("{base}page/2/")],
             "{base}"
         );
 
         let second = site.page(&format!("{dir}page/2/index.html"));
         assert_eq!(listed_titles(&second), titles(&[1]), "{base}");
-        assert_eq!(hrefs(&second, "a[rel=prev]"), [base], "{base}");
+        assert_eq!(
+            links_on(&second, &format!("{dir}page/2/index.html"), "a[rel=prev]"),
+            [base],
+            "{base}"
+        );
         assert!(select(&second, "a[rel=next]").is_empty(), "{base}");
         assert!(!site.output(&format!("{dir}page/3/index.html")).exists());
     }
@@ -549,7 +555,11 @@ fn non_ascii_tags_get_readable_slugs() {
 
     let article = site.page("articles/ties/index.html");
     assert_eq!(
-        hrefs(&article, ".article-footer .tags a"),
+        links_on(
+            &article,
+            "articles/ties/index.html",
+            ".article-footer .tags a"
+        ),
         ["/tags/turkiye/", "/tags/إيران/", "/tags/россия/"]
     );
     assert_eq!(
@@ -577,12 +587,15 @@ fn tags_that_slug_alike_merge_into_one_tag_page() {
         ["Title of newer", "Title of older", "Title of both"]
     );
     let tags = site.page("tags/index.html");
-    assert_eq!(hrefs(&tags, ".tag-cloud a"), ["/tags/middle-east/"]);
+    assert_eq!(
+        links_on(&tags, "tags/index.html", ".tag-cloud a"),
+        ["/tags/middle-east/"]
+    );
     assert_eq!(texts(&tags, ".tag-cloud .count"), ["3"]);
     // Listed once on the article that names both spellings.
     let both = site.page("articles/both/index.html");
     assert_eq!(
-        hrefs(&both, ".article-footer .tags a"),
+        links_on(&both, "articles/both/index.html", ".article-footer .tags a"),
         ["/tags/middle-east/"]
     );
 }
@@ -604,7 +617,7 @@ fn the_tags_page_lists_every_tag_with_its_count() {
             let link = one(&html, "a");
             (
                 text(link),
-                attr(link, "href").unwrap_or_default().to_string(),
+                leads_to("tags/index.html", attr(link, "href").unwrap_or_default()),
                 text(one(&html, ".count")),
             )
         })
@@ -651,7 +664,7 @@ fn each_tag_has_a_feed_of_exactly_its_articles() {
         r#"link[rel="alternate"][type="application/atom+xml"]"#,
     );
     let feeds: Vec<&str> = alternate.iter().filter_map(|l| attr(*l, "href")).collect();
-    assert!(feeds.contains(&"/tags/iran/atom.xml"), "{feeds:?}");
+    assert!(feeds.contains(&"atom.xml"), "{feeds:?}");
 }
 
 // ------------------------------------------------------------------- authors
@@ -689,7 +702,7 @@ fn the_authors_page_shows_first_bio_paragraph_photo_and_count() {
 
     let page = site.page("authors/index.html");
     assert_eq!(
-        hrefs(&page, ".author-entry h2 a"),
+        links_on(&page, "authors/index.html", ".author-entry h2 a"),
         ["/authors/ann/", "/authors/bob/"]
     );
 
@@ -697,7 +710,7 @@ fn the_authors_page_shows_first_bio_paragraph_photo_and_count() {
     let bio = text(one(&ann, ".bio"));
     assert!(bio.contains("First paragraph about Ann."), "{bio}");
     assert!(!bio.contains("Second paragraph"), "{bio}");
-    assert_eq!(attr(one(&ann, "img"), "src"), Some("/img/ann.jpg"));
+    assert_eq!(attr(one(&ann, "img"), "src"), Some("../img/ann.jpg"));
     assert_eq!(text(one(&ann, ".count")), "2 articles");
 
     let bob = author_entry(&page, "Bob Writer");
@@ -726,8 +739,9 @@ fn an_author_page_has_the_full_bio_their_articles_and_a_feed() {
     assert!(bio.contains("First paragraph about Ann."), "{bio}");
     assert!(bio.contains("Second paragraph, only on her page."), "{bio}");
     assert_eq!(listed_titles(&page), ["Title of a1", "Title of a2"]);
-    let feeds = hrefs(
+    let feeds = links_on(
         &page,
+        "authors/ann/index.html",
         r#"link[rel="alternate"][type="application/atom+xml"]"#,
     );
     assert!(
@@ -771,7 +785,10 @@ fn a_co_written_article_is_on_both_author_pages_and_links_both_names() {
 
     let article = site.page("articles/joint/index.html");
     let byline = ".byline a[href]";
-    assert_eq!(hrefs(&article, byline), ["/authors/ann/", "/authors/bob/"]);
+    assert_eq!(
+        links_on(&article, "articles/joint/index.html", byline),
+        ["/authors/ann/", "/authors/bob/"]
+    );
     assert_eq!(texts(&article, byline), ["Ann Author", "Bob Writer"]);
     assert_eq!(select(&article, ".author-box").len(), 2);
 }
@@ -806,7 +823,7 @@ fn the_archive_groups_by_year_then_month_newest_first() {
     let y2015 = Html::parse_fragment(&years[1].html());
     assert_eq!(texts(&y2015, ".archive-month h3"), ["March 2015"]);
 
-    let links = hrefs(&page, ".archive-month li a");
+    let links = links_on(&page, "archive/index.html", ".archive-month li a");
     assert_eq!(
         links,
         [
@@ -828,7 +845,7 @@ const SUB_FOLDER: &str = "title = \"Test Archive\"\nbase_url = \"https://example
 [pagination]\nper_page = 1\n";
 
 #[test]
-fn a_site_in_a_sub_folder_prefixes_links_but_not_output_paths() {
+fn a_site_in_a_sub_folder_links_within_itself_and_keeps_output_paths() {
     let site = Site::new();
     site.file("site.toml", SUB_FOLDER);
     site.article(
@@ -846,57 +863,63 @@ fn a_site_in_a_sub_folder_prefixes_links_but_not_output_paths() {
     assert!(site.output("page/2/index.html").is_file());
     assert!(!site.output("archive/articles/x/index.html").exists());
 
+    // Links are relative, so they hold no base path: each leads, from the
+    // page's own file, to the file the site root path names (canonical and
+    // feeds keep it; `urls = "root"` puts it in links, see portable.rs).
     let article = site.page("articles/x/index.html");
-    assert_eq!(hrefs(&article, ".byline a"), ["/archive/authors/ann/"]);
     assert_eq!(
-        hrefs(&article, ".article-footer .tags a"),
-        ["/archive/tags/iran/"]
+        links_on(&article, "articles/x/index.html", ".byline a"),
+        ["/authors/ann/"]
+    );
+    assert_eq!(
+        links_on(&article, "articles/x/index.html", ".article-footer .tags a"),
+        ["/tags/iran/"]
     );
     assert_eq!(
         attr(one(&article, r#"link[rel="canonical"]"#), "href"),
         Some("https://example.org/archive/articles/x/")
     );
     assert_eq!(
-        hrefs(&article, ".site-nav a"),
-        [
-            "/archive/",
-            "/archive/authors/",
-            "/archive/tags/",
-            "/archive/archive/"
-        ]
+        links_on(&article, "articles/x/index.html", ".site-nav a"),
+        ["/", "/authors/", "/tags/", "/archive/"]
     );
     assert_eq!(
-        hrefs(&article, r#"link[rel="stylesheet"]"#),
-        ["/archive/style.css", "/archive/syntax.css"]
+        links_on(
+            &article,
+            "articles/x/index.html",
+            r#"link[rel="stylesheet"]"#
+        ),
+        ["/style.css", "/syntax.css"]
     );
 
     let index = site.page("index.html");
     assert_eq!(
-        hrefs(&index, ".article-list :is(h2, h3) a"),
-        ["/archive/articles/x/"]
+        links_on(&index, "index.html", ".article-list :is(h2, h3) a"),
+        ["/articles/x/"]
     );
-    assert_eq!(hrefs(&index, "a[rel=next]"), ["/archive/page/2/"]);
+    assert_eq!(links_on(&index, "index.html", "a[rel=next]"), ["/page/2/"]);
     let second = site.page("page/2/index.html");
-    assert_eq!(hrefs(&second, "a[rel=prev]"), ["/archive/"]);
+    assert_eq!(links_on(&second, "page/2/index.html", "a[rel=prev]"), ["/"]);
 
     assert_redirect(
         &site,
         "old-x/index.html",
-        "/archive/articles/x/",
+        "/articles/x/",
         "https://example.org/archive/articles/x/",
     );
     let archive = site.page("archive/index.html");
     assert_eq!(
-        hrefs(&archive, ".archive-month li a"),
-        ["/archive/articles/x/", "/archive/articles/y/"]
+        links_on(&archive, "archive/index.html", ".archive-month li a"),
+        ["/articles/x/", "/articles/y/"]
     );
 }
 
 #[test]
 fn a_site_in_a_sub_folder_prefixes_avatar_paths() {
     // FORMAT.md writes avatars as site-root paths (`/img/hunter.jpg`, served
-    // from static/img/); under a base path they must carry the prefix like
-    // every other site-root path, or the photo is a 404.
+    // from static/img/); under a base path they must lead to that file like
+    // every other site-root path (made relative, so without the prefix), or
+    // the photo is a 404.
     let site = Site::new();
     site.file("site.toml", SUB_FOLDER);
     site.file("content/authors/ann.md", ANN_WITH_BIO);
@@ -907,6 +930,6 @@ fn a_site_in_a_sub_folder_prefixes_avatar_paths() {
     let authors = site.page("authors/index.html");
     assert_eq!(
         attr(one(&authors, ".author-entry img"), "src"),
-        Some("/archive/img/ann.jpg")
+        Some("../img/ann.jpg")
     );
 }

@@ -347,15 +347,17 @@ fn check_passes_when_every_link_and_anchor_resolves() {
     assert!(!run.stdout.contains("broken"), "{}", run.stdout);
     assert!(!site.root().join("public").exists());
 
-    // The links are in the built page as written, so the check did see them.
+    // The links are in the built page, made relative, so the check did see
+    // them in the form it resolves.
     site.build();
     let page = site.page("articles/b/index.html");
     let hrefs: Vec<&str> = select(&page, ".article-body a")
         .into_iter()
         .filter_map(|a| attr(a, "href"))
         .collect();
-    assert!(hrefs.contains(&"/articles/a/#comment-1"), "{hrefs:?}");
-    assert!(hrefs.contains(&"../a/"), "{hrefs:?}");
+    assert!(hrefs.contains(&"../a/index.html#comment-1"), "{hrefs:?}");
+    assert!(hrefs.contains(&"../a/index.html"), "{hrefs:?}");
+    assert!(hrefs.contains(&"../../atom.xml"), "{hrefs:?}");
     let target = site.page("articles/a/index.html");
     one(&target, "#comment-1");
     one(&target, "#comments");
@@ -475,9 +477,41 @@ fn check_names_the_markdown_file_and_line_of_a_broken_link() {
             at: LinkSource::Content(Location::line("content/articles/b.md", 10)),
             page: "articles/b/index.html".into(),
             link: "/nowhere/".into(),
-            problem: LinkProblem::MissingFile("nowhere/".into()),
+            problem: LinkProblem::MissingFile("nowhere/index.html".into()),
         }]
     );
+}
+
+#[test]
+fn a_broken_relative_link_is_reported_once_at_its_line_as_written() {
+    let site = Site::new();
+    // In the summary, so on the article (as `../gone/index.html#top`), the
+    // home page and the author's page (from the article's folder, in other
+    // relative forms): reported once, as written.
+    site.article("a", "2020-01-02", "", "Line one.\nSee [x](../gone/#top).");
+    let broken = broken_links(&site);
+    assert_eq!(
+        broken,
+        [BrokenLink {
+            at: LinkSource::Content(Location::line("content/articles/a.md", 7)),
+            page: "articles/a/index.html".into(),
+            link: "../gone/#top".into(),
+            problem: LinkProblem::MissingFile("articles/gone/index.html".into()),
+        }]
+    );
+}
+
+#[test]
+fn a_relative_link_above_the_site_folder_is_broken() {
+    let site = Site::new();
+    site.article("a", "2020-01-02", "", "Body.\n\n[up](../../../index.html)");
+    let broken = broken_links(&site);
+    assert_eq!(broken.len(), 1, "{broken:#?}");
+    assert_eq!(
+        broken[0].at,
+        LinkSource::Content(Location::line("content/articles/a.md", 8))
+    );
+    assert_eq!(broken[0].problem, LinkProblem::AboveSiteRoot);
 }
 
 #[test]

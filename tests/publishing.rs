@@ -119,14 +119,15 @@ fn every_page_links_the_site_feed() {
     site.build();
     for file in ["index.html", "articles/a/index.html", "tags/index.html"] {
         let page = site.page(file);
-        let feeds: Vec<&str> = select(
+        let feeds = links_on(
             &page,
+            file,
             r#"link[rel="alternate"][type="application/atom+xml"]"#,
-        )
-        .into_iter()
-        .filter_map(|l| attr(l, "href"))
-        .collect();
-        assert!(feeds.contains(&"/atom.xml"), "{file}: {feeds:?}");
+        );
+        assert!(
+            feeds.contains(&"/atom.xml".to_string()),
+            "{file}: {feeds:?}"
+        );
     }
 }
 

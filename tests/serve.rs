@@ -641,7 +641,11 @@ fn a_site_under_a_sub_path_is_served_with_working_links() {
     )
     .unwrap()
     .to_string();
-    let response = server.get(&stylesheet);
+    // Relative to the page, as a browser resolves it.
+    let served = url::Url::parse("http://127.0.0.1/articles/a/")
+        .and_then(|page| page.join(&stylesheet))
+        .expect("a URL");
+    let response = server.get(served.path());
     assert_eq!(
         response.status, 200,
         "the served page's stylesheet `{stylesheet}` is not served"

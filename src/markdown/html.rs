@@ -193,6 +193,76 @@ pub fn first_image(html: &str) -> Option<String> {
     found
 }
 
+/// `html`, shown on the page whose site-root path is `page`
+/// (`/archive/articles/a/`), with every relative URL made a site-root path
+/// (`map.png` → `/archive/articles/a/map.png`), so that it leads to the same
+/// place wherever the HTML is shown: an article's summary is also shown on
+/// listings at other depths. Returned as it is when nothing in it is relative.
+pub fn site_root_urls(html: &str, page: &str) -> String {
+    let Ok(base) = Url::parse("http://site.invalid").and_then(|origin| origin.join(page)) else {
+        return html.to_string();
+    };
+    let from_root = |url: &str| -> Option<String> {
+        let trimmed = url.trim_matches(|c: char| c.is_ascii_whitespace());
+        let before_path_end = trimmed.find(['/', '?', '#']).unwrap_or(trimmed.len());
+        let has_scheme = trimmed[..before_path_end].contains(':');
+        if trimmed.is_empty() || trimmed.starts_with('/') || has_scheme {
+            return None;
+        }
+        let resolved = base.join(trimmed).ok()?;
+        Some(resolved[url::Position::BeforePath..].to_string())
+    };
+    let mut changed = false;
+    let rewritten = rewrite_tags(html, |tag| {
+        if tag.kind == TagKind::StartTag {
+            let is_object = &*tag.name == "object";
+            for attr in &mut tag.attrs {
+                let name = &*attr.name.local;
+                let new = if URL_ATTRIBUTES.contains(&name) || (is_object && name == "data") {
+                    from_root(&attr.value)
+                } else if name == "srcset" || name == "imagesrcset" {
+                    map_srcset(&attr.value, &from_root)
+                } else {
+                    None
+                };
+                if let Some(new) = new {
+                    attr.value = new.into();
+                    changed = true;
+                }
+            }
+        }
+        true
+    });
+    if changed { rewritten } else { html.to_string() }
+}
+
+/// A `srcset` (`a.jpg 1x, b.jpg 2x`) with each candidate's URL changed by
+/// `change` (`None`: kept), or `None` when no URL changes.
+fn map_srcset(srcset: &str, change: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let mut changed = false;
+    let candidates: Vec<String> = srcset
+        .split(',')
+        .map(|candidate| {
+            let candidate = candidate.trim();
+            let (url, descriptor) = candidate
+                .split_once(char::is_whitespace)
+                .unwrap_or((candidate, ""));
+            match change(url) {
+                Some(new) if descriptor.is_empty() => {
+                    changed = true;
+                    new
+                }
+                Some(new) => {
+                    changed = true;
+                    format!("{new} {}", descriptor.trim())
+                }
+                None => candidate.to_string(),
+            }
+        })
+        .collect();
+    changed.then(|| candidates.join(", "))
+}
+
 /// `url` resolved against `base`; as written if it cannot be parsed.
 fn resolve(base: &Url, url: &str) -> String {
     // Browsers ignore white space around a URL attribute's value.
@@ -280,6 +350,25 @@ mod tests {
             ),
             Some("a.jpg".to_string())
         );
+    }
+
+    #[test]
+    fn relative_urls_become_site_root_paths_of_the_page() {
+        let html = r##"<p><a href="other/">x</a> <img src="map.png" srcset="map.png 1x, /big.png 2x"> <a href="/root">r</a> <a href="#n">n</a> <a href="https://b.example/">b</a></p>"##;
+        let rooted = site_root_urls(html, "/blog/articles/a/");
+        for expected in [
+            r#"href="/blog/articles/a/other/""#,
+            r#"src="/blog/articles/a/map.png""#,
+            r#"srcset="/blog/articles/a/map.png 1x, /big.png 2x""#,
+            r#"href="/root""#,
+            r##"href="/blog/articles/a/#n""##,
+            r#"href="https://b.example/""#,
+        ] {
+            assert!(rooted.contains(expected), "{expected} missing in {rooted}");
+        }
+        // Nothing relative: the very same text, not re-serialized.
+        let plain = "<p>a <a href='/x/'>b</a><br/></p>";
+        assert_eq!(site_root_urls(plain, "/a/"), plain);
     }
 
     #[test]

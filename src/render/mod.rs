@@ -8,17 +8,19 @@
 pub mod chars;
 pub mod feeds;
 mod plan;
+pub mod relative;
 pub mod sitemap;
 pub mod templates;
 pub mod views;
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use crate::config::CONFIG_FILE;
+use crate::config::{CONFIG_FILE, UrlStyle};
 use crate::error::{ConfigProblem, Error, Location};
 use crate::markdown;
 use crate::site::pagination::Pager;
@@ -42,8 +44,9 @@ pub fn render_site(site: &Site, tera: &Templates, sink: &Sink<'_>) -> Result<usi
 }
 
 /// Renders the planned files that `wanted` selects and hands each to `sink`,
-/// without the characters no output may hold ([`chars`]). Returns how many
-/// were rendered, or every error met.
+/// without the characters no output may hold ([`chars`]) and, on pages, with
+/// links into the site relative to the page ([`relative`]; unless `[build]
+/// urls = "root"`). Returns how many were rendered, or every error met.
 pub fn render_plan(
     site: &Site,
     tera: &Templates,
@@ -65,7 +68,11 @@ pub fn render_plan(
             renderer
                 .render(job)
                 .map_err(|e| on_page(e, path))
-                .and_then(|text| sink(path, chars::remove_unwritable(&text).as_bytes()))
+                .and_then(|text| {
+                    let text = chars::remove_unwritable(&text);
+                    let text = renderer.portable(job, path, &text)?;
+                    sink(path, text.as_bytes())
+                })
                 .err()
         })
         .collect();
@@ -161,6 +168,26 @@ impl<'a> Renderer<'a> {
             summaries,
             feed_contents,
         }
+    }
+
+    /// `text`, rendered for `job` at `path`, as it is written: a page's links
+    /// into the site relative to the page, unless the site asks for site-root
+    /// URLs. Done here, on the finished page, because only here is the page's
+    /// folder known for every link on it, content links included. The 404 page
+    /// keeps site-root links: a host serves it at whatever path was missing,
+    /// so no relative link from it could be right.
+    fn portable<'t>(&self, job: &Job, path: &str, text: &'t str) -> Result<Cow<'t, str>, Error> {
+        let is_page = job.template().is_some_and(|t| t.ends_with(".html"));
+        if self.site.config.build.urls == UrlStyle::Root || !is_page || matches!(job, Job::NotFound)
+        {
+            return Ok(Cow::Borrowed(text));
+        }
+        relative::relative_urls(text, path, self.site.config.base_path())
+            .map(Cow::Owned)
+            .map_err(|e| Error::RelativeUrls {
+                page: path.to_string(),
+                message: e.to_string(),
+            })
     }
 
     /// Article `i` as listed.

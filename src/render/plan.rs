@@ -154,7 +154,7 @@ impl Plan {
 
 impl Job {
     /// The template this job renders with, if it renders with one.
-    fn template(&self) -> Option<&'static str> {
+    pub(super) fn template(&self) -> Option<&'static str> {
         Some(match self {
             Job::Index(_) => "index.html",
             Job::Article(_) => "article.html",

@@ -7,6 +7,7 @@
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
+use crate::markdown::site_root_urls;
 use crate::render::feeds::COMMENT_FEED_FILE;
 use crate::site::pagination::{Pager, page_url};
 use crate::site::{Article, Author, Comment, Site, Tag};
@@ -259,6 +260,8 @@ impl<'a> ViewBuilder<'a> {
     /// An article as listed.
     pub fn summary(&self, article: &Article) -> ArticleSummaryView {
         let url = self.url(&article.permalink);
+        // Listings show it at other depths than the article's page.
+        let summary_html = site_root_urls(&article.summary_html, &url);
         ArticleSummaryView {
             title: article.title.clone(),
             comments_url: format!("{url}#comments"),
@@ -275,7 +278,7 @@ impl<'a> ViewBuilder<'a> {
                 .iter()
                 .map(|&t| self.tag_link(&self.site.tags[t]))
                 .collect(),
-            summary_html: article.summary_html.clone(),
+            summary_html,
             summary_text: article.summary_text.clone(),
             comment_count: article.thread.len(),
             draft: article.draft,

@@ -486,3 +486,38 @@ pub(crate) fn build_in_process(root: &Path) -> Result<InProcess, scholia::BuildE
     };
     scholia::build(&request).map(|report| InProcess { report, _dir: dir })
 }
+
+// ------------------------------------------------------------ where links lead
+
+/// Where `href`, on the page written at `page` (a path under the output
+/// folder, such as `tags/iran/index.html`), leads, as the site-root path that
+/// templates write before the build makes links relative: `/tags/russia/` (a
+/// folder's `index.html` named as the folder), with its query and fragment. A
+/// site-root or absolute `href` is returned as it is, and so is a link to this
+/// same page by fragment alone (`#comments`). The site is taken to be at a
+/// domain's root: a sub-folder site's links carry no base path once relative.
+pub(crate) fn leads_to(page: &str, href: &str) -> String {
+    if href.starts_with('/') || href.starts_with('#') || href.contains(':') {
+        return href.to_string();
+    }
+    let base = url::Url::parse("http://site.invalid/")
+        .and_then(|root| root.join(page))
+        .expect("a page path");
+    let url = base
+        .join(href)
+        .unwrap_or_else(|e| panic!("`{href}` on {page}: {e}"));
+    let path = percent_encoding::percent_decode_str(url.path()).decode_utf8_lossy();
+    let path = path.strip_suffix("index.html").unwrap_or(&path);
+    let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+    let fragment = url.fragment().map(|f| format!("#{f}")).unwrap_or_default();
+    format!("{path}{query}{fragment}")
+}
+
+/// The `href` of every element matching `css` on the page written at `file`,
+/// each as [`leads_to`] gives it.
+pub(crate) fn links_on(html: &Html, file: &str, css: &str) -> Vec<String> {
+    select(html, css)
+        .into_iter()
+        .map(|e| leads_to(file, attr(e, "href").unwrap_or_default()))
+        .collect()
+}

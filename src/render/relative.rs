@@ -1,0 +1,431 @@
+//! Portable pages: every link of a page to the site's own files made relative
+//! to the page (`[build] urls = "relative"`, the default).
+//!
+//! Templates, views and content all write site-root URLs (`/tags/iran/`, with
+//! the base path in front). Opened from disk or served from another folder,
+//! those resolve against the wrong root: the page shows unstyled, with dead
+//! links. This pass runs once on each rendered page, as it is handed to the
+//! output, so it covers every template, every view URL and every link an
+//! author wrote in Markdown, whatever depth the page is at (an article's
+//! summary is shown on pages at several depths, so its links cannot be made
+//! relative before the page they land on is known).
+//!
+//! Each URL attribute (`href`, `src`, `srcset`, `action`, …, and the target of
+//! `<meta http-equiv="refresh">`) whose path starts with the base path becomes
+//! a path from the page's own folder; a link to a folder names its
+//! `index.html`, because from `file://` a folder URL opens a directory listing
+//! rather than the page. A relative link an author wrote to a folder (`../a/`)
+//! gets its `index.html` too. Queries and fragments are kept. Everything else
+//! is left byte for byte as it was: absolute URLs (canonical, Open Graph),
+//! other hosts and schemes, paths outside the base path (which `check`
+//! reports), text, and the contents of `<pre>`, `<script>` and `<style>`.
+//!
+//! It uses `lol_html`, a streaming rewriter that tokenizes as browsers do and
+//! writes every byte it is not asked to change unchanged: only the start tags
+//! whose URLs change are written anew. It never builds a tree, so its time is
+//! linear in the page.
+
+use lol_html::html_content::Element;
+use lol_html::{RewriteStrSettings, element, rewrite_str};
+
+/// Attributes whose value is one URL.
+const URL_ATTRIBUTES: &[&str] = &[
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "poster",
+    "cite",
+    "background",
+    "longdesc",
+];
+
+/// Attributes whose value is a list of image candidates (`a.jpg 1x, b.jpg 2x`).
+const SRCSET_ATTRIBUTES: &[&str] = &["srcset", "imagesrcset"];
+
+/// The elements that may hold one of those URLs. Handing only these to the
+/// rewriter, rather than every element, halves the cost of the pass.
+const ELEMENTS_WITH_URLS: &str = "[href], [src], [action], [formaction], [poster], [cite], \
+     [background], [longdesc], [srcset], [imagesrcset], object[data], meta[http-equiv]";
+
+/// `html`, the page written at `page` (a path under the output folder, such as
+/// `tags/iran/index.html`), with every URL into the site relative to the page.
+/// `base_path` is the path of the site root (`""` or `/archive`).
+pub fn relative_urls(
+    html: &str,
+    page: &str,
+    base_path: &str,
+) -> Result<String, lol_html::errors::RewritingError> {
+    let from = PageFolder::of(page);
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!(ELEMENTS_WITH_URLS, |el| {
+            rewrite_element(el, &from, base_path);
+            Ok(())
+        }))
+        // Strict mode refuses some malformed markup outright; this pass only
+        // changes attribute values, which no parsing ambiguity can turn into
+        // markup, so it goes on as a browser would.
+        .with_strict(false);
+    rewrite_str(html, settings)
+}
+
+/// Changes the URL attributes of one element that lead into the site.
+fn rewrite_element(el: &mut Element<'_, '_>, from: &PageFolder<'_>, base_path: &str) {
+    let url = |value: &str| relative_url(value, from, base_path);
+    for name in URL_ATTRIBUTES {
+        change(el, name, &url);
+    }
+    for name in SRCSET_ATTRIBUTES {
+        change(el, name, &|value| relative_srcset(value, from, base_path));
+    }
+    let tag = el.tag_name();
+    if tag == "object" {
+        change(el, "data", &url);
+    }
+    let is_refresh = el
+        .get_attribute("http-equiv")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("refresh"));
+    if tag == "meta" && is_refresh {
+        change(el, "content", &|value| {
+            relative_refresh(value, from, base_path)
+        });
+    }
+}
+
+/// Sets attribute `name` of `el`, if it has one, to what `rewrite` makes of
+/// it (`None`: left as it is).
+fn change(el: &mut Element<'_, '_>, name: &str, rewrite: &dyn Fn(&str) -> Option<String>) {
+    // Reading an attribute that is not there costs no allocation.
+    if let Some(new) = el.get_attribute(name).and_then(|value| rewrite(&value)) {
+        // A name from the lists above, so a valid attribute name.
+        let _ = el.set_attribute(name, &new);
+    }
+}
+
+/// The folder a page is in, as path segments under the output folder.
+#[derive(Debug)]
+pub struct PageFolder<'p> {
+    segments: Vec<&'p str>,
+}
+
+impl<'p> PageFolder<'p> {
+    /// The folder of the file at `page` (`articles/a/index.html` → `articles/a`).
+    pub fn of(page: &'p str) -> Self {
+        let folder = page.rsplit_once('/').map_or("", |(folder, _)| folder);
+        PageFolder {
+            segments: folder.split('/').filter(|s| !s.is_empty()).collect(),
+        }
+    }
+}
+
+/// `url` made relative to the page in `from`, or `None` when it stays as
+/// written: not a path into the site, or already relative and not to a folder.
+pub fn relative_url(url: &str, from: &PageFolder<'_>, base_path: &str) -> Option<String> {
+    // Browsers ignore white space around a URL attribute's value.
+    let url = url.trim_matches(|c: char| c.is_ascii_whitespace());
+    let split = url.find(['?', '#']).unwrap_or(url.len());
+    let (path, suffix) = url.split_at(split);
+    if path.is_empty() {
+        return None; // `#comments`, `?q=x`: this page already
+    }
+    if let Some(rooted) = path.strip_prefix('/') {
+        // `//host/x` is another host; browsers read `/\host` the same way.
+        if rooted.starts_with(['/', '\\']) {
+            return None;
+        }
+        let inside = inside_base_path(&normalize_rooted(path), base_path)?;
+        return Some(format!("{}{suffix}", from.path_to(&file_of(&inside))));
+    }
+    let first_segment = path.split('/').next().unwrap_or(path);
+    if first_segment.contains(':') {
+        return None; // `https:`, `mailto:`, …
+    }
+    let last = path.rsplit('/').next().unwrap_or(path);
+    if path.ends_with('/') {
+        Some(format!("{path}index.html{suffix}"))
+    } else if last == "." || last == ".." {
+        Some(format!("{path}/index.html{suffix}"))
+    } else {
+        None
+    }
+}
+
+/// A site-root path with `.` and `..` segments resolved as a browser does
+/// (never above the root); a trailing `/` is kept.
+fn normalize_rooted(path: &str) -> String {
+    let mut segments: Vec<&str> = Vec::new();
+    let mut parts = path.split('/').skip(1).peekable();
+    let mut folder = false;
+    while let Some(part) = parts.next() {
+        let is_last = parts.peek().is_none();
+        match part {
+            "." => folder = is_last,
+            ".." => {
+                segments.pop();
+                folder = is_last;
+            }
+            "" if is_last => folder = true,
+            other => {
+                segments.push(other);
+                folder = false;
+            }
+        }
+    }
+    let mut out = format!("/{}", segments.join("/"));
+    if folder && !segments.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// The part of a site-root path after the base path (`/archive/tags/` →
+/// `/tags/` when the base path is `/archive`), or `None` when it is outside.
+fn inside_base_path(path: &str, base_path: &str) -> Option<String> {
+    let rest = path.strip_prefix(base_path)?;
+    if rest.is_empty() {
+        Some("/".into())
+    } else if rest.starts_with('/') {
+        Some(rest.to_string())
+    } else {
+        None // `/archived/` is not inside `/archive`
+    }
+}
+
+/// The output file a site path names: a folder's `index.html`, or the file
+/// (a last segment with a dot); as the plan names the files it writes.
+fn file_of(site_path: &str) -> String {
+    super::output_path(site_path)
+}
+
+impl PageFolder<'_> {
+    /// The relative path from this folder to `file` (a path under the output
+    /// folder).
+    fn path_to(&self, file: &str) -> String {
+        let mut target: Vec<&str> = file.split('/').collect();
+        let name = target.pop().unwrap_or("");
+        let common = self
+            .segments
+            .iter()
+            .zip(&target)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let mut out = "../".repeat(self.segments.len() - common);
+        for segment in &target[common..] {
+            out.push_str(segment);
+            out.push('/');
+        }
+        out.push_str(name);
+        out
+    }
+}
+
+/// A `srcset` with each candidate's URL made relative, or `None` when none
+/// changes. Candidates keep their descriptors.
+fn relative_srcset(srcset: &str, from: &PageFolder<'_>, base_path: &str) -> Option<String> {
+    let mut changed = false;
+    let candidates: Vec<String> = srcset
+        .split(',')
+        .map(|candidate| {
+            let candidate = candidate.trim();
+            let (url, descriptor) = candidate
+                .split_once(|c: char| c.is_ascii_whitespace())
+                .unwrap_or((candidate, ""));
+            match relative_url(url, from, base_path) {
+                Some(new) => {
+                    changed = true;
+                    if descriptor.is_empty() {
+                        new
+                    } else {
+                        format!("{new} {}", descriptor.trim())
+                    }
+                }
+                None => candidate.to_string(),
+            }
+        })
+        .collect();
+    changed.then(|| candidates.join(", "))
+}
+
+/// A refresh `content` (`0; url=/articles/a/`) with its URL made relative, or
+/// `None` when it has no URL into the site.
+fn relative_refresh(content: &str, from: &PageFolder<'_>, base_path: &str) -> Option<String> {
+    let separator = content.find([';', ','])?;
+    let after = &content[separator + 1..];
+    let mut start = separator + 1 + (after.len() - after.trim_start().len());
+    let rest = &content[start..];
+    if rest.len() >= 3 && rest[..3].eq_ignore_ascii_case("url") {
+        let after_url = rest[3..].trim_start();
+        if let Some(value) = after_url.strip_prefix('=') {
+            start = content.len() - value.trim_start().len();
+        }
+    }
+    let mut value = &content[start..];
+    let quote = value.chars().next().filter(|c| *c == '\'' || *c == '"');
+    if let Some(q) = quote {
+        start += 1;
+        value = &value[1..];
+        value = value.split(q).next().unwrap_or(value);
+    }
+    let new = relative_url(value, from, base_path)?;
+    Some(format!(
+        "{}{new}{}",
+        &content[..start],
+        &content[start + value.len()..]
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rel(url: &str, page: &str, base: &str) -> Option<String> {
+        relative_url(url, &PageFolder::of(page), base)
+    }
+
+    #[test]
+    fn site_root_paths_become_paths_from_the_page_folder() {
+        let page = "tags/iran/page/2/index.html";
+        assert_eq!(
+            rel("/style.css", page, "").as_deref(),
+            Some("../../../../style.css")
+        );
+        assert_eq!(
+            rel("/tags/russia/", page, "").as_deref(),
+            Some("../../../russia/index.html")
+        );
+        assert_eq!(
+            rel("/tags/iran/", page, "").as_deref(),
+            Some("../../index.html")
+        );
+        assert_eq!(rel("/", "index.html", "").as_deref(), Some("index.html"));
+        assert_eq!(
+            rel("/articles/a/", "articles/a/index.html", "").as_deref(),
+            Some("index.html")
+        );
+        assert_eq!(
+            rel("/articles/a/photo.jpg", "articles/a/index.html", "").as_deref(),
+            Some("photo.jpg")
+        );
+        assert_eq!(
+            rel("/articles/a", "old.html", "").as_deref(),
+            Some("articles/a/index.html")
+        );
+    }
+
+    #[test]
+    fn queries_and_fragments_are_kept() {
+        let page = "articles/a/index.html";
+        assert_eq!(
+            rel("/articles/a/#comment-3", page, "").as_deref(),
+            Some("index.html#comment-3")
+        );
+        assert_eq!(
+            rel("/search/?q=x#top", page, "").as_deref(),
+            Some("../../search/index.html?q=x#top")
+        );
+        assert_eq!(rel("#comments", page, ""), None);
+        assert_eq!(rel("?q=x", page, ""), None);
+    }
+
+    #[test]
+    fn only_paths_under_the_base_path_are_rewritten() {
+        let page = "tags/iran/index.html";
+        assert_eq!(
+            rel("/archive/tags/", page, "/archive").as_deref(),
+            Some("../index.html")
+        );
+        assert_eq!(
+            rel("/archive", page, "/archive").as_deref(),
+            Some("../../index.html")
+        );
+        assert_eq!(rel("/archived/x/", page, "/archive"), None);
+        assert_eq!(rel("/tags/", page, "/archive"), None);
+    }
+
+    #[test]
+    fn other_hosts_schemes_and_plain_relative_links_stay() {
+        let page = "articles/a/index.html";
+        for url in [
+            "https://example.org/x/",
+            "//example.org/x/",
+            "/\\example.org/x/",
+            "mailto:a@example.org",
+            "javascript:alert(1)",
+            "photo.jpg",
+            "../b/photo.jpg",
+            "",
+        ] {
+            assert_eq!(rel(url, page, ""), None, "{url}");
+        }
+    }
+
+    #[test]
+    fn relative_links_to_folders_name_their_index() {
+        let page = "articles/a/index.html";
+        assert_eq!(rel("../b/", page, "").as_deref(), Some("../b/index.html"));
+        assert_eq!(
+            rel("../b/#c", page, "").as_deref(),
+            Some("../b/index.html#c")
+        );
+        assert_eq!(rel("..", page, "").as_deref(), Some("../index.html"));
+    }
+
+    #[test]
+    fn dot_segments_resolve_before_the_base_path_is_matched() {
+        let page = "index.html";
+        assert_eq!(
+            rel("/a/../b/./c/", page, "").as_deref(),
+            Some("b/c/index.html")
+        );
+        assert_eq!(rel("/../../x.css", page, "").as_deref(), Some("x.css"));
+        assert_eq!(rel("/archive/../etc/", page, "/archive"), None);
+    }
+
+    #[test]
+    fn pages_keep_every_byte_but_the_urls_into_the_site() {
+        let html = concat!(
+            "<!DOCTYPE html>\n<html><head><link rel=\"stylesheet\" href=\"/b/style.css\">",
+            "<link rel=\"canonical\" href=\"https://example.org/b/articles/a/\">",
+            "<meta http-equiv=\"refresh\" content=\"0; url=/b/articles/x/\">",
+            "<style>a[href=\"/b/\"] { color: red }</style></head>\n",
+            "<body><A HREF='/b/tags/' class=x>t</A> <img src=\"/b/i.png\" srcset=\"/b/i.png 1x, https://e.example/j.png 2x\">",
+            "<pre>&lt;a href=\"/b/x/\"&gt;</pre><script>const u = \"/b/x/\"; if (a < b) {}</script>",
+            "<form action=\"/b/search/\"><input name=q></form><a href=\"/elsewhere/\">o</a></body></html>"
+        );
+        let out = relative_urls(html, "articles/a/index.html", "/b").unwrap();
+        assert_eq!(
+            out,
+            concat!(
+                "<!DOCTYPE html>\n<html><head><link rel=\"stylesheet\" href=\"../../style.css\">",
+                "<link rel=\"canonical\" href=\"https://example.org/b/articles/a/\">",
+                "<meta http-equiv=\"refresh\" content=\"0; url=../x/index.html\">",
+                "<style>a[href=\"/b/\"] { color: red }</style></head>\n",
+                "<body><A HREF=\"../../tags/index.html\" class=x>t</A> <img src=\"../../i.png\" srcset=\"../../i.png 1x, https://e.example/j.png 2x\">",
+                "<pre>&lt;a href=\"/b/x/\"&gt;</pre><script>const u = \"/b/x/\"; if (a < b) {}</script>",
+                "<form action=\"../../search/index.html\"><input name=q></form><a href=\"/elsewhere/\">o</a></body></html>"
+            )
+        );
+    }
+
+    #[test]
+    fn refresh_targets_in_every_written_form() {
+        let from = PageFolder::of("old/index.html");
+        for (content, expected) in [
+            ("0; url=/a/", "0; url=../a/index.html"),
+            ("0;URL='/a/'", "0;URL='../a/index.html'"),
+            ("5, /a/", "5, ../a/index.html"),
+            ("0; url = \"/a/#x\"", "0; url = \"../a/index.html#x\""),
+        ] {
+            assert_eq!(
+                relative_refresh(content, &from, "").as_deref(),
+                Some(expected),
+                "{content}"
+            );
+        }
+        assert_eq!(relative_refresh("30", &from, ""), None);
+        assert_eq!(
+            relative_refresh("0; url=https://e.example/", &from, ""),
+            None
+        );
+    }
+}
