@@ -9,7 +9,9 @@ What it measures, for each engine:
   * the index: bytes (as written, and gzipped as a host would serve them) and
     file count;
   * a first query in headless Chromium with a cold cache, over HTTP on
-    127.0.0.1: the bytes and files it downloads (Resource Timing) and the time
+    127.0.0.1: the bytes and files it downloads (as the server logs them; a
+    host would gzip our plain-text files, so their gzipped size is given
+    too; Pagefind's are gzipped already) and the time
     from page script start to results shown (20 results with their metadata),
     for a common word, a less common one, a phrase and a unique marker.
 
@@ -31,7 +33,6 @@ import gzip
 import json
 import os
 import queue
-import re
 import shutil
 import subprocess
 import sys
@@ -100,11 +101,8 @@ new MutationObserver(function () {
   var s = document.getElementById("search-status").textContent;
   if (!/result|failed/.test(s)) return;
   var ms = performance.now() - window.benchStart;
-  var files = performance.getEntriesByType("resource").filter(function (e) {
-    return e.name.indexOf("/search/") >= 0; });
   fetch("/__result", {method: "POST", body: JSON.stringify({status: s, ms: ms,
-    shown: document.querySelectorAll("#search-results li").length,
-    files: files.map(function (e) { return [e.name, e.encodedBodySize]; })})});
+    shown: document.querySelectorAll("#search-results li").length})});
 }).observe(document.getElementById("search-status"), {childList: true, characterData: true, subtree: true});
 </script>
 <script src="../search.js"></script>
@@ -119,15 +117,18 @@ await pagefind.init();
 const search = await pagefind.search(q);
 const shown = await Promise.all(search.results.slice(0, %d).map(r => r.data()));
 const ms = performance.now() - start;
-const files = performance.getEntriesByType("resource").filter(e => e.name.includes("/pagefind/"));
 await fetch("/__result", {method: "POST", body: JSON.stringify({status: search.results.length + " results",
-  ms, shown: shown.length, files: files.map(e => [e.name, e.encodedBodySize])})});
+  ms, shown: shown.length})});
 </script>
 """ % RESULTS_SHOWN
 
 
 def serve(folder):
+    """A static server on 127.0.0.1 that also logs each file it serves (a
+    worker's fetches do not show in the page's Resource Timing) and takes the
+    bench page's report by POST."""
     results = queue.Queue()
+    served = []
 
     class Handler(SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
@@ -135,6 +136,12 @@ def serve(folder):
 
         def log_message(self, *args):
             pass
+
+        def do_GET(self):
+            path = self.translate_path(self.path)
+            if os.path.isfile(path):
+                served.append((self.path.split("?")[0], os.path.getsize(path)))
+            super().do_GET()
 
         def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
@@ -144,19 +151,23 @@ def serve(folder):
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, results
+    return server, results, served
 
 
-def first_query(chromium, port, results, page, query):
+def first_query(chromium, port, results, served, page, query):
     """One query in a fresh browser profile (nothing cached)."""
     from urllib.parse import quote
+    served.clear()
     profile = tempfile.mkdtemp()
     url = f"http://127.0.0.1:{port}/__bench/{page}?q={quote(query)}"
     browser = subprocess.Popen([chromium, "--headless", "--no-sandbox", "--disable-gpu",
                                 f"--user-data-dir={profile}", "--no-first-run", url],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        return results.get(timeout=180)
+        result = results.get(timeout=180)
+        prefix = "/search/" if page == "ours.html" else "/pagefind/"
+        result["files"] = [(name, size) for name, size in served if name.startswith(prefix)]
+        return result
     finally:
         browser.terminate()
         browser.wait()
@@ -168,7 +179,7 @@ def query_report(output, result):
     raw = sum(size for _, size in files)
     packed = 0
     for name, _ in files:
-        path = os.path.join(output, re.sub(r"^https?://[^/]+/", "", name).split("?")[0])
+        path = os.path.join(output, name.lstrip("/"))
         packed += len(gzip.compress(open(path, "rb").read(), 6))
     return {"status": result["status"], "ms": round(result["ms"]), "shown": result["shown"],
             "files": len(files), "bytes": raw, "gzip_bytes": packed}
@@ -200,14 +211,14 @@ def main():
     os.makedirs(os.path.join(ours, "__bench"), exist_ok=True)
     open(os.path.join(ours, "__bench", "ours.html"), "w").write(OURS_PAGE)
     open(os.path.join(ours, "__bench", "pagefind.html"), "w").write(PAGEFIND_PAGE)
-    server, results = serve(ours)
+    server, results, served = serve(ours)
     port = server.server_address[1]
     try:
         for query in QUERIES:
-            report[f"ours: {query}"] = query_report(ours, first_query(args.chromium, port, results, "ours.html", query))
+            report[f"ours: {query}"] = query_report(ours, first_query(args.chromium, port, results, served, "ours.html", query))
             if args.pagefind:
                 report[f"pagefind: {query}"] = query_report(
-                    ours, first_query(args.chromium, port, results, "pagefind.html", query))
+                    ours, first_query(args.chromium, port, results, served, "pagefind.html", query))
             print(json.dumps({k: v for k, v in report.items() if query in k}), flush=True)
     finally:
         server.shutdown()

@@ -862,7 +862,8 @@ fn a_site_in_a_sub_folder_prefixes_links_but_not_output_paths() {
             "/archive/",
             "/archive/authors/",
             "/archive/tags/",
-            "/archive/archive/"
+            "/archive/archive/",
+            "/archive/search/"
         ]
     );
     assert_eq!(

@@ -324,3 +324,40 @@ fn a_site_can_override_the_search_page() {
     site.build();
     assert_eq!(texts(&site.page("search/index.html"), "h1"), ["Find"]);
 }
+
+#[test]
+fn a_rebuild_updates_the_index_when_a_comment_changes() {
+    use scholia::BuildRequest;
+    use scholia::build::rebuild;
+    use scholia::incremental::BuildCache;
+
+    let site = fixture();
+    let served = tempfile::tempdir().unwrap();
+    let request = BuildRequest {
+        root: site.root().to_path_buf(),
+        output: Some(served.path().to_path_buf()),
+        ..BuildRequest::default()
+    };
+    let mut cache = BuildCache::default();
+    rebuild(&request, &mut cache, None).expect("first build");
+    assert_eq!(search(served.path(), "purple lighthouse").len(), 1);
+    site.comments(
+        "harbour",
+        "[[comment]]\nid = \"7\"\nauthor = \"Cy Reader\"\ndate = 2020-03-05T10:00:00Z\n\
+         body = \"Now it speaks of a green windmill.\"\n",
+    );
+    let changed = [site.root().join("content/articles/harbour.comments.toml")];
+    rebuild(&request, &mut cache, Some(&changed)).expect("rebuild");
+    assert!(search(served.path(), "purple lighthouse").is_empty());
+    let hits = search(served.path(), "green windmill");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].url, "articles/harbour/index.html#comment-7");
+    // And it is what a full build writes.
+    let full = tempfile::tempdir().unwrap();
+    let full_request = BuildRequest {
+        output: Some(full.path().to_path_buf()),
+        ..request.clone()
+    };
+    scholia::build::build(&full_request).expect("full build");
+    assert_eq!(search_files(served.path()), search_files(full.path()));
+}
