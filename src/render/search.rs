@@ -146,11 +146,10 @@ impl SearchIndex {
             .flat_map_iter(|article| article_documents(site, article))
             .collect();
         let shard_total = shard_count(documents.len());
-        let doc_terms: Vec<Vec<(&str, bool)>> = documents.par_iter().map(document_terms).collect();
         // A parallel shuffle: each batch of documents sorts its postings into
         // groups of shards, then each group gathers its postings from every
         // batch in document order, so each list comes out ascending.
-        let batches: Vec<Vec<Vec<Routed<'_>>>> = doc_terms
+        let batches: Vec<Vec<Vec<Routed<'_>>>> = documents
             .par_chunks(DOCS_PER_BATCH)
             .enumerate()
             .map(|(batch, docs)| route(batch * DOCS_PER_BATCH, docs, shard_total))
@@ -159,6 +158,7 @@ impl SearchIndex {
             .into_par_iter()
             .map(|group| gather(&batches, group))
             .collect();
+        drop(batches);
         let mut shards: Vec<Vec<(String, Vec<u32>)>> = vec![Vec::new(); shard_total];
         for (shard, term, list) in groups.into_iter().flatten() {
             shards[shard as usize].push((term, list));
@@ -221,15 +221,11 @@ impl SearchIndex {
 
 /// The postings of the documents from id `first` on, each sent to its
 /// group of shards.
-fn route<'d>(
-    first: usize,
-    docs: &[Vec<(&'d str, bool)>],
-    shard_total: usize,
-) -> Vec<Vec<Routed<'d>>> {
-    let mut groups: Vec<Vec<Routed<'d>>> = vec![Vec::new(); SHARD_GROUPS];
-    for (k, terms) in docs.iter().enumerate() {
+fn route(first: usize, docs: &[Document], shard_total: usize) -> Vec<Vec<Routed<'_>>> {
+    let mut groups: Vec<Vec<Routed<'_>>> = vec![Vec::new(); SHARD_GROUPS];
+    for (k, document) in docs.iter().enumerate() {
         let id = u32::try_from(first + k).unwrap_or(u32::MAX >> 1);
-        for &(term, heading) in terms {
+        for (term, heading) in document_terms(document) {
             let shard = shard_of(term, shard_total);
             let posting = (id << 1) | u32::from(heading);
             groups[shard % SHARD_GROUPS].push((term, shard as u32, posting));
