@@ -23,11 +23,6 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-/// Page kinds written by branches of step 7 not merged into this one yet: a
-/// missing page listed here is skipped (with a note) instead of failing.
-/// LEAD: remove each entry once its branch is merged (search: step7-search).
-const NOT_YET_MERGED: &[&str] = &["search"];
-
 /// The widths checked: a phone and a desktop.
 const WIDTHS: [u32; 2] = [390, 1280];
 /// The colour schemes checked, through `prefers-color-scheme` emulation.
@@ -345,35 +340,23 @@ fn archive_pages() -> Vec<PageSpec> {
     ]
 }
 
-/// The pages of `specs` that exist under `public`; a missing one fails
-/// unless its kind is in [`NOT_YET_MERGED`].
-fn existing(public: &Path, specs: Vec<PageSpec>) -> Vec<PageSpec> {
+/// `specs`, after checking each of their pages was built under `public`.
+fn built(public: &Path, specs: Vec<PageSpec>) -> Vec<PageSpec> {
+    for spec in &specs {
+        let file = public.join(&spec.path);
+        let file = if spec.path.is_empty() || spec.path.ends_with('/') {
+            file.join("index.html")
+        } else {
+            file
+        };
+        assert!(
+            file.is_file(),
+            "the {} page {} was not built",
+            spec.kind,
+            file.display()
+        );
+    }
     specs
-        .into_iter()
-        .filter(|spec| {
-            let file = public.join(&spec.path);
-            let file = if spec.path.is_empty() || spec.path.ends_with('/') {
-                file.join("index.html")
-            } else {
-                file
-            };
-            if file.is_file() {
-                return true;
-            }
-            assert!(
-                NOT_YET_MERGED.contains(&spec.kind),
-                "the {} page {} was not built",
-                spec.kind,
-                file.display()
-            );
-            note!(
-                "note: no {} page yet ({}); listed in NOT_YET_MERGED",
-                spec.kind,
-                spec.path
-            );
-            false
-        })
-        .collect()
 }
 
 /// Where the screenshots of `site_name` go.
@@ -444,7 +427,7 @@ fn every_page_kind_of_a_generated_archive_works_and_passes_axe() {
     let site = archive();
     site.build();
     let public = site.output("");
-    let specs = existing(&public, archive_pages());
+    let specs = built(&public, archive_pages());
     check_pages(&tools, "archive", &public, &specs, Value::Null);
 }
 
@@ -475,6 +458,7 @@ fn the_example_site_works_and_passes_axe_and_gives_the_readme_its_screenshots() 
         PageSpec::new("archive", "archive/"),
         PageSpec::new("page", "about/"),
         PageSpec::new("404", "404.html"),
+        PageSpec::new("search", "search/"),
         redirect,
     ];
     let readme = json!({ "kind": "article", "dir": example_root().join("docs/screenshots"), "height": 1000 });
@@ -482,7 +466,7 @@ fn the_example_site_works_and_passes_axe_and_gives_the_readme_its_screenshots() 
         &tools,
         "example",
         out.path(),
-        &existing(out.path(), specs),
+        &built(out.path(), specs),
         readme,
     );
 }
@@ -493,9 +477,6 @@ fn the_search_page_finds_a_phrase_that_only_a_comment_holds() {
     let site = archive();
     site.build();
     let public = site.output("");
-    if existing(&public, vec![PageSpec::new("search", "search/")]).is_empty() {
-        return;
-    }
     let report = run_check(
         &tools,
         json!({ "mode": "search", "root": public, "path": "search/", "phrase": COMMENT_ONLY_PHRASE }),
@@ -503,6 +484,7 @@ fn the_search_page_finds_a_phrase_that_only_a_comment_holds() {
     for (how, result) in [
         ("typed into the form", &report["typed"]),
         ("given in ?q=", &report["from_url"]),
+        ("given in ?q= from file://", &report["from_disk"]),
     ] {
         let failures = result["failures"].as_array().unwrap();
         assert!(failures.is_empty(), "search page, {how}: {failures:?}");
@@ -518,9 +500,6 @@ fn the_search_page_finds_a_phrase_that_only_a_comment_holds() {
     }
 }
 
-/// EXPECTED TO FAIL on branch step7-browser alone: its URLs are still
-/// root-relative. It passes once step7-portable (relative URLs, folder links
-/// ending in `index.html`) is merged.
 #[test]
 fn the_portable_build_opens_from_disk_with_its_style_and_links() {
     let Some(tools) = tools() else { return };

@@ -672,8 +672,8 @@ fn a_broken_base_template_is_one_error_naming_its_file_and_line() {
     assert_eq!(*found_line, Some(line));
     assert_eq!(first_page, "404.html");
     // 3 articles, 1 author, 1 tag: their pages, the home page, the archive,
-    // the lists of authors and tags, the 404 page.
-    assert_eq!(*pages, 3 + 1 + 1 + 1 + 1 + 2 + 1);
+    // the lists of authors and tags, the 404 page, the search page.
+    assert_eq!(*pages, 3 + 1 + 1 + 1 + 1 + 2 + 1 + 1);
 }
 
 /// The built-in `base.html`, which a site may copy and change.

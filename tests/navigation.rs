@@ -881,7 +881,7 @@ fn a_site_in_a_sub_folder_links_within_itself_and_keeps_output_paths() {
     );
     assert_eq!(
         links_on(&article, "articles/x/index.html", ".site-nav a"),
-        ["/", "/authors/", "/tags/", "/archive/"]
+        ["/", "/authors/", "/tags/", "/archive/", "/search/"]
     );
     assert_eq!(
         links_on(

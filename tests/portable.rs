@@ -367,6 +367,7 @@ fn urls_root_gives_site_root_links_with_the_base_path() {
             "/blog/authors/",
             "/blog/tags/",
             "/blog/archive/",
+            "/blog/search/",
             "/blog/about/"
         ]
     );

@@ -9,6 +9,7 @@ pub mod chars;
 pub mod feeds;
 mod plan;
 pub mod relative;
+pub mod search;
 pub mod sitemap;
 pub mod templates;
 pub mod views;
@@ -28,6 +29,7 @@ use crate::site::{Article, ArticleImage, Site};
 use feeds::{ARTICLE_FEED_FILE, absolute};
 use plan::Job;
 pub use plan::{PageOrigin, Plan, PlannedFile, output_path};
+use search::SearchIndex;
 use sitemap::SitemapEntry;
 pub use templates::{Templates, load_templates};
 use views::{ArticleSummaryView, ViewBuilder};
@@ -54,7 +56,6 @@ pub fn render_plan(
     wanted: &(dyn Fn(PlannedFile<'_>) -> bool + Sync),
     sink: &Sink<'_>,
 ) -> Result<usize, Vec<Error>> {
-    let renderer = Renderer::new(site, tera);
     let selected: Vec<&(String, Job)> = plan
         .files
         .iter()
@@ -62,6 +63,13 @@ pub fn render_plan(
         .filter(|(_, file)| wanted(*file))
         .map(|(planned, _)| planned)
         .collect();
+    // Built here, before the parallel render, and only when one of its files
+    // is wanted: every index file is cut from the one index.
+    let search_index = selected
+        .iter()
+        .any(|(_, job)| job.is_search_index())
+        .then(|| SearchIndex::build(site));
+    let renderer = Renderer::new(site, tera, search_index);
     let errors: Vec<Error> = selected
         .par_iter()
         .filter_map(|(path, job)| {
@@ -151,13 +159,15 @@ struct Renderer<'a> {
     /// Each article's feed entry content, made once for all the feeds it is in
     /// (making its URLs absolute is a pass over the whole body).
     feed_contents: Vec<OnceLock<String>>,
+    /// The search index, when a file of it is to be rendered.
+    search_index: Option<SearchIndex>,
 }
 
 /// What a rendered job produced: the file's text.
 type Rendered = Result<String, Error>;
 
 impl<'a> Renderer<'a> {
-    fn new(site: &'a Site, tera: &'a Templates) -> Self {
+    fn new(site: &'a Site, tera: &'a Templates, search_index: Option<SearchIndex>) -> Self {
         let views = ViewBuilder::new(site);
         let summaries = site.articles.iter().map(|_| OnceLock::new()).collect();
         let feed_contents = site.articles.iter().map(|_| OnceLock::new()).collect();
@@ -167,6 +177,7 @@ impl<'a> Renderer<'a> {
             views,
             summaries,
             feed_contents,
+            search_index,
         }
     }
 
@@ -188,6 +199,14 @@ impl<'a> Renderer<'a> {
                 page: path.to_string(),
                 message: e.to_string(),
             })
+    }
+
+    /// The search index, built by [`render_plan`] whenever a file of it is
+    /// selected.
+    fn search_index(&self) -> &SearchIndex {
+        self.search_index
+            .as_ref()
+            .expect("render_plan builds the index when an index file is selected")
     }
 
     /// Article `i` as listed.
@@ -277,6 +296,14 @@ impl<'a> Renderer<'a> {
                 self.render_template("404.html", &context)
             }
             Job::Stylesheet => self.render_template("style.css", &Context::new()),
+            Job::SearchScript => self.render_template("search.js", &Context::new()),
+            Job::Search => {
+                let context = self.context("Search", None);
+                self.page("search.html", &format!("/{}/", search::SEARCH_DIR), context)
+            }
+            Job::SearchManifest => Ok(self.search_index().manifest_file()),
+            Job::SearchTerms(shard) => Ok(self.search_index().terms_file(*shard)),
+            Job::SearchDocs(chunk) => Ok(self.search_index().docs_file(*chunk)),
             Job::SyntaxStylesheet => {
                 // site.toml's check has refused unknown themes already.
                 markdown::stylesheet(&site.config.highlight.theme).map_err(|e| {
@@ -445,6 +472,7 @@ fn nav_section(template: &str) -> Option<&'static str> {
         "authors.html" | "author.html" => Some("authors"),
         "tags.html" | "tag.html" => Some("tags"),
         "archive.html" => Some("archive"),
+        "search.html" => Some("search"),
         _ => None,
     }
 }

@@ -15,6 +15,7 @@ use crate::site::pagination::{Pager, paginate};
 use crate::site::{Article, Site};
 
 use super::feeds::{ARTICLE_FEED_FILE, COMMENT_FEED_FILE};
+use super::search::{SEARCH_DIR, chunk_count, document_count, shard_count};
 
 /// One file the site has.
 #[derive(Debug, Clone)]
@@ -62,6 +63,16 @@ pub(super) enum Job {
     Stylesheet,
     /// The highlighting stylesheet.
     SyntaxStylesheet,
+    /// The search page.
+    Search,
+    /// The search page's script.
+    SearchScript,
+    /// The search index's manifest.
+    SearchManifest,
+    /// One shard of the search index's terms.
+    SearchTerms(usize),
+    /// One chunk of the search index's shown document fields.
+    SearchDocs(usize),
 }
 
 /// What a redirect page stands in for.
@@ -167,6 +178,8 @@ impl Job {
             Job::Redirect { .. } => "redirect.html",
             Job::NotFound => "404.html",
             Job::Stylesheet => "style.css",
+            Job::Search => "search.html",
+            Job::SearchScript => "search.js",
             _ => return None,
         })
     }
@@ -187,6 +200,13 @@ impl Plan {
         article_key: &(dyn Fn(&Article) -> u64 + Sync),
     ) -> Vec<Option<u64>> {
         let article_keys: Vec<u64> = site.articles.par_iter().map(article_key).collect();
+        // The search index holds every article: one key for all of them,
+        // hashed once rather than once per index file.
+        let all_articles_key = {
+            let mut hasher = std::hash::DefaultHasher::new();
+            article_keys.hash(&mut hasher);
+            hasher.finish()
+        };
         self.files
             .par_iter()
             .map(|(path, job)| {
@@ -206,6 +226,9 @@ impl Plan {
                     }
                     Job::TagFeed(t) => site.tags[*t].name.hash(&mut hasher),
                     Job::Redirect { to, .. } => to.hash(&mut hasher),
+                    Job::SearchManifest | Job::SearchTerms(_) | Job::SearchDocs(_) => {
+                        all_articles_key.hash(&mut hasher);
+                    }
                     Job::Article(_)
                     | Job::CommentFeed(_)
                     | Job::AuthorFeed(_)
@@ -314,6 +337,11 @@ fn output_of(site: &Site, job: &Job) -> String {
         Job::NotFound => "404.html".into(),
         Job::Stylesheet => "style.css".into(),
         Job::SyntaxStylesheet => "syntax.css".into(),
+        Job::Search => output_path(&format!("/{SEARCH_DIR}/")),
+        Job::SearchScript => "search.js".into(),
+        Job::SearchManifest => format!("{SEARCH_DIR}/manifest.js"),
+        Job::SearchTerms(n) => format!("{SEARCH_DIR}/terms/{n}.js"),
+        Job::SearchDocs(n) => format!("{SEARCH_DIR}/docs/{n}.js"),
     }
 }
 
@@ -351,6 +379,7 @@ fn owner_of(site: &Site, job: &Job) -> String {
         Job::Authors => "the list of authors".into(),
         Job::Tags => "the list of tags".into(),
         Job::Archive => "the archive".into(),
+        Job::Search => "the search page".into(),
         _ => "a file scholia generates".into(),
     }
 }
@@ -424,8 +453,31 @@ fn jobs(site: &Site) -> Vec<Job> {
         Job::NotFound,
         Job::Stylesheet,
         Job::SyntaxStylesheet,
+        Job::Search,
+        Job::SearchScript,
     ]);
+    jobs.extend(search_index_jobs(site));
     jobs
+}
+
+/// The files of the search index: its manifest, its term shards and its
+/// chunks of shown fields, as many as the site's size calls for.
+fn search_index_jobs(site: &Site) -> impl Iterator<Item = Job> {
+    let documents = document_count(site);
+    std::iter::once(Job::SearchManifest)
+        .chain((0..shard_count(documents)).map(Job::SearchTerms))
+        .chain((0..chunk_count(documents)).map(Job::SearchDocs))
+}
+
+impl Job {
+    /// Whether this job writes a file of the search index (all of which come
+    /// from one index, built once per build).
+    pub(super) fn is_search_index(&self) -> bool {
+        matches!(
+            self,
+            Job::SearchManifest | Job::SearchTerms(_) | Job::SearchDocs(_)
+        )
+    }
 }
 
 /// The output file of a URL path: `/a/b/` → `a/b/index.html`; a path naming a

@@ -33,6 +33,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/redirect.html"),
     ),
     ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
     (
         "partials/article_list.html",
         include_str!("../../templates/partials/article_list.html"),
@@ -50,6 +51,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/partials/author_box.html"),
     ),
     ("style.css", include_str!("../../templates/style.css")),
+    ("search.js", include_str!("../../templates/search.js")),
 ];
 
 /// The compiled templates, each with the file it came from.

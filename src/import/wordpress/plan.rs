@@ -27,6 +27,8 @@ const GENERATED: &[&str] = &[
     "404.html",
     "style.css",
     "syntax.css",
+    "search",
+    "search.js",
     "_redirects",
     "index.html",
 ];

@@ -1,0 +1,246 @@
+{% raw %}/* scholia search: runs queries against the index `scholia build` writes under
+   search/ (format in docs/search.md). Each index file is a script that hands
+   its data to scholiaSearch.load, so the index loads through <script> tags from
+   any static host and from file:// alike; a query loads only the term shards
+   of its words and the document chunks of the results it shows. */
+(function () {
+  "use strict";
+
+  var PAGE_SIZE = 20;
+  var MAX_TERM_CHARS = 40;
+  var FORMAT_VERSION = 1;
+  var NOT_WORD = /[^\p{Alphabetic}\p{N}]+/u;
+
+  // The site root is where this script lives: it works at any depth, under a
+  // sub-path and from file://.
+  var self = document.currentScript;
+  var root = self ? self.src.replace(/[^\/]*$/, "") : "";
+  var waiting = {};
+
+  /* An index file's data, loaded once. */
+  function indexFile(key) {
+    var entry = waiting[key];
+    if (!entry) {
+      entry = waiting[key] = {};
+      entry.promise = new Promise(function (resolve, reject) {
+        entry.resolve = resolve;
+        var tag = document.createElement("script");
+        tag.src = root + "search/" + key + ".js";
+        tag.onerror = function () {
+          reject(new Error("the search index file " + tag.src + " did not load"));
+        };
+        document.head.appendChild(tag);
+      });
+    }
+    return entry.promise;
+  }
+
+  window.scholiaSearch = {
+    load: function (key, data) {
+      var entry = waiting[key];
+      if (entry) {
+        entry.resolve(data);
+      }
+    }
+  };
+
+  /* The index terms of a text, as the build makes them. */
+  function terms(text) {
+    return text.toLowerCase().split(NOT_WORD).filter(function (t) {
+      return t && Array.from(t).length <= MAX_TERM_CHARS;
+    });
+  }
+
+  /* FNV-1a (32 bits) of the term's UTF-8 bytes, modulo the shard count. */
+  function shardOf(term, shards) {
+    var bytes = new TextEncoder().encode(term);
+    var hash = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) {
+      hash = Math.imul(hash ^ bytes[i], 0x01000193) >>> 0;
+    }
+    return hash % shards;
+  }
+
+  /* A term's postings as a map from document id to 1 (in a heading) or 0. */
+  function postings(encoded) {
+    var found = new Map();
+    var id = 0;
+    for (var i = 0; i < encoded.length; i++) {
+      id += Math.floor(encoded[i] / 2);
+      found.set(id, encoded[i] % 2);
+    }
+    return found;
+  }
+
+  /* The documents holding every word, heading matches first, then in site
+     order (newest article first, each followed by its comments). */
+  function lookUp(words) {
+    return indexFile("manifest").then(function (manifest) {
+      if (manifest.version !== FORMAT_VERSION) {
+        throw new Error("the search index is of another version; rebuild the site");
+      }
+      return Promise.all(words.map(function (word) {
+        return indexFile("terms/" + shardOf(word, manifest.shards)).then(function (shard) {
+          return postings(Object.prototype.hasOwnProperty.call(shard, word) ? shard[word] : []);
+        });
+      })).then(function (lists) {
+        lists.sort(function (a, b) { return a.size - b.size; });
+        var hits = [];
+        lists[0].forEach(function (heading, id) {
+          var score = heading;
+          for (var i = 1; i < lists.length; i++) {
+            if (!lists[i].has(id)) {
+              return;
+            }
+            score += lists[i].get(id);
+          }
+          hits.push({ id: id, score: score });
+        });
+        hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+        return { manifest: manifest, hits: hits };
+      });
+    });
+  }
+
+  /* The shown fields of the hits, as results. */
+  function results(manifest, hits, phrase) {
+    return Promise.all(hits.map(function (hit) {
+      return indexFile("docs/" + Math.floor(hit.id / manifest.chunk)).then(function (chunk) {
+        var d = chunk[hit.id % manifest.chunk];
+        var result = { url: d[0], title: d[1], by: d[2], date: d[3], text: d[4], comment: d[5] === 1 };
+        result.phrase = phrase !== "" && (" " + terms(result.title + " " + result.text).join(" ") + " ")
+          .indexOf(" " + phrase + " ") >= 0;
+        return result;
+      });
+    })).then(function (shown) {
+      // Exact phrase matches first, among the results loaded together.
+      return shown.filter(function (r) { return r.phrase; })
+        .concat(shown.filter(function (r) { return !r.phrase; }));
+    });
+  }
+
+  function escapeRegExp(word) {
+    return word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+
+  /* Appends `text` to `parent` with the query's words marked. */
+  function appendMarked(parent, text, words) {
+    var pattern = new RegExp("(?<![\\p{Alphabetic}\\p{N}])(" + words.map(escapeRegExp).join("|") +
+      ")(?![\\p{Alphabetic}\\p{N}])", "giu");
+    var at = 0;
+    text.replace(pattern, function (match, word, offset) {
+      parent.appendChild(document.createTextNode(text.slice(at, offset)));
+      var mark = document.createElement("mark");
+      mark.textContent = match;
+      parent.appendChild(mark);
+      at = offset + match.length;
+      return match;
+    });
+    parent.appendChild(document.createTextNode(text.slice(at)));
+  }
+
+  /* About 200 characters of `text` around its first match. */
+  function excerpt(text, words) {
+    var pattern = new RegExp("(?<![\\p{Alphabetic}\\p{N}])(" + words.map(escapeRegExp).join("|") +
+      ")(?![\\p{Alphabetic}\\p{N}])", "iu");
+    var found = text.search(pattern);
+    var start = found > 60 ? text.lastIndexOf(" ", found - 60) + 1 : 0;
+    var end = Math.min(text.length, start + 200);
+    if (end < text.length) {
+      var space = text.lastIndexOf(" ", end);
+      end = space > start ? space : end;
+    }
+    return (start > 0 ? "… " : "") + text.slice(start, end) + (end < text.length ? " …" : "");
+  }
+
+  function resultItem(result, words) {
+    var item = document.createElement("li");
+    item.className = "search-result" + (result.comment ? " search-result-comment" : "");
+    var heading = document.createElement("h2");
+    heading.className = "search-result-title";
+    var link = document.createElement("a");
+    link.href = root + result.url;
+    link.textContent = result.title;
+    heading.appendChild(link);
+    var meta = document.createElement("p");
+    meta.className = "search-result-meta";
+    var who = result.comment ? "comment by " + result.by : result.by ? "by " + result.by : "";
+    meta.textContent = who + (who ? " · " : "") + result.date;
+    var text = document.createElement("p");
+    text.className = "search-result-excerpt";
+    appendMarked(text, excerpt(result.text, words), words);
+    item.appendChild(heading);
+    item.appendChild(meta);
+    item.appendChild(text);
+    return item;
+  }
+
+  var form = document.querySelector("form[role=search]");
+  var input = document.getElementById("search-input");
+  var status = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var more = document.getElementById("search-more");
+  var current = 0;
+
+  function show(query) {
+    var run = ++current;
+    var words = terms(query);
+    var unique = words.filter(function (w, i) { return words.indexOf(w) === i; });
+    list.textContent = "";
+    more.hidden = true;
+    if (!unique.length) {
+      status.textContent = query.trim() ? "Type letters or digits to search." : "";
+      return;
+    }
+    status.textContent = "Searching…";
+    lookUp(unique).then(function (found) {
+      var shownCount = 0;
+      function nextPage() {
+        var page = found.hits.slice(shownCount, shownCount + PAGE_SIZE);
+        return results(found.manifest, page, words.length > 1 ? words.join(" ") : "").then(function (shown) {
+          if (run !== current) {
+            return;
+          }
+          shown.forEach(function (r) { list.appendChild(resultItem(r, unique)); });
+          shownCount += page.length;
+          var total = found.hits.length;
+          status.textContent = total === 0 ? "No results for “" + query + "”." :
+            (total === 1 ? "1 result" : total + " results") + " for “" + query + "”" +
+            (shownCount < total ? ", " + shownCount + " shown." : ".");
+          more.hidden = shownCount >= total;
+        });
+      }
+      more.onclick = function () { nextPage().catch(fail); };
+      return nextPage();
+    }).catch(fail);
+
+    function fail(error) {
+      if (run === current) {
+        status.textContent = "Search failed: " + error.message;
+      }
+    }
+  }
+
+  if (!form || !input || !status || !list || !more) {
+    return;
+  }
+  var query = new URLSearchParams(window.location.search).get("q") || "";
+  input.value = query;
+  show(query);
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var url = new URL(window.location.href);
+    url.searchParams.set("q", input.value);
+    try {
+      window.history.pushState(null, "", url.href);
+    } catch (e) {
+      // Some browsers refuse to change a file:// address; the search still runs.
+    }
+    show(input.value);
+  });
+  window.addEventListener("popstate", function () {
+    input.value = new URLSearchParams(window.location.search).get("q") || "";
+    show(input.value);
+  });
+})();
+{% endraw %}
