@@ -96,7 +96,11 @@ pub fn terms(text: &str) -> Vec<String> {
 fn split_terms(lowercase: &str) -> impl Iterator<Item = &str> {
     lowercase
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty() && word.chars().count() <= MAX_TERM_CHARS)
+        // No more bytes than the limit means no more characters either.
+        .filter(|word| {
+            !word.is_empty()
+                && (word.len() <= MAX_TERM_CHARS || word.chars().count() <= MAX_TERM_CHARS)
+        })
 }
 
 /// The site's whole index, built once per build and cut into files.
@@ -129,48 +133,55 @@ struct Document {
 /// Postings are gathered in this many groups of shards in parallel.
 const SHARD_GROUPS: usize = 64;
 
-/// Documents per batch when postings are sorted into groups.
-const DOCS_PER_BATCH: usize = 4096;
+/// Articles (each with its comments) per batch when postings are collected.
+const ARTICLES_PER_BATCH: usize = 128;
 
-/// One posting on its way to its shard: the term, its shard and the
-/// posting itself.
-type Routed<'d> = (&'d str, u32, u32);
+/// A term's postings as one batch of articles found them, ascending.
+type TermPostings = (String, Vec<u32>);
+
+/// What one batch of articles gives the index: the shown fields of its
+/// documents, in id order, and its terms' postings by group of shards.
+struct Batch {
+    shown: Vec<ShownDoc>,
+    groups: Vec<Vec<(u32, TermPostings)>>,
+}
 
 impl SearchIndex {
     /// The index of every article in `site` (the model already holds only
     /// what this build publishes: drafts and future articles only when asked
     /// for) and every comment of theirs.
+    ///
+    /// Batches of articles are indexed in parallel, each keeping only its
+    /// terms' postings, so no document's text outlives its batch; then each
+    /// group of shards joins its terms' postings batch by batch, in id order,
+    /// so each list comes out ascending.
     pub(super) fn build(site: &Site) -> SearchIndex {
-        let documents: Vec<Document> = site
+        let shard_total = shard_count(document_count(site));
+        let first_ids = first_document_ids(site);
+        let batches: Vec<Batch> = site
             .articles
-            .par_iter()
-            .flat_map_iter(|article| article_documents(site, article))
+            .par_chunks(ARTICLES_PER_BATCH)
+            .zip(first_ids.par_chunks(ARTICLES_PER_BATCH))
+            .map(|(articles, firsts)| index_batch(site, articles, firsts[0], shard_total))
             .collect();
-        let shard_total = shard_count(documents.len());
-        // A parallel shuffle: each batch of documents sorts its postings into
-        // groups of shards, then each group gathers its postings from every
-        // batch in document order, so each list comes out ascending.
-        let batches: Vec<Vec<Vec<Routed<'_>>>> = documents
-            .par_chunks(DOCS_PER_BATCH)
-            .enumerate()
-            .map(|(batch, docs)| route(batch * DOCS_PER_BATCH, docs, shard_total))
-            .collect();
-        let groups: Vec<Vec<(u32, String, Vec<u32>)>> = (0..SHARD_GROUPS)
-            .into_par_iter()
-            .map(|group| gather(&batches, group))
-            .collect();
-        drop(batches);
-        let mut shards: Vec<Vec<(String, Vec<u32>)>> = vec![Vec::new(); shard_total];
-        for (shard, term, list) in groups.into_iter().flatten() {
-            shards[shard as usize].push((term, list));
+        let mut docs = Vec::with_capacity(document_count(site));
+        let mut by_group: Vec<Vec<Vec<(u32, TermPostings)>>> = vec![Vec::new(); SHARD_GROUPS];
+        for batch in batches {
+            docs.extend(batch.shown);
+            for (group, postings) in batch.groups.into_iter().enumerate() {
+                by_group[group].push(postings);
+            }
+        }
+        let joined: Vec<Vec<(u32, TermPostings)>> =
+            by_group.into_par_iter().map(join_batches).collect();
+        let mut shards: Vec<Vec<TermPostings>> = vec![Vec::new(); shard_total];
+        for (shard, term_postings) in joined.into_iter().flatten() {
+            shards[shard as usize].push(term_postings);
         }
         shards
             .par_iter_mut()
             .for_each(|shard| shard.sort_unstable());
-        SearchIndex {
-            shards,
-            docs: documents.into_iter().map(|d| d.shown).collect(),
-        }
+        SearchIndex { shards, docs }
     }
 
     /// `search/manifest.js`.
@@ -220,37 +231,68 @@ impl SearchIndex {
     }
 }
 
-/// The postings of the documents from id `first` on, each sent to its
-/// group of shards.
-fn route(first: usize, docs: &[Document], shard_total: usize) -> Vec<Vec<Routed<'_>>> {
-    let mut groups: Vec<Vec<Routed<'_>>> = vec![Vec::new(); SHARD_GROUPS];
-    for (k, document) in docs.iter().enumerate() {
-        let id = u32::try_from(first + k).unwrap_or(u32::MAX >> 1);
-        for (term, heading) in document_terms(document) {
-            let shard = shard_of(term, shard_total);
-            let posting = (id << 1) | u32::from(heading);
-            groups[shard % SHARD_GROUPS].push((term, shard as u32, posting));
-        }
-    }
-    groups
+/// The id of each article's document: its comments' ids follow it.
+fn first_document_ids(site: &Site) -> Vec<u32> {
+    let mut next = 0u32;
+    site.articles
+        .iter()
+        .map(|article| {
+            let first = next;
+            let documents = 1 + article.thread.comments.len();
+            next = next.saturating_add(u32::try_from(documents).unwrap_or(u32::MAX));
+            first
+        })
+        .collect()
 }
 
-/// The terms of one group of shards with their postings, gathered from
-/// every batch in order.
-fn gather(batches: &[Vec<Vec<Routed<'_>>>], group: usize) -> Vec<(u32, String, Vec<u32>)> {
-    let mut lists: HashMap<&str, (u32, Vec<u32>)> = HashMap::new();
+/// The documents of `articles`, whose first document has id `first`: their
+/// shown fields, and each term's postings sent to its group of shards.
+fn index_batch(site: &Site, articles: &[Article], first: u32, shard_total: usize) -> Batch {
+    let mut postings: HashMap<String, Vec<u32>, foldhash::fast::RandomState> = HashMap::default();
+    let mut shown = Vec::new();
+    let documents = articles.iter().flat_map(|a| article_documents(site, a));
+    for (id, document) in (first..).zip(documents) {
+        // Heading terms come first, so a term's first posting for a
+        // document is the one that knows whether the heading holds it.
+        let heading = split_terms(&document.heading).map(|term| (term, 1));
+        let body = split_terms(&document.body).map(|term| (term, 0));
+        for (term, in_heading) in heading.chain(body) {
+            let posting = (id << 1) | in_heading;
+            match postings.get_mut(term) {
+                Some(list) if list.last().is_some_and(|last| last >> 1 == id) => {}
+                Some(list) => list.push(posting),
+                None => {
+                    postings.insert(term.to_string(), vec![posting]);
+                }
+            }
+        }
+        shown.push(document.shown);
+    }
+    let mut groups: Vec<Vec<(u32, TermPostings)>> = vec![Vec::new(); SHARD_GROUPS];
+    for (term, list) in postings {
+        let shard = shard_of(&term, shard_total);
+        groups[shard % SHARD_GROUPS].push((shard as u32, (term, list)));
+    }
+    Batch { shown, groups }
+}
+
+/// One group of shards' postings from every batch (in batch order) joined
+/// into one list per term.
+fn join_batches(batches: Vec<Vec<(u32, TermPostings)>>) -> Vec<(u32, TermPostings)> {
+    let mut lists: HashMap<String, (u32, Vec<u32>), foldhash::fast::RandomState> =
+        HashMap::default();
     for batch in batches {
-        for &(term, shard, posting) in &batch[group] {
+        for (shard, (term, list)) in batch {
             lists
                 .entry(term)
-                .or_insert((shard, Vec::new()))
+                .or_insert_with(|| (shard, Vec::new()))
                 .1
-                .push(posting);
+                .extend(list);
         }
     }
     lists
         .into_iter()
-        .map(|(term, (shard, list))| (shard, term.to_string(), list))
+        .map(|(term, (shard, list))| (shard, (term, list)))
         .collect()
 }
 
@@ -320,18 +362,6 @@ fn comment_document(article: &Article, article_url: &str, comment: &Comment) -> 
         ),
         body: body.to_lowercase(),
     }
-}
-
-/// A document's distinct terms, each marked when it is in the heading.
-fn document_terms(document: &Document) -> Vec<(&str, bool)> {
-    let mut found: Vec<(&str, bool)> = split_terms(&document.heading)
-        .map(|t| (t, true))
-        .chain(split_terms(&document.body).map(|t| (t, false)))
-        .collect();
-    // By term, heading first (true sorts after false, so compare reversed).
-    found.sort_unstable_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(&a.1)));
-    found.dedup_by(|later, first| later.0 == first.0);
-    found
 }
 
 /// The URL a result links to, relative to the site root (the script adds
