@@ -4,8 +4,9 @@ Pagefind, in one call. The figures and the decision are in docs/search.md.
 
 What it measures, for each engine:
   * the build-time cost: scholia's full build with and without its index (the
-    binary of the commit before search, given as --without), and Pagefind's
-    run over the built output;
+    binary of the commit before search, given as --without), alternated,
+    median of --runs (3) each, with peak memory; and Pagefind's run over the
+    built output;
   * the index: bytes (as written, and gzipped as a host would serve them) and
     file count;
   * a first query in headless Chromium with a cold cache, over HTTP on
@@ -63,8 +64,23 @@ def timed(command, **kwargs):
 
 
 def build(binary, site, output):
+    """One full build into a fresh folder: (seconds, peak RSS in MiB). The
+    disk is synced first so one build's writeback does not slow the next."""
     shutil.rmtree(output, ignore_errors=True)
-    return timed([binary, "build", "--root", site, "--output", output])
+    os.sync()
+    start = time.perf_counter()
+    child = subprocess.Popen([binary, "build", "--root", site, "--output", output],
+                             stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        sys.exit(f"{binary} build failed")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def median(values):
+    values = sorted(values)
+    return values[len(values) // 2]
 
 
 def folder_size(folder, packed=True):
@@ -191,6 +207,7 @@ def main():
     ap.add_argument("--binary", default=BINARY)
     ap.add_argument("--without", help="scholia built from the commit before search")
     ap.add_argument("--pagefind", help="the pagefind binary (npm package pagefind@1.6.0)")
+    ap.add_argument("--runs", type=int, default=3, help="builds of each binary (median)")
     ap.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "scholia-bench", "search"))
     args = ap.parse_args()
@@ -198,10 +215,18 @@ def main():
     site = corpus(args.articles, cache)
     report = {"articles": args.articles}
     ours = os.path.join(args.work, "ours")
-    if args.without:
-        report["build_without_s"] = round(build(args.without, site, os.path.join(args.work, "without")), 2)
-        shutil.rmtree(os.path.join(args.work, "without"))
-    report["build_with_s"] = round(build(args.binary, site, ours), 2)
+    # Alternate the two builds, so that a slow spell of the machine falls on
+    # both; report the median of each.
+    runs = {"without": [], "with": []}
+    for _ in range(args.runs):
+        if args.without:
+            runs["without"].append(build(args.without, site, os.path.join(args.work, "without")))
+            shutil.rmtree(os.path.join(args.work, "without"))
+        runs["with"].append(build(args.binary, site, ours))
+    for name, measured in runs.items():
+        if measured:
+            report[f"build_{name}_s"] = round(median([s for s, _ in measured]), 2)
+            report[f"build_{name}_peak_mib"] = round(median([m for _, m in measured]))
     report["ours_index"] = folder_size(os.path.join(ours, "search"))
     report["whole_output"] = folder_size(ours, packed=False)
     if args.pagefind:
