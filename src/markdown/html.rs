@@ -237,15 +237,16 @@ pub fn site_root_urls(html: &str, page: &str) -> String {
 }
 
 /// A `srcset` (`a.jpg 1x, b.jpg 2x`) with each candidate's URL changed by
-/// `change` (`None`: kept), or `None` when no URL changes.
-fn map_srcset(srcset: &str, change: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+/// `change` (`None`: kept), or `None` when no URL changes. Candidates keep
+/// their descriptors.
+pub fn map_srcset(srcset: &str, change: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     let mut changed = false;
     let candidates: Vec<String> = srcset
         .split(',')
         .map(|candidate| {
             let candidate = candidate.trim();
             let (url, descriptor) = candidate
-                .split_once(char::is_whitespace)
+                .split_once(|c: char| c.is_ascii_whitespace())
                 .unwrap_or((candidate, ""));
             match change(url) {
                 Some(new) if descriptor.is_empty() => {

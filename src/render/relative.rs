@@ -28,6 +28,8 @@
 use lol_html::html_content::Element;
 use lol_html::{RewriteStrSettings, element, rewrite_str};
 
+use crate::markdown::map_srcset;
+
 /// Attributes whose value is one URL.
 const URL_ATTRIBUTES: &[&str] = &[
     "href",
@@ -76,7 +78,7 @@ fn rewrite_element(el: &mut Element<'_, '_>, from: &PageFolder<'_>, base_path: &
         change(el, name, &url);
     }
     for name in SRCSET_ATTRIBUTES {
-        change(el, name, &|value| relative_srcset(value, from, base_path));
+        change(el, name, &|value| map_srcset(value, &url));
     }
     let tag = el.tag_name();
     if tag == "object" {
@@ -217,33 +219,6 @@ impl PageFolder<'_> {
         out.push_str(name);
         out
     }
-}
-
-/// A `srcset` with each candidate's URL made relative, or `None` when none
-/// changes. Candidates keep their descriptors.
-fn relative_srcset(srcset: &str, from: &PageFolder<'_>, base_path: &str) -> Option<String> {
-    let mut changed = false;
-    let candidates: Vec<String> = srcset
-        .split(',')
-        .map(|candidate| {
-            let candidate = candidate.trim();
-            let (url, descriptor) = candidate
-                .split_once(|c: char| c.is_ascii_whitespace())
-                .unwrap_or((candidate, ""));
-            match relative_url(url, from, base_path) {
-                Some(new) => {
-                    changed = true;
-                    if descriptor.is_empty() {
-                        new
-                    } else {
-                        format!("{new} {}", descriptor.trim())
-                    }
-                }
-                None => candidate.to_string(),
-            }
-        })
-        .collect();
-    changed.then(|| candidates.join(", "))
 }
 
 /// A refresh `content` (`0; url=/articles/a/`) with its URL made relative, or
