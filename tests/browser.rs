@@ -340,6 +340,20 @@ fn archive_pages() -> Vec<PageSpec> {
     ]
 }
 
+/// The example site (this repository), built into a temporary folder.
+fn built_example() -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let run = scholia(&[
+        "build",
+        "--root",
+        example_root().to_str().unwrap(),
+        "--output",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, Some(0), "the example builds:\n{}", run.stderr);
+    out
+}
+
 /// `specs`, after checking each of their pages was built under `public`.
 fn built(public: &Path, specs: Vec<PageSpec>) -> Vec<PageSpec> {
     for spec in &specs {
@@ -434,15 +448,7 @@ fn every_page_kind_of_a_generated_archive_works_and_passes_axe() {
 #[test]
 fn the_example_site_works_and_passes_axe_and_gives_the_readme_its_screenshots() {
     let Some(tools) = tools() else { return };
-    let out = tempfile::tempdir().unwrap();
-    let run = scholia(&[
-        "build",
-        "--root",
-        example_root().to_str().unwrap(),
-        "--output",
-        out.path().to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, Some(0), "the example builds:\n{}", run.stderr);
+    let out = built_example();
     let slug = "disappointment-with-jcpoa-behind-irans-closer-ties-with-russia";
     let mut article = PageSpec::new("article", &format!("articles/{slug}/"));
     article.anchor = Some("comment-4".to_string());
@@ -479,7 +485,10 @@ fn the_search_page_finds_a_phrase_that_only_a_comment_holds() {
     let public = site.output("");
     let report = run_check(
         &tools,
-        json!({ "mode": "search", "root": public, "path": "search/", "phrase": COMMENT_ONLY_PHRASE }),
+        json!({
+            "mode": "search", "root": public, "path": "search/", "phrase": COMMENT_ONLY_PHRASE,
+            "screenshot": screenshot_dir("archive").join("search-results.png"),
+        }),
     );
     for (how, result) in [
         ("typed into the form", &report["typed"]),
@@ -569,15 +578,7 @@ fn vnu_errors(tools: &Tools, public: &Path) -> (usize, Vec<String>) {
 #[test]
 fn every_page_of_the_example_site_is_valid_html() {
     let Some(tools) = tools() else { return };
-    let out = tempfile::tempdir().unwrap();
-    let run = scholia(&[
-        "build",
-        "--root",
-        example_root().to_str().unwrap(),
-        "--output",
-        out.path().to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, Some(0), "the example builds:\n{}", run.stderr);
+    let out = built_example();
     let (count, errors) = vnu_errors(&tools, out.path());
     note!("vnu: {count} pages of the example site checked");
     assert!(

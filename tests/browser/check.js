@@ -301,7 +301,7 @@ async function screenshot(page, job, spec, width, scheme) {
 
 // ------------------------------------------------------------------ search
 
-// job: { root, path, phrase } → { typed, from_url, from_disk }, each
+// job: { root, path, phrase, screenshot? } → { typed, from_url, from_disk }, each
 // { href, failures }. Types the phrase into the search form and submits it,
 // then opens `path?q=phrase` over HTTP and from file://; each time reports
 // the first result's link.
@@ -309,7 +309,7 @@ async function search(browser, base, job) {
   const typed = await searchOnce(browser, base + job.path, async (page) => {
     await page.fill('form[role="search"] input[type="search"][name="q"]', job.phrase);
     await page.press('form[role="search"] input[name="q"]', 'Enter');
-  });
+  }, job.screenshot);
   const query = `?q=${encodeURIComponent(job.phrase)}`;
   const fromUrl = await searchOnce(browser, `${base}${job.path}${query}`, async () => {});
   // The same search in the folder opened from disk: the index loads through
@@ -319,7 +319,8 @@ async function search(browser, base, job) {
   return { typed, from_url: fromUrl, from_disk: fromDisk };
 }
 
-async function searchOnce(browser, url, act) {
+// `screenshot`, when given, is where the page with its results is saved.
+async function searchOnce(browser, url, act, screenshot) {
   const page = await browser.newPage();
   const problems = watchForErrors(page);
   const failures = [];
@@ -330,6 +331,10 @@ async function searchOnce(browser, url, act) {
     const first = page.locator('#search-results li a[href]').first();
     await first.waitFor({ timeout: 10000 });
     href = await first.evaluate((a) => a.href);
+    if (screenshot) {
+      fs.mkdirSync(path.dirname(screenshot), { recursive: true });
+      await page.screenshot({ path: screenshot });
+    }
   } catch (error) {
     failures.push(`no result link appeared in #search-results: ${error.message.split('\n')[0]}`);
   }
