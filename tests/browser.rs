@@ -340,20 +340,6 @@ fn archive_pages() -> Vec<PageSpec> {
     ]
 }
 
-/// The example site (this repository), built into a temporary folder.
-fn built_example() -> tempfile::TempDir {
-    let out = tempfile::tempdir().unwrap();
-    let run = scholia(&[
-        "build",
-        "--root",
-        example_root().to_str().unwrap(),
-        "--output",
-        out.path().to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, Some(0), "the example builds:\n{}", run.stderr);
-    out
-}
-
 /// `specs`, after checking each of their pages was built under `public`.
 fn built(public: &Path, specs: Vec<PageSpec>) -> Vec<PageSpec> {
     for spec in &specs {

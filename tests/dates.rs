@@ -100,15 +100,7 @@ fn feeds_give_a_date_only_comment_midnight_utc() {
 
 #[test]
 fn the_example_comments_have_dates_only() {
-    let out = tempfile::tempdir().unwrap();
-    let run = scholia(&[
-        "build",
-        "--root",
-        example_root().to_str().unwrap(),
-        "--output",
-        out.path().to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let out = built_example();
     let article = std::fs::read_dir(out.path().join("articles"))
         .unwrap()
         .next()

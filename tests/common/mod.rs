@@ -171,6 +171,20 @@ pub(crate) fn example_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The example site (this repository), built into a temporary folder.
+pub(crate) fn built_example() -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let run = scholia(&[
+        "build",
+        "--root",
+        example_root().to_str().unwrap(),
+        "--output",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, Some(0), "the example builds:\n{}", run.stderr);
+    out
+}
+
 /// Runs `scholia ARGS` as given (no `--root` added).
 pub(crate) fn scholia(args: &[&str]) -> Run {
     Command::new(env!("CARGO_BIN_EXE_scholia"))
