@@ -296,6 +296,9 @@ struct PageSpec {
     anchor: Option<String>,
     nested: bool,
     redirect_target: Option<String>,
+    /// A query string to open the page with (`q=x`), and a CSS selector of
+    /// what must have appeared before the page is checked.
+    query: Option<(String, String)>,
 }
 
 impl PageSpec {
@@ -306,6 +309,7 @@ impl PageSpec {
             anchor: None,
             nested: false,
             redirect_target: None,
+            query: None,
         }
     }
 
@@ -313,6 +317,8 @@ impl PageSpec {
         json!({
             "kind": self.kind, "path": self.path, "anchor": self.anchor,
             "nested": self.nested, "redirect_target": self.redirect_target,
+            "query": self.query.as_ref().map(|(query, _)| query),
+            "wait_for": self.query.as_ref().map(|(_, css)| css),
         })
     }
 }
@@ -324,6 +330,10 @@ fn archive_pages() -> Vec<PageSpec> {
     article.nested = true;
     let mut redirect = PageSpec::new("redirect", "old/article-04/");
     redirect.redirect_target = Some("/articles/article-04/".to_string());
+    // The search page as a reader sees it after a query: results, marked
+    // words, the status line and the "More results" button.
+    let mut search_results = PageSpec::new("search-results", "search/");
+    search_results.query = Some(("q=trade".to_string(), "#search-results li".to_string()));
     vec![
         PageSpec::new("index", ""),
         PageSpec::new("index-page-2", "page/2/"),
@@ -336,6 +346,7 @@ fn archive_pages() -> Vec<PageSpec> {
         PageSpec::new("page", "about/"),
         PageSpec::new("404", "404.html"),
         PageSpec::new("search", "search/"),
+        search_results,
         redirect,
     ]
 }

@@ -106,7 +106,7 @@ function serveFile(root, req, res) {
 
 // ------------------------------------------------------------------ pages
 
-// job: { pages: [{ kind, path, anchor?, redirect_target? }], widths, schemes,
+// job: { pages: [{ kind, path, anchor?, redirect_target?, query?, wait_for? }], widths, schemes,
 //        screenshots (folder), readme?: { kind, dir, height } }
 // Returns { checks: [{ kind, path, width, scheme, failures, axe_rules }] }.
 async function checkPages(browser, base, job) {
@@ -127,7 +127,7 @@ async function checkPage(browser, base, job, spec, width, scheme) {
   await page.setViewportSize({ width, height: VIEWPORT_HEIGHT });
   await page.emulateMedia({ colorScheme: scheme });
   const problems = watchForErrors(page);
-  const url = base + spec.path;
+  const url = base + spec.path + (spec.query ? `?${spec.query}` : '');
   let axeRules = 0;
   try {
     if (spec.kind === 'redirect') {
@@ -138,6 +138,7 @@ async function checkPage(browser, base, job, spec, width, scheme) {
     if (!response || response.status() !== 200) {
       failures.push(`answered ${response ? response.status() : 'nothing'} instead of 200`);
     }
+    if (spec.wait_for) await page.locator(spec.wait_for).first().waitFor({ timeout: 10000 });
     const overflow = await page.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
       viewport: window.innerWidth,
