@@ -195,6 +195,9 @@ pub(crate) fn write_staged(
     record: Option<&Mutex<HashMap<String, u64>>>,
 ) -> Result<usize, BuildErrors> {
     let staging = Staging::create(pass.output)?;
+    let planned = pass.plan.files().map(|file| file.path);
+    let copied = pass.copies.iter().map(|(_, to)| to.as_str());
+    steps.run("folders", || staging.create_folders(planned.chain(copied)))?;
     let write = |path: &str, bytes: &[u8]| {
         if let Some(record) = record {
             let hash = content_hash(bytes);

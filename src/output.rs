@@ -5,6 +5,7 @@
 //! previous output untouched. It copies `static/` and bundle assets. It renders
 //! nothing and knows nothing of content.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -51,21 +52,49 @@ impl Staging {
         })
     }
 
-    /// Writes one file at `relative` (a `/`-separated path) under the output.
+    /// Creates every folder that the files at `paths` (`/`-separated, under
+    /// the output) sit in, each once and parents first, so that writing and
+    /// copying them creates none: one `mkdir` a folder, and none that fails
+    /// because the folder is already there.
+    pub fn create_folders<'p>(
+        &self,
+        paths: impl IntoIterator<Item = &'p str>,
+    ) -> Result<(), Error> {
+        for level in folders_by_depth(paths) {
+            // A level's parents exist once the level above is done.
+            level.par_iter().try_for_each(|folder| {
+                std::fs::create_dir(self.dir.join(folder)).map_err(|source| Error::Write {
+                    path: self.output.join(folder),
+                    source,
+                })
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Writes one file at `relative` (a `/`-separated path) under the output,
+    /// in a folder made by [`Staging::create_folders`].
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), Error> {
-        write_file(&self.dir, relative, bytes).map_err(|e| renamed(e, &self.output, relative))?;
+        std::fs::write(self.dir.join(relative), bytes).map_err(|source| Error::Write {
+            path: self.output.join(relative),
+            source,
+        })?;
         self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
-    /// Copies files: (source, `/`-separated destination under the output).
+    /// Copies files: (source, `/`-separated destination under the output),
+    /// into folders made by [`Staging::create_folders`].
     pub fn copy_files(&self, files: &[(PathBuf, String)]) -> Vec<Error> {
         files
             .par_iter()
             .filter_map(|(from, to)| {
                 self.files.fetch_add(1, Ordering::Relaxed);
-                copy_file(from, &self.dir, to)
-                    .map_err(|e| renamed(e, &self.output, to))
+                std::fs::copy(from, self.dir.join(to))
+                    .map_err(|source| Error::Write {
+                        path: self.output.join(to),
+                        source,
+                    })
                     .err()
             })
             .collect()
@@ -109,6 +138,29 @@ impl Drop for Staging {
     }
 }
 
+/// The folders that the files at `paths` sit in (every ancestor, each
+/// once), grouped by depth: the top level's first.
+fn folders_by_depth<'p>(paths: impl IntoIterator<Item = &'p str>) -> Vec<Vec<&'p str>> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut by_depth: Vec<Vec<&str>> = Vec::new();
+    for path in paths {
+        let mut rest = path;
+        // Once a folder is known, so are all of its ancestors.
+        while let Some((folder, _)) = rest.rsplit_once('/') {
+            if folder.is_empty() || !seen.insert(folder) {
+                break;
+            }
+            let depth = folder.matches('/').count();
+            if by_depth.len() <= depth {
+                by_depth.resize_with(depth + 1, Vec::new);
+            }
+            by_depth[depth].push(folder);
+            rest = folder;
+        }
+    }
+    by_depth
+}
+
 /// A fast hash of a file's bytes, to tell whether writing it again would
 /// change it.
 pub fn content_hash(bytes: &[u8]) -> u64 {
@@ -135,17 +187,6 @@ pub fn copy_file(from: &Path, dir: &Path, relative: &str) -> Result<(), Error> {
         .map_or(Ok(()), std::fs::create_dir_all)
         .and_then(|()| std::fs::copy(from, &path).map(|_| ()))
         .map_err(|source| Error::Write { path, source })
-}
-
-/// An error about a staging path, reported at the output path the user knows.
-fn renamed(error: Error, output: &Path, relative: &str) -> Error {
-    match error {
-        Error::Write { source, .. } => Error::Write {
-            path: output.join(relative),
-            source,
-        },
-        other => other,
-    }
 }
 
 /// Every file under `dir` as (source, `/`-separated path under `prefix`).
@@ -195,4 +236,41 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_folder_comes_once_after_its_parent() {
+        let files = [
+            "a/b/c.html",
+            "a/b/d.html",
+            "a/e.html",
+            "x.html",
+            "f/g/h/i.txt",
+            "a/b/feed.xml",
+        ];
+        assert_eq!(
+            folders_by_depth(files),
+            [vec!["a", "f"], vec!["a/b", "f/g"], vec!["f/g/h"]]
+        );
+    }
+
+    #[test]
+    fn staged_files_land_in_the_folders_made_for_them() {
+        let root = tempfile::tempdir().unwrap();
+        let output = root.path().join("public");
+        let staging = Staging::create(&output).unwrap();
+        let files = ["index.html", "tags/iran/index.html", "tags/iran/atom.xml"];
+        staging.create_folders(files).unwrap();
+        for file in files {
+            staging.write(file, file.as_bytes()).unwrap();
+        }
+        staging.publish().unwrap();
+        for file in files {
+            assert_eq!(std::fs::read_to_string(output.join(file)).unwrap(), file);
+        }
+    }
 }
