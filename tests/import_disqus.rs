@@ -375,3 +375,43 @@ fn no_email_or_ip_address_is_written_anywhere() {
         "in the report:\n{said}"
     );
 }
+
+#[test]
+fn a_second_comment_with_an_id_already_used_is_left_out_and_reported() {
+    // The fixture with post 8001 renumbered 8002: the export then holds two
+    // different comments under one id (found by the `disqus` fuzz target).
+    let site = site();
+    let export = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fuzz/disqus/two-posts-with-one-id.xml");
+    let run = scholia(&[
+        "import",
+        "disqus",
+        export.to_str().unwrap(),
+        "--into",
+        site.root().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    site.build();
+    let thread = thread_file(
+        &site
+            .root()
+            .join("content/articles/disappointment-with-the-deal/comments.toml"),
+    );
+    let kept: Vec<&toml::Table> = thread
+        .iter()
+        .filter(|c| c.get("id").and_then(|v| v.as_str()) == Some("disqus-8002"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{thread:?}");
+    assert_eq!(
+        kept[0]["author"].as_str(),
+        Some("Dana"),
+        "the first one is kept"
+    );
+    let (_, reasons) = report_section(&run.stdout, "Skipped");
+    let damaged: usize = reasons
+        .iter()
+        .filter(|r| r.reason.contains("damaged export"))
+        .map(|r| r.count)
+        .sum();
+    assert_eq!(damaged, 1, "{}", run.stdout);
+}

@@ -309,6 +309,9 @@ impl Merge {
         // A copy's id → the id of the comment it copies.
         let mut copy_of: HashMap<&str, String> = HashMap::new();
         let mut first_by_identity: HashMap<(usize, u64), String> = HashMap::new();
+        // Disqus ids are unique; a damaged export may still repeat one on a
+        // different comment, which could not share its `#comment-` anchor.
+        let mut taken: HashSet<&str> = HashSet::new();
         let mut fates: Vec<(usize, usize, String)> = Vec::new();
         let mut matched = BTreeSet::new();
         for (i, post) in survey.posts.iter().enumerate() {
@@ -327,7 +330,12 @@ impl Merge {
                 continue;
             }
             first_by_identity.insert((article, post.identity), id.clone());
-            if let Some(reason) = skip_reason(post) {
+            if !taken.insert(&post.dsq_id) {
+                report.skip(
+                    "comments whose Disqus id an earlier, different comment has (a damaged export)",
+                    id,
+                );
+            } else if let Some(reason) = skip_reason(post) {
                 report.skip(reason, id);
             } else if existing[article].contains(id.as_str()) {
                 report.skip("comments already in the site, left as they are", id);
@@ -400,13 +408,14 @@ fn resolve_parents(
             .cloned()
             .unwrap_or_else(|| format!("{ID_PREFIX}{dsq}"))
     };
-    let parents: HashMap<String, Option<String>> = survey
-        .posts
-        .iter()
-        .flatten()
-        .filter(|p| !copy_of.contains_key(p.dsq_id.as_str()))
-        .map(|p| (canonical(&p.dsq_id), p.parent.as_deref().map(canonical)))
-        .collect();
+    let mut parents: HashMap<String, Option<String>> = HashMap::new();
+    let originals = survey.posts.iter().flatten();
+    for post in originals.filter(|p| !copy_of.contains_key(p.dsq_id.as_str())) {
+        // The first post of an id is the one kept (see `Merge::plan`).
+        parents
+            .entry(canonical(&post.dsq_id))
+            .or_insert_with(|| post.parent.as_deref().map(canonical));
+    }
     let mut by_article: HashMap<usize, Vec<(usize, String)>> = HashMap::new();
     for (i, article, id) in fates {
         by_article.entry(article).or_default().push((i, id));
