@@ -17,7 +17,9 @@ use crate::config::SiteConfig;
 use crate::content::{CONTENT_DIR, find_articles, read_authors, read_pages};
 use crate::error::{BuildErrors, Error, Warning};
 use crate::incremental::{BuildCache, Pass};
-use crate::output::{Staging, check_output_dir, content_hash, files_under, join_url_path};
+use crate::output::{
+    PreviousOutput, Staging, check_output_dir, content_hash, files_under, join_url_path,
+};
 use crate::render::{Plan, load_templates, render_plan};
 use crate::site::{Article, ArticleCache, BuildOptions, Site, Sources, build_site};
 use crate::steps::Steps;
@@ -70,6 +72,9 @@ pub struct BuildReport {
     pub steps: Vec<(&'static str, Duration)>,
     /// Problems that did not stop the build.
     pub warnings: Vec<Warning>,
+    /// The output this build replaced, still to be removed (on drop, unless
+    /// handed over).
+    pub previous_output: PreviousOutput,
 }
 
 impl BuildReport {
@@ -151,7 +156,7 @@ fn run(
         copies: &copies,
         output: &output,
     };
-    let files = match cache {
+    let (files, previous_output) = match cache {
         None => write_staged(&pass, &mut steps, None)?,
         Some(cache) => write_through(cache, request, &pass, &mut steps)?,
     };
@@ -162,38 +167,41 @@ fn run(
         output,
         steps: steps.0,
         warnings,
+        previous_output,
     };
     Ok((report, site))
 }
 
 /// The output stage of a build through `cache`: in place when the last
 /// build's output is there, else through a staging folder, recording what
-/// was written either way. Returns how many files were written.
+/// was written either way. Returns how many files were written, and the
+/// output a staging folder replaced.
 fn write_through(
     cache: &mut BuildCache,
     request: &BuildRequest,
     pass: &Pass<'_>,
     steps: &mut Steps,
-) -> Result<usize, BuildErrors> {
+) -> Result<(usize, PreviousOutput), BuildErrors> {
     let choices = (request.options, request.base_url.as_deref());
     let keys = cache.content_keys(&request.root, choices, pass.site, pass.plan);
     if let Some(written) = cache.write_in_place(pass, &keys, steps)? {
-        return Ok(written);
+        return Ok((written, PreviousOutput::default()));
     }
     let hashes = Mutex::new(HashMap::new());
-    let written = write_staged(pass, steps, Some(&hashes))?;
+    let staged = write_staged(pass, steps, Some(&hashes))?;
     cache.record_staged(pass, &keys, hashes.into_inner().expect("record lock"))?;
-    Ok(written)
+    Ok(staged)
 }
 
 /// Renders every planned file and copies every file into a staging folder,
-/// then swaps it in; returns how many files it holds. With `record`, also
-/// keeps the hash of each rendered file's bytes, by path.
+/// then swaps it in; returns how many files it holds and the output it
+/// replaced. With `record`, also keeps the hash of each rendered file's
+/// bytes, by path.
 pub(crate) fn write_staged(
     pass: &Pass<'_>,
     steps: &mut Steps,
     record: Option<&Mutex<HashMap<String, u64>>>,
-) -> Result<usize, BuildErrors> {
+) -> Result<(usize, PreviousOutput), BuildErrors> {
     let staging = Staging::create(pass.output)?;
     let planned = pass.plan.files().map(|file| file.path);
     let copied = pass.copies.iter().map(|(_, to)| to.as_str());
@@ -218,8 +226,8 @@ pub(crate) fn write_staged(
         return Err(BuildErrors(copy_errors));
     }
     let files = staging.file_count();
-    steps.run("publish", || staging.publish())?;
-    Ok(files)
+    let previous_output = steps.run("publish", || staging.publish())?;
+    Ok((files, previous_output))
 }
 
 /// What the model is built from: authors and pages read, and every article

@@ -21,5 +21,6 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Init(args) => cmd::init::run(args),
         Command::Import(args) => cmd::import::run(args),
+        Command::RemovePreviousOutput(args) => cmd::build::remove_previous_output(args),
     }
 }

@@ -105,8 +105,9 @@ impl Staging {
         self.files.load(Ordering::Relaxed)
     }
 
-    /// Replaces the output folder with the staging folder.
-    pub fn publish(mut self) -> Result<(), Error> {
+    /// Replaces the output folder with the staging folder. The previous
+    /// output is moved aside, not yet removed: see [`PreviousOutput`].
+    pub fn publish(mut self) -> Result<PreviousOutput, Error> {
         let write_error = |path: &Path| {
             let path = path.to_path_buf();
             move |source| Error::Write { path, source }
@@ -115,6 +116,11 @@ impl Staging {
         old_name.push("-old");
         let old = self.dir.with_file_name(old_name);
         if self.output.exists() {
+            // Left by an earlier build of the same process id, still being
+            // removed or never removed: the name must be free.
+            if old.exists() {
+                std::fs::remove_dir_all(&old).map_err(write_error(&old))?;
+            }
             std::fs::rename(&self.output, &old).map_err(write_error(&self.output))?;
         }
         if let Err(e) = std::fs::rename(&self.dir, &self.output) {
@@ -123,11 +129,50 @@ impl Staging {
             return Err(write_error(&self.output)(e));
         }
         self.published = true;
-        if old.exists() {
-            std::fs::remove_dir_all(&old).map_err(write_error(&old))?;
-        }
-        Ok(())
+        Ok(PreviousOutput(old.exists().then_some(old)))
     }
+}
+
+/// The output folder a publish replaced, moved aside beside the new one.
+/// Removing a large tree takes seconds and nothing waits for it, so it is
+/// left to the caller: dropping this removes it there and then, while
+/// [`PreviousOutput::hand_over`] leaves it to someone else (`scholia build`
+/// gives it to a process of its own that outlives the command).
+#[derive(Debug, Default)]
+pub struct PreviousOutput(Option<PathBuf>);
+
+impl PreviousOutput {
+    /// The folder to remove, if there was a previous output; from now on
+    /// its removal is the caller's.
+    pub fn hand_over(mut self) -> Option<PathBuf> {
+        self.0.take()
+    }
+}
+
+impl Drop for PreviousOutput {
+    fn drop(&mut self) {
+        if let Some(old) = self.0.take() {
+            // The new output is in place; a leftover folder beside it is
+            // not worth failing for.
+            let _ = std::fs::remove_dir_all(old);
+        }
+    }
+}
+
+/// Whether `path` is a previous output that [`Staging::publish`] moved
+/// aside (`.public.staging-123-old`), the only kind of folder that may be
+/// removed on a caller's word.
+pub fn is_previous_output(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let Some(rest) = name.strip_prefix('.').and_then(|n| n.strip_suffix("-old")) else {
+        return false;
+    };
+    rest.rsplit_once(".staging-")
+        .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        && path.is_dir()
 }
 
 impl Drop for Staging {
@@ -256,6 +301,27 @@ mod tests {
             folders_by_depth(files),
             [vec!["a", "f"], vec!["a/b", "f/g"], vec!["f/g/h"]]
         );
+    }
+
+    #[test]
+    fn only_a_folder_moved_aside_by_publish_is_a_previous_output() {
+        let root = tempfile::tempdir().unwrap();
+        for name in [".public.staging-42-old", ".site.out.staging-7-old"] {
+            std::fs::create_dir(root.path().join(name)).unwrap();
+            assert!(is_previous_output(&root.path().join(name)), "{name}");
+        }
+        for name in [
+            "public",
+            ".public.staging-42",
+            ".public.staging--old",
+            "a.staging-1-old",
+        ] {
+            std::fs::create_dir(root.path().join(name)).unwrap();
+            assert!(!is_previous_output(&root.path().join(name)), "{name}");
+        }
+        // A file of the right name is not a folder to remove.
+        std::fs::write(root.path().join(".f.staging-1-old"), "x").unwrap();
+        assert!(!is_previous_output(&root.path().join(".f.staging-1-old")));
     }
 
     #[test]

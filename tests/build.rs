@@ -410,3 +410,54 @@ fn extra_dates_reach_templates_as_text() {
     let page = site.page("articles/dated/index.html");
     assert_eq!(text(one(&page, "#revisited")), "2021-05-06");
 }
+
+/// The names in the site's folder that a build left beside its output.
+fn leftovers(site: &Site) -> Vec<String> {
+    std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".staging-"))
+        .collect()
+}
+
+#[test]
+fn a_rebuild_replaces_the_output_and_the_old_one_goes_away() {
+    let site = Site::new();
+    site.article("first", "2020-01-01", "", "One.");
+    site.build();
+    site.article("second", "2020-01-02", "", "Two.");
+    site.build();
+    // The new output is in place when the command returns...
+    let index = site.page("index.html");
+    assert_eq!(listed_titles(&index), ["Title of second", "Title of first"]);
+    // ...and the old one, moved aside, is removed after it, in the
+    // background: give a loaded machine time.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !leftovers(&site).is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(leftovers(&site), Vec::<String>::new());
+}
+
+#[test]
+fn the_background_remover_removes_nothing_but_a_previous_output() {
+    let site = Site::new();
+    site.article("first", "2020-01-01", "", "One.");
+    site.build();
+    for victim in ["public", "content", ".public.staging-12-new", ".x-old"] {
+        let run = scholia(&[
+            "remove-previous-output",
+            site.root().join(victim).to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, Some(2), "{victim}: {}", run.stderr);
+        assert!(run.stderr.contains("nothing removed"), "{}", run.stderr);
+    }
+    assert!(site.root().join("public/index.html").is_file());
+    assert!(site.root().join("content").is_dir());
+
+    let aside = site.root().join(".public.staging-12-old");
+    std::fs::create_dir_all(aside.join("articles")).unwrap();
+    let run = scholia(&["remove-previous-output", aside.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(!aside.exists());
+}

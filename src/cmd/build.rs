@@ -1,11 +1,12 @@
 //! `scholia build`.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
+use std::process::{Command, ExitCode, Stdio};
 
+use scholia::output::{PreviousOutput, is_previous_output};
 use scholia::{BuildErrors, BuildReport, BuildRequest};
 
-use super::{EXIT_CONTENT_ERROR, SiteArgs};
+use super::{EXIT_CONTENT_ERROR, EXIT_USAGE, SiteArgs};
 
 /// Arguments of `scholia build`.
 #[derive(Debug, clap::Args)]
@@ -27,13 +28,63 @@ pub(crate) fn run(args: BuildArgs) -> ExitCode {
         now: chrono::Utc::now(),
     };
     match scholia::build(&request) {
-        Ok(report) => {
+        Ok(mut report) => {
+            let previous = std::mem::take(&mut report.previous_output);
             print_report(&report);
+            remove_in_background(previous);
             ExitCode::SUCCESS
         }
         Err(errors) => {
             print_errors(&errors);
             ExitCode::from(EXIT_CONTENT_ERROR)
+        }
+    }
+}
+
+/// Arguments of the hidden `scholia remove-previous-output`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RemovePreviousOutputArgs {
+    /// The folder a build moved aside (`.public.staging-123-old`).
+    path: PathBuf,
+}
+
+/// Removes the output this build replaced without making the command wait:
+/// a tree of tens of thousands of files takes seconds to delete, and the new
+/// output is already in place. A process of our own does it and outlives
+/// this one; if it cannot be started, the removal happens here.
+fn remove_in_background(previous: PreviousOutput) {
+    let Some(path) = previous.hand_over() else {
+        return;
+    };
+    let started = std::env::current_exe().and_then(|exe| {
+        Command::new(exe)
+            .arg("remove-previous-output")
+            .arg(&path)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+    });
+    if started.is_err() {
+        let _ = std::fs::remove_dir_all(&path);
+    }
+}
+
+/// `scholia remove-previous-output PATH`: removes PATH if, and only if, it
+/// is a previous output that a build moved aside.
+pub(crate) fn remove_previous_output(args: RemovePreviousOutputArgs) -> ExitCode {
+    if !is_previous_output(&args.path) {
+        eprintln!(
+            "error: {} is not a previous output moved aside by `scholia build`; nothing removed",
+            args.path.display()
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    match std::fs::remove_dir_all(&args.path) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: could not remove {}: {e}", args.path.display());
+            ExitCode::FAILURE
         }
     }
 }

@@ -15,6 +15,10 @@ use scholia::site::BuildOptions;
 /// Exit code of a run that found errors in the site (or broken links).
 pub(crate) const EXIT_CONTENT_ERROR: u8 = 1;
 
+/// Exit code of a command given what it cannot work with (as clap's own
+/// usage errors).
+pub(crate) const EXIT_USAGE: u8 = 2;
+
 /// scholia builds a static site from a commentary archive: articles, their reader
 /// comment threads, authors and tags.
 #[derive(Debug, Parser)]
@@ -38,6 +42,10 @@ pub(crate) enum Command {
     Init(init::InitArgs),
     /// Bring an archive in: a WordPress export as a new site, or Disqus comments into a site.
     Import(import::ImportArgs),
+    /// Remove a previous output that `build` moved aside (run by `build`
+    /// itself, in the background; not for people).
+    #[command(hide = true)]
+    RemovePreviousOutput(build::RemovePreviousOutputArgs),
 }
 
 /// Which site, and which of its content, shared by build, serve and check.
