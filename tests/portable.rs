@@ -237,6 +237,36 @@ fn links_written_in_content_lead_to_the_same_place_from_every_depth() {
 }
 
 #[test]
+fn a_slug_with_an_apostrophe_is_linked_to_its_own_file() {
+    // Templates write `'` as `&#39;`: the `#` in it is not a fragment.
+    let site = Site::new();
+    site.article("don't-panic", "2020-01-01", "", "Calm.");
+    site.article(
+        "guide",
+        "2020-01-02",
+        "",
+        "See [the calm one](/articles/don't-panic/).",
+    );
+    site.build();
+    let public = site.root().join("public");
+    for (page, css) in [
+        ("index.html", ".article-list :is(h2, h3) a"),
+        ("articles/guide/index.html", ".article-body a"),
+    ] {
+        let html = site.page(page);
+        let targets: Vec<Option<String>> = select(&html, css)
+            .into_iter()
+            .map(|a| file_named(page, attr(a, "href").unwrap()))
+            .collect();
+        assert!(
+            targets.contains(&Some("articles/don't-panic/index.html".to_string())),
+            "{page}: {targets:?}"
+        );
+    }
+    assert!(public.join("articles/don't-panic/index.html").is_file());
+}
+
+#[test]
 fn redirect_pages_lead_relatively_and_keep_an_absolute_canonical() {
     let site = full_site("");
     site.build();

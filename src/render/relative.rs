@@ -98,9 +98,16 @@ fn rewrite_element(el: &mut Element<'_, '_>, from: &PageFolder<'_>, base_path: &
 /// it (`None`: left as it is).
 fn change(el: &mut Element<'_, '_>, name: &str, rewrite: &dyn Fn(&str) -> Option<String>) {
     // Reading an attribute that is not there costs no allocation.
-    if let Some(new) = el.get_attribute(name).and_then(|value| rewrite(&value)) {
-        // A name from the lists above, so a valid attribute name.
-        let _ = el.set_attribute(name, &new);
+    let Some(written) = el.get_attribute(name) else {
+        return;
+    };
+    // The value comes as written, character references and all (templates
+    // write `'` as `&#39;`): the URL is the text they stand for.
+    let value = html_escape::decode_html_entities(&written);
+    if let Some(new) = rewrite(&value) {
+        // Written back as given, so what must be a reference is made one
+        // again. A name from the lists above, so a valid attribute name.
+        let _ = el.set_attribute(name, &html_escape::encode_double_quoted_attribute(&new));
     }
 }
 
@@ -228,7 +235,10 @@ fn relative_refresh(content: &str, from: &PageFolder<'_>, base_path: &str) -> Op
     let after = &content[separator + 1..];
     let mut start = separator + 1 + (after.len() - after.trim_start().len());
     let rest = &content[start..];
-    if rest.len() >= 3 && rest[..3].eq_ignore_ascii_case("url") {
+    if rest
+        .get(..3)
+        .is_some_and(|word| word.eq_ignore_ascii_case("url"))
+    {
         let after_url = rest[3..].trim_start();
         if let Some(value) = after_url.strip_prefix('=') {
             start = content.len() - value.trim_start().len();
@@ -380,6 +390,35 @@ mod tests {
                 "<form action=\"../../search/index.html\"><input name=q></form><a href=\"/elsewhere/\">o</a></body></html>"
             )
         );
+    }
+
+    #[test]
+    fn urls_with_character_references_are_read_as_the_text_they_stand_for() {
+        let html =
+            r#"<a href="/don&#39;t-panic/">a</a><a href="/q/?a=1&amp;b=&quot;2&quot;">b</a>"#;
+        let out = relative_urls(html, "tags/x/index.html", "").unwrap();
+        let page = scraper::Html::parse_fragment(&out);
+        let hrefs: Vec<&str> = page
+            .select(&scraper::Selector::parse("a").unwrap())
+            .filter_map(|a| a.value().attr("href"))
+            .collect();
+        assert_eq!(
+            hrefs,
+            [
+                "../../don't-panic/index.html",
+                "../../q/index.html?a=1&b=\"2\""
+            ]
+        );
+    }
+
+    #[test]
+    fn a_refresh_with_any_characters_is_read_without_panicking() {
+        let from = PageFolder::of("a/index.html");
+        assert_eq!(
+            relative_refresh("0; /€/", &from, "").as_deref(),
+            Some("0; ../€/index.html")
+        );
+        assert_eq!(relative_refresh("0;é", &from, ""), None);
     }
 
     #[test]
