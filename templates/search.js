@@ -27,6 +27,8 @@
         var tag = document.createElement("script");
         tag.src = root + "search/" + key + ".js";
         tag.onerror = function () {
+          // Not kept: the next query tries the file again.
+          delete waiting[key];
           reject(new Error("the search index file " + tag.src + " did not load"));
         };
         document.head.appendChild(tag);
@@ -194,15 +196,21 @@
     }
     status.textContent = "Searching…";
     lookUp(unique).then(function (found) {
+      if (run !== current) {
+        return; // a newer query owns the page and its button
+      }
       var shownCount = 0;
       function nextPage() {
         var page = found.hits.slice(shownCount, shownCount + PAGE_SIZE);
+        // Counted now, so that a second click loads the next page, not this one.
+        shownCount += page.length;
+        more.disabled = true;
         return results(found.manifest, page, words.length > 1 ? words.join(" ") : "").then(function (shown) {
           if (run !== current) {
             return;
           }
           shown.forEach(function (r) { list.appendChild(resultItem(r, unique)); });
-          shownCount += page.length;
+          more.disabled = false;
           var total = found.hits.length;
           status.textContent = total === 0 ? "No results for “" + query + "”." :
             (total === 1 ? "1 result" : total + " results") + " for “" + query + "”" +

@@ -37,7 +37,7 @@ const FORMAT_VERSION: u32 = 1;
 
 /// Documents per file of shown fields: small enough that the results of one
 /// query download little beyond themselves.
-pub const DOCS_PER_CHUNK: usize = 32;
+const DOCS_PER_CHUNK: usize = 32;
 
 /// At most this many term shards, whatever the site's size.
 const MAX_SHARDS: usize = 4096;
@@ -47,7 +47,7 @@ const DOCS_PER_SHARD: usize = 64;
 
 /// A term longer than this many characters (a URL, a hash) is not indexed;
 /// the client drops it from queries the same way.
-pub const MAX_TERM_CHARS: usize = 40;
+const MAX_TERM_CHARS: usize = 40;
 
 /// A document's shown text is cut after this many characters: the excerpt
 /// is taken from it, so a match further into a long article is shown with
@@ -56,19 +56,19 @@ const SHOWN_TEXT_CHARS: usize = 300;
 
 /// The number of term shards for a site of `documents` documents: a power
 /// of two, so that the client's `hash % shards` needs no big numbers.
-pub fn shard_count(documents: usize) -> usize {
+pub(super) fn shard_count(documents: usize) -> usize {
     (documents / DOCS_PER_SHARD)
         .next_power_of_two()
         .clamp(1, MAX_SHARDS)
 }
 
 /// The number of files of shown fields for `documents` documents.
-pub fn chunk_count(documents: usize) -> usize {
+pub(super) fn chunk_count(documents: usize) -> usize {
     documents.div_ceil(DOCS_PER_CHUNK).max(1)
 }
 
 /// The number of documents `site` has: each article and each comment.
-pub fn document_count(site: &Site) -> usize {
+pub(super) fn document_count(site: &Site) -> usize {
     site.articles.len() + site.comment_count()
 }
 
@@ -118,8 +118,9 @@ pub(super) struct SearchIndex {
 #[derive(Debug, Serialize)]
 struct ShownDoc(String, String, String, String, String, u8);
 
-/// A document's kinds, as written in its shown fields.
+/// The kind of an article's document, as written in its shown fields.
 const KIND_ARTICLE: u8 = 0;
+/// The kind of a comment's document.
 const KIND_COMMENT: u8 = 1;
 
 /// A document before indexing: its heading text (title, authors, tags) and
@@ -393,21 +394,22 @@ const INLINE_TAGS: &[&str] = &[
 /// tag leaves a space, so that words of two paragraphs do not run together),
 /// `script` and `style` contents dropped, entities decoded, whitespace
 /// collapsed.
-pub fn html_text(html: &str) -> String {
+fn html_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(open) = rest.find('<') {
         text.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let Some(close) = after.find('>') else {
+        let Some(close) = tag_end(after) else {
             rest = "";
             break;
         };
         let tag = &after[..close];
+        // A custom element's name (`style-guide`) runs on past its letters.
         let name: String = tag
             .trim_start_matches('/')
             .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
             .collect::<String>()
             .to_ascii_lowercase();
         rest = &after[close + 1..];
@@ -427,6 +429,21 @@ pub fn html_text(html: &str) -> String {
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Where the tag that `after` (the text after a `<`) opens ends: its `>`,
+/// outside quoted attribute values (a sanitized `title="a>b"` keeps its `>`).
+fn tag_end(after: &str) -> Option<usize> {
+    let mut quote = None;
+    for (at, byte) in after.bytes().enumerate() {
+        match (quote, byte) {
+            (None, b'>') => return Some(at),
+            (None, b'"' | b'\'') => quote = Some(byte),
+            (Some(q), _) if q == byte => quote = None,
+            _ => {}
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,6 +452,12 @@ mod tests {
     fn text_of_html_keeps_words_apart_and_together() {
         let html = "<p>One <em>tw</em>o</p><p>three&amp;four</p><script>x()</script><pre>a</pre>";
         assert_eq!(html_text(html), "One two three&four a");
+    }
+
+    #[test]
+    fn text_of_html_skips_whole_tags_and_only_real_style_elements() {
+        let html = r#"<p><a href="x" title="a>b">link</a> <img alt="c>d" src="y"></p><style-guide>kept</style-guide>"#;
+        assert_eq!(html_text(html), "link kept");
     }
 
     #[test]
