@@ -7,7 +7,7 @@
 
 /// About how many characters a description holds (counted as characters, not
 /// bytes, so other scripts get as many letters as English).
-pub const DESCRIPTION_LENGTH: usize = 160;
+const DESCRIPTION_LENGTH: usize = 160;
 
 /// A sentence that ends before this many characters is too short to stand for
 /// the text: cutting mid-sentence after more words says more.
@@ -36,7 +36,13 @@ pub fn description(text: &str) -> String {
         .char_indices()
         .nth(DESCRIPTION_LENGTH)
         .map_or(text.len(), |(i, _)| i);
-    if let Some(end) = last_sentence_end(&text[..limit])
+    // One character more, so that a sentence ending right at the limit is
+    // seen with the space that ends it.
+    let with_next = text
+        .char_indices()
+        .nth(DESCRIPTION_LENGTH + 1)
+        .map_or(text.len(), |(i, _)| i);
+    if let Some(end) = last_sentence_end(&text[..with_next])
         && text[..end].chars().count() >= SHORTEST_SENTENCE_CUT
     {
         return text[..end].to_string();
@@ -101,6 +107,13 @@ fn is_abbreviation(before: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sentence_ending_exactly_at_the_limit_is_kept_whole() {
+        let first = format!("{}.", "a".repeat(DESCRIPTION_LENGTH - 1));
+        let text = format!("{first} And more after it.");
+        assert_eq!(description(&text), first);
+    }
 
     fn chars(s: &str) -> usize {
         s.chars().count()
