@@ -1,7 +1,8 @@
 //! Rewriting rendered HTML one tag at a time, in one linear pass.
 //!
 //! Used where HTML must change after Markdown made it: making a feed's URLs
-//! absolute, and flattening nesting too deep for the sanitizer. It runs
+//! absolute, making a summary's relative URLs site-root paths, finding the
+//! first image, and flattening nesting too deep for the sanitizer. It runs
 //! html5ever's tokenizer only, never its tree builder, so its time is linear
 //! in the input whatever the markup (the tree builder scans the stack of open
 //! elements for many tags, which is quadratic in the nesting depth). The output

@@ -4,8 +4,10 @@
 //! task lists; smart punctuation off so archived text stays as written), code
 //! highlighting and the sanitizing of text written by the public. Trusted text (the
 //! site owner's articles, bios and pages) is rendered as written, raw HTML
-//! included; untrusted text (comments) goes through [`render_untrusted`]. This
-//! module knows nothing of pages, URLs or templates.
+//! included; untrusted text (comments) goes through [`render_untrusted`]. It
+//! also rewrites the URLs inside rendered HTML when asked (absolute for feeds,
+//! site-root for summaries shown on other pages), but knows nothing of pages,
+//! the site's URL scheme or templates.
 
 mod description;
 mod highlight;
@@ -18,7 +20,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use crate::slug::slugify;
 
-pub use description::{DESCRIPTION_LENGTH, description};
+pub use description::description;
 pub use highlight::{HighlightError, stylesheet};
 pub use html::{absolute_urls, first_image, map_srcset, site_root_urls};
 pub use untrusted::{render_untrusted, safe_url};

@@ -18,7 +18,8 @@
 //! gets its `index.html` too. Queries and fragments are kept. Everything else
 //! is left byte for byte as it was: absolute URLs (canonical, Open Graph),
 //! other hosts and schemes, paths outside the base path (which `check`
-//! reports), text, and the contents of `<pre>`, `<script>` and `<style>`.
+//! reports), text (code shown in `<pre>` is text), and the contents of
+//! `<script>` and `<style>`.
 //!
 //! It uses `lol_html`, a streaming rewriter that tokenizes as browsers do and
 //! writes every byte it is not asked to change unchanged: only the start tags
@@ -113,13 +114,13 @@ fn change(el: &mut Element<'_, '_>, name: &str, rewrite: &dyn Fn(&str) -> Option
 
 /// The folder a page is in, as path segments under the output folder.
 #[derive(Debug)]
-pub struct PageFolder<'p> {
+struct PageFolder<'p> {
     segments: Vec<&'p str>,
 }
 
 impl<'p> PageFolder<'p> {
     /// The folder of the file at `page` (`articles/a/index.html` → `articles/a`).
-    pub fn of(page: &'p str) -> Self {
+    fn of(page: &'p str) -> Self {
         let folder = page.rsplit_once('/').map_or("", |(folder, _)| folder);
         PageFolder {
             segments: folder.split('/').filter(|s| !s.is_empty()).collect(),
@@ -129,7 +130,7 @@ impl<'p> PageFolder<'p> {
 
 /// `url` made relative to the page in `from`, or `None` when it stays as
 /// written: not a path into the site, or already relative and not to a folder.
-pub fn relative_url(url: &str, from: &PageFolder<'_>, base_path: &str) -> Option<String> {
+fn relative_url(url: &str, from: &PageFolder<'_>, base_path: &str) -> Option<String> {
     // Browsers ignore white space around a URL attribute's value.
     let url = url.trim_matches(|c: char| c.is_ascii_whitespace());
     let split = url.find(['?', '#']).unwrap_or(url.len());
@@ -143,7 +144,10 @@ pub fn relative_url(url: &str, from: &PageFolder<'_>, base_path: &str) -> Option
             return None;
         }
         let inside = inside_base_path(&normalize_rooted(path), base_path)?;
-        return Some(format!("{}{suffix}", from.path_to(&file_of(&inside))));
+        return Some(format!(
+            "{}{suffix}",
+            from.path_to(&super::output_path(&inside))
+        ));
     }
     let first_segment = path.split('/').next().unwrap_or(path);
     if first_segment.contains(':') {
@@ -198,12 +202,6 @@ fn inside_base_path(path: &str, base_path: &str) -> Option<String> {
     } else {
         None // `/archived/` is not inside `/archive`
     }
-}
-
-/// The output file a site path names: a folder's `index.html`, or the file
-/// (a last segment with a dot); as the plan names the files it writes.
-fn file_of(site_path: &str) -> String {
-    super::output_path(site_path)
 }
 
 impl PageFolder<'_> {

@@ -19,7 +19,7 @@ const DATETIME_DISPLAY: &str = "%B %-d, %Y at %H:%M";
 
 /// A date for `<time datetime>` and metadata: RFC 3339, or the day alone
 /// (`2016-08-22`) when only the day is known (a TOML local date).
-pub fn machine_date(date: &DateTime<FixedOffset>, has_time: bool) -> String {
+fn machine_date(date: &DateTime<FixedOffset>, has_time: bool) -> String {
     if has_time {
         date.to_rfc3339()
     } else {
