@@ -18,8 +18,8 @@ use html5ever::tokenizer::{
 };
 use url::Url;
 
-/// Attributes whose value is one URL.
-const URL_ATTRIBUTES: &[&str] = &[
+/// Attributes whose value is one URL (and `data`, on `<object>` only).
+pub const URL_ATTRIBUTES: &[&str] = &[
     "href",
     "src",
     "poster",
@@ -29,6 +29,9 @@ const URL_ATTRIBUTES: &[&str] = &[
     "background",
     "longdesc",
 ];
+
+/// Attributes whose value is a list of image candidates (`a.jpg 1x, b.jpg 2x`).
+pub const SRCSET_ATTRIBUTES: &[&str] = &["srcset", "imagesrcset"];
 
 /// Elements that never have content, so never nest.
 const VOID_ELEMENTS: &[&str] = &[
@@ -159,8 +162,9 @@ pub fn absolute_urls(html: &str, base: &Url) -> String {
                 let name = &*attr.name.local;
                 if URL_ATTRIBUTES.contains(&name) || (is_object && name == "data") {
                     attr.value = resolve(base, &attr.value).into();
-                } else if name == "srcset" || name == "imagesrcset" {
-                    attr.value = resolve_srcset(base, &attr.value).into();
+                } else if SRCSET_ATTRIBUTES.contains(&name) {
+                    let resolved = map_srcset(&attr.value, &|url| Some(resolve(base, url)));
+                    attr.value = resolved.unwrap_or_default().into();
                 }
             }
         }
@@ -221,7 +225,7 @@ pub fn site_root_urls(html: &str, page: &str) -> String {
                 let name = &*attr.name.local;
                 let new = if URL_ATTRIBUTES.contains(&name) || (is_object && name == "data") {
                     from_root(&attr.value)
-                } else if name == "srcset" || name == "imagesrcset" {
+                } else if SRCSET_ATTRIBUTES.contains(&name) {
                     map_srcset(&attr.value, &from_root)
                 } else {
                     None
@@ -271,21 +275,6 @@ fn resolve(base: &Url, url: &str) -> String {
     let trimmed = url.trim_matches(|c: char| c.is_ascii_whitespace());
     base.join(trimmed)
         .map_or_else(|_| url.to_string(), String::from)
-}
-
-/// A `srcset` (`a.jpg 1x, b.jpg 2x`) with each candidate's URL resolved.
-fn resolve_srcset(base: &Url, srcset: &str) -> String {
-    srcset
-        .split(',')
-        .map(|candidate| {
-            let candidate = candidate.trim();
-            match candidate.split_once(char::is_whitespace) {
-                Some((url, descriptor)) => format!("{} {}", resolve(base, url), descriptor.trim()),
-                None => resolve(base, candidate),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// `html` with elements nested deeper than `max_depth` unwrapped: their tags

@@ -22,7 +22,9 @@ use crate::slug::slugify;
 
 pub use description::description;
 pub use highlight::{HighlightError, stylesheet};
-pub use html::{absolute_urls, first_image, map_srcset, site_root_urls};
+pub use html::{
+    SRCSET_ATTRIBUTES, URL_ATTRIBUTES, absolute_urls, first_image, map_srcset, site_root_urls,
+};
 pub use untrusted::{render_untrusted, safe_url};
 
 /// The marker that ends an article's summary when it has no `summary` key.

@@ -29,24 +29,10 @@
 use lol_html::html_content::Element;
 use lol_html::{RewriteStrSettings, element, rewrite_str};
 
-use crate::markdown::map_srcset;
+use crate::markdown::{SRCSET_ATTRIBUTES, URL_ATTRIBUTES, map_srcset};
 
-/// Attributes whose value is one URL.
-const URL_ATTRIBUTES: &[&str] = &[
-    "href",
-    "src",
-    "action",
-    "formaction",
-    "poster",
-    "cite",
-    "background",
-    "longdesc",
-];
-
-/// Attributes whose value is a list of image candidates (`a.jpg 1x, b.jpg 2x`).
-const SRCSET_ATTRIBUTES: &[&str] = &["srcset", "imagesrcset"];
-
-/// The elements that may hold one of those URLs. Handing only these to the
+/// The elements that may hold a URL of [`URL_ATTRIBUTES`] or
+/// [`SRCSET_ATTRIBUTES`] (or a refresh). Handing only these to the
 /// rewriter, rather than every element, halves the cost of the pass.
 const ELEMENTS_WITH_URLS: &str = "[href], [src], [action], [formaction], [poster], [cite], \
      [background], [longdesc], [srcset], [imagesrcset], object[data], meta[http-equiv]";
