@@ -75,7 +75,9 @@ title = "About"
 What this archive is, who keeps it, and how to reach them.
 "#,
     ),
-    (".gitignore", "/public\n"),
+    // The staging folder of a build in progress, and the previous output
+    // while it is being removed, sit beside the output.
+    (".gitignore", "/public\n/.public.staging-*\n"),
 ];
 
 /// Creates a new site in `dir`, which must be missing or empty (a `.git`
