@@ -521,7 +521,7 @@ fn write_site_file(context: &Context<'_>) -> Result<(), ImportError> {
 fn report_plan(plan: &Plan, report: &mut ImportReport) {
     for link in &plan.unkeepable_links {
         report.skip(
-            "old URLs that differ only by a query string (?p=N), which no static host can redirect",
+            "old URLs no static host can redirect (a query string such as ?p=N, or `..`, `\\`, `?` or `#` in the path)",
             link.as_str(),
         );
     }

@@ -331,7 +331,9 @@ fn pattern_of(path: &str, date: &DateTime<FixedOffset>, slug: &str) -> Option<St
 }
 
 /// The path of an old link below the blog's own path, decoded; `None` when
-/// nothing but a query string tells posts apart (`/?p=12`).
+/// nothing but a query string tells posts apart (`/?p=12`), or when the path
+/// could not be an alias (`..`, `\`, or `?`/`#` once decoded), which no
+/// static host could serve as a folder.
 pub(super) fn old_path(link: &str, blog_path: &str) -> Option<String> {
     let path = url_path(link);
     let path = path.strip_prefix(blog_path).unwrap_or(&path);
@@ -340,7 +342,9 @@ pub(super) fn old_path(link: &str, blog_path: &str) -> Option<String> {
     } else {
         format!("/{path}")
     };
-    (path != "/").then(|| percent_decoded(&path))
+    (path != "/")
+        .then(|| percent_decoded(&path))
+        .and_then(|decoded| permalink::normalize_alias(&decoded).ok())
 }
 
 /// The path of a URL without query or fragment, and without a trailing slash
@@ -546,6 +550,14 @@ mod tests {
     #[test]
     fn query_links_cannot_be_kept() {
         assert_eq!(old_path("https://x.org/?p=12", ""), None);
+        // Found by the wordpress fuzz target: a path no alias may be.
+        for link in [
+            "https://x.org/c\\ulture/a/",
+            "https://x.org/a/../b/",
+            "https://x.org/a%3Fb/",
+        ] {
+            assert_eq!(old_path(link, ""), None, "{link}");
+        }
         assert_eq!(
             old_path("https://x.org/blog/a/?x=1", "/blog").as_deref(),
             Some("/a/")
