@@ -185,22 +185,25 @@ impl Drop for Staging {
 
 /// The folders that the files at `paths` sit in (every ancestor, each
 /// once), grouped by depth: the top level's first.
-fn folders_by_depth<'p>(paths: impl IntoIterator<Item = &'p str>) -> Vec<Vec<&'p str>> {
-    let mut seen: HashSet<&str> = HashSet::new();
-    let mut by_depth: Vec<Vec<&str>> = Vec::new();
+fn folders_by_depth<'p>(paths: impl IntoIterator<Item = &'p str>) -> Vec<Vec<String>> {
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut by_depth: Vec<Vec<String>> = Vec::new();
     for path in paths {
-        let mut rest = path;
-        // Once a folder is known, so are all of its ancestors.
-        while let Some((folder, _)) = rest.rsplit_once('/') {
-            if folder.is_empty() || !seen.insert(folder) {
+        // `a//b` is the folder `a/b` to the file system: one name for it.
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let Some((_, folders)) = segments.split_last() else {
+            continue;
+        };
+        // Deepest first: once a folder is known, so are all of its ancestors.
+        for depth in (1..=folders.len()).rev() {
+            let folder = folders[..depth].join("/");
+            if !seen.insert(folder.clone()) {
                 break;
             }
-            let depth = folder.matches('/').count();
-            if by_depth.len() <= depth {
-                by_depth.resize_with(depth + 1, Vec::new);
+            if by_depth.len() < depth {
+                by_depth.resize_with(depth, Vec::new);
             }
-            by_depth[depth].push(folder);
-            rest = folder;
+            by_depth[depth - 1].push(folder);
         }
     }
     by_depth
@@ -296,11 +299,16 @@ mod tests {
             "x.html",
             "f/g/h/i.txt",
             "a/b/feed.xml",
+            // Found by the wordpress fuzz target: an alias with `//` in it.
+            "a//b/e.html",
         ];
-        assert_eq!(
-            folders_by_depth(files),
-            [vec!["a", "f"], vec!["a/b", "f/g"], vec!["f/g/h"]]
-        );
+        let expected: Vec<Vec<String>> = [vec!["a", "f"], vec!["a/b", "f/g"], vec!["f/g/h"]]
+            .iter()
+            .map(|level| level.iter().map(|f| f.to_string()).collect())
+            .collect();
+        let mut found = folders_by_depth(files);
+        found.iter_mut().for_each(|level| level.sort());
+        assert_eq!(found, expected);
     }
 
     #[test]
