@@ -461,3 +461,18 @@ fn the_background_remover_removes_nothing_but_a_previous_output() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(!aside.exists());
 }
+
+#[test]
+fn a_static_file_where_the_site_needs_a_folder_fails_and_keeps_the_output() {
+    let site = Site::new();
+    site.article("first", "2020-01-01", "tags = [\"t\"]\n", "One.");
+    site.build();
+    let before = files_in(&site.root().join("public"));
+    // `tags/` is the tag index's folder; a file cannot be both.
+    site.file("static/tags", "not a folder");
+    let stderr = site.build_fails();
+    assert!(stderr.contains("public/tags"), "{stderr}");
+    assert_eq!(files_in(&site.root().join("public")), before);
+    // The failed build's staging folder is gone too.
+    assert_eq!(leftovers(&site), Vec::<String>::new());
+}
