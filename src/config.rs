@@ -150,14 +150,24 @@ impl Default for HighlightConfig {
     }
 }
 
-/// `[feeds]`: the site, tag and author Atom feeds.
+/// `[feeds]`: the site, tag, author and comment Atom feeds.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FeedsConfig {
-    /// How many of the newest articles a feed holds. Default 20.
+    /// How many of the newest articles the site, tag and author feeds hold.
+    /// Default 20.
     pub limit: usize,
-    /// Whether entries carry the full article or its summary. Default full.
+    /// Whether the site feed's entries carry the full article or its
+    /// summary. Default full: it is the feed most readers subscribe to.
     pub content: FeedContent,
+    /// The same for tag and author feeds. Default summary: an article is in
+    /// several of them, and the full text is one click (or the site feed) away.
+    pub listing_content: FeedContent,
+    /// Which articles get a comment feed. Default: those whose thread is open.
+    pub comments: CommentFeeds,
+    /// How many of the newest comments a comment feed holds. Default 10, as
+    /// WordPress's comment feeds.
+    pub comment_limit: usize,
 }
 
 impl Default for FeedsConfig {
@@ -165,6 +175,9 @@ impl Default for FeedsConfig {
         FeedsConfig {
             limit: 20,
             content: FeedContent::Full,
+            listing_content: FeedContent::Summary,
+            comments: CommentFeeds::Open,
+            comment_limit: 10,
         }
     }
 }
@@ -177,6 +190,30 @@ pub enum FeedContent {
     Full,
     /// The summary only.
     Summary,
+}
+
+/// Which articles get a comment feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentFeeds {
+    /// Articles whose thread is open: a closed thread never changes, so
+    /// there is nothing to subscribe to; its page is the record.
+    Open,
+    /// Every article.
+    All,
+    /// None.
+    None,
+}
+
+impl CommentFeeds {
+    /// Whether an article whose thread is `closed` gets a comment feed.
+    pub fn for_thread(self, closed: bool) -> bool {
+        match self {
+            CommentFeeds::Open => !closed,
+            CommentFeeds::All => true,
+            CommentFeeds::None => false,
+        }
+    }
 }
 
 impl SiteConfig {

@@ -166,6 +166,10 @@ fn a_control_character_in_every_kind_of_text_never_reaches_the_output() {
 #[test]
 fn a_bundles_relative_urls_are_absolute_in_every_feed() {
     let site = Site::new();
+    site.file(
+        "site.toml",
+        &format!("{SITE_TOML}[feeds]\nlisting_content = \"full\"\n"),
+    );
     site.bundle(
         "photos",
         "2020-01-02",

@@ -15,6 +15,14 @@ use super::views::anchor;
 /// The file name of an article's comment feed, beside its page.
 pub const COMMENT_FEED_FILE: &str = "comments.xml";
 
+/// Whether `article` gets a comment feed (`[feeds] comments`).
+pub fn has_comment_feed(site: &Site, article: &Article) -> bool {
+    site.config
+        .feeds
+        .comments
+        .for_thread(article.comments_closed)
+}
+
 /// The absolute URL of a site-root path.
 pub fn absolute(site: &Site, path: &str) -> String {
     format!("{}{path}", site.config.base_url_trimmed())
@@ -83,7 +91,8 @@ fn feed(
     feed.to_string()
 }
 
-/// The Atom feed of an article's newest `[feeds] limit` comments, newest first.
+/// The Atom feed of an article's newest `[feeds] comment_limit` comments,
+/// newest first.
 /// A reply names the comment it answers, in its title and in a first line
 /// linking to it: read alone in a feed reader, a reply needs its context.
 pub fn comment_feed(site: &Site, article: &Article) -> String {
@@ -94,7 +103,7 @@ pub fn comment_feed(site: &Site, article: &Article) -> String {
     let mut newest_first: Vec<&Comment> = comments.iter().collect();
     newest_first.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| compare_ids(&b.id, &a.id)));
     // The page has the whole thread; a feed reader wants what is new.
-    newest_first.truncate(site.config.feeds.limit);
+    newest_first.truncate(site.config.feeds.comment_limit);
     let entries: Vec<Entry> = newest_first
         .into_iter()
         .map(|comment| {
@@ -115,8 +124,9 @@ pub fn comment_feed(site: &Site, article: &Article) -> String {
             Entry {
                 title: Text::plain(title),
                 id: url.clone(),
+                // A comment is never edited here: `updated` (required) is
+                // its date, and a `published` equal to it would only add bytes.
                 updated: comment.date,
-                published: Some(comment.date),
                 authors: vec![Person {
                     name: comment.author.clone(),
                     uri: comment.url.clone(),
@@ -145,20 +155,19 @@ pub fn comment_feed(site: &Site, article: &Article) -> String {
     )
 }
 
-/// An Atom feed of `articles` (indices into the site's articles, as the plan
-/// chose them), for the site, a tag or an author. `content` gives an
-/// article's [`entry_content`] (which the caller may keep, as one article is
-/// in several feeds).
-pub fn article_feed<'c>(
+/// An Atom feed of `articles` for the site, a tag or an author, carrying
+/// `content`: each item is an article (an index into the site's articles, as
+/// the plan chose them) with its [`entry_content`] for that choice.
+pub fn article_feed(
     site: &Site,
     title: String,
     page_path: &str,
-    articles: &[usize],
-    content: &dyn Fn(usize) -> &'c str,
+    content: FeedContent,
+    articles: &[(usize, &str)],
 ) -> String {
     let entries: Vec<Entry> = articles
         .iter()
-        .map(|&i| article_entry(site, &site.articles[i], content(i)))
+        .map(|&(i, html)| article_entry(site, &site.articles[i], html, content))
         .collect();
     let updated = entries
         .iter()
@@ -178,21 +187,31 @@ pub fn article_feed<'c>(
 /// The file name of a listing's article feed, beside its first page.
 pub const ARTICLE_FEED_FILE: &str = "atom.xml";
 
-/// The HTML a feed entry of `article` carries: its body or its summary
-/// (`[feeds] content`), with every URL absolute.
-pub fn entry_content(site: &Site, article: &Article) -> String {
-    match site.config.feeds.content {
+/// The HTML a feed entry of `article` carries, with every URL absolute: its
+/// body or its summary, as `content` says.
+pub fn entry_content(site: &Site, article: &Article, content: FeedContent) -> String {
+    match content {
         FeedContent::Full => feed_html(site, article, &article.content_html),
         FeedContent::Summary => feed_html(site, article, &article.summary_html),
     }
 }
 
-fn article_entry(site: &Site, article: &Article, content: &str) -> Entry {
+/// An article's entry. With the full text, `html` is the entry's content
+/// and the summary is plain text; with the summary alone, `html` is the
+/// entry's summary and there is no content (Atom allows it when the entry
+/// links to the page), rather than the same text twice.
+fn article_entry(site: &Site, article: &Article, html: &str, content: FeedContent) -> Entry {
     let url = absolute(site, &article.permalink);
-    let content = Content {
-        value: Some(content.to_string()),
-        content_type: Some("html".into()),
-        ..Content::default()
+    let (summary, content) = match content {
+        FeedContent::Full => (
+            Text::plain(article.summary_text.clone()),
+            Some(Content {
+                value: Some(html.to_string()),
+                content_type: Some("html".into()),
+                ..Content::default()
+            }),
+        ),
+        FeedContent::Summary => (Text::html(html.to_string()), None),
     };
     Entry {
         title: Text::plain(article.title.clone()),
@@ -218,8 +237,8 @@ fn article_entry(site: &Site, article: &Article, content: &str) -> Entry {
             })
             .collect(),
         links: vec![link("alternate", url, "text/html")],
-        summary: Some(Text::plain(article.summary_text.clone())),
-        content: Some(content),
+        summary: Some(summary),
+        content,
         ..Entry::default()
     }
 }

@@ -156,8 +156,8 @@ struct Renderer<'a> {
     views: ViewBuilder<'a>,
     /// Each article as listed, built on first use and shared by all listings.
     summaries: Vec<OnceLock<ArticleSummaryView>>,
-    /// Each article's feed entry content, made once for all the feeds it is in
-    /// (making its URLs absolute is a pass over the whole body).
+    /// Each article's tag and author feed entry content, made once for all
+    /// the feeds it is in (making its URLs absolute is a pass over the HTML).
     feed_contents: Vec<OnceLock<String>>,
     /// The search index, when a file of it is to be rendered.
     search_index: Option<SearchIndex>,
@@ -281,7 +281,7 @@ impl<'a> Renderer<'a> {
                 context.insert("years", &views::archive(site, &all));
                 self.page("archive.html", "/archive/", context)
             }
-            Job::SiteFeed => self.listing_feed(site.config.title.clone(), "/", &job.shown(site)),
+            Job::SiteFeed => Ok(self.site_feed(&job.shown(site))),
             Job::Redirect { to, .. } => {
                 let mut context = self.context(&site.config.title, None);
                 context.insert("target_url", &self.views.url(to));
@@ -372,14 +372,35 @@ impl<'a> Renderer<'a> {
         context
     }
 
+    /// A tag's or an author's feed (`[feeds] listing_content`).
     fn listing_feed(&self, title: String, page_path: &str, articles: &[usize]) -> Rendered {
-        let content = |i: usize| -> &str {
-            self.feed_contents[i]
-                .get_or_init(|| feeds::entry_content(self.site, &self.site.articles[i]))
-        };
-        Ok(feeds::article_feed(
-            self.site, title, page_path, articles, &content,
-        ))
+        let site = self.site;
+        let content = site.config.feeds.listing_content;
+        let items: Vec<(usize, &str)> = articles
+            .iter()
+            .map(|&i| {
+                let html = self.feed_contents[i]
+                    .get_or_init(|| feeds::entry_content(site, &site.articles[i], content));
+                (i, html.as_str())
+            })
+            .collect();
+        Ok(feeds::article_feed(site, title, page_path, content, &items))
+    }
+
+    /// The site's feed (`[feeds] content`): few entries, made here.
+    fn site_feed(&self, articles: &[usize]) -> String {
+        let site = self.site;
+        let content = site.config.feeds.content;
+        let html: Vec<String> = articles
+            .iter()
+            .map(|&i| feeds::entry_content(site, &site.articles[i], content))
+            .collect();
+        let items: Vec<(usize, &str)> = articles
+            .iter()
+            .copied()
+            .zip(html.iter().map(String::as_str))
+            .collect();
+        feeds::article_feed(site, site.config.title.clone(), "/", content, &items)
     }
 
     fn tag_counts(&self) -> Vec<TagCountView> {

@@ -14,7 +14,7 @@ use crate::output::join_url_path;
 use crate::site::pagination::{Pager, paginate};
 use crate::site::{Article, Site};
 
-use super::feeds::{ARTICLE_FEED_FILE, COMMENT_FEED_FILE};
+use super::feeds::{ARTICLE_FEED_FILE, COMMENT_FEED_FILE, has_comment_feed};
 use super::search::{SEARCH_DIR, chunk_count, document_count, shard_count};
 
 /// One file the site has.
@@ -407,7 +407,9 @@ fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs = listing_jobs(site.articles.len(), per_page, "/", Job::Index);
     for (i, article) in site.articles.iter().enumerate() {
         jobs.push(Job::Article(i));
-        jobs.push(Job::CommentFeed(i));
+        if has_comment_feed(site, article) {
+            jobs.push(Job::CommentFeed(i));
+        }
         let aliases = article.aliases.iter().filter(|_| article.is_public());
         jobs.extend(aliases.map(|alias| Job::Redirect {
             from: alias.clone(),

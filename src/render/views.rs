@@ -8,7 +8,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use crate::markdown::site_root_urls;
-use crate::render::feeds::COMMENT_FEED_FILE;
+use crate::render::feeds::{COMMENT_FEED_FILE, has_comment_feed};
 use crate::site::pagination::{Pager, page_url};
 use crate::site::{Article, Author, Comment, Site, Tag};
 
@@ -399,8 +399,8 @@ pub struct ArticleView<'a> {
     pub comments: Vec<CommentView<'a>>,
     /// Whether the thread is closed.
     pub comments_closed: bool,
-    /// Link to the Atom feed of the comments.
-    pub comments_feed_url: String,
+    /// Link to the Atom feed of the comments, if it has one.
+    pub comments_feed_url: Option<String>,
     /// Free-form values.
     pub extra: &'a toml::Table,
 }
@@ -421,7 +421,8 @@ impl<'a> ViewBuilder<'a> {
                 .collect(),
             comments: comment_views(&article.thread.comments),
             comments_closed: article.comments_closed,
-            comments_feed_url: self.url(&format!("{}{COMMENT_FEED_FILE}", article.permalink)),
+            comments_feed_url: has_comment_feed(self.site, article)
+                .then(|| self.url(&format!("{}{COMMENT_FEED_FILE}", article.permalink))),
             extra: &article.extra,
         }
     }
