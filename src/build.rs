@@ -121,7 +121,7 @@ fn run(
     let root = &request.root;
     let mut steps = Steps(Vec::new());
     let mut errors: Vec<Error> = Vec::new();
-    let mut one_off = ArticleCache::default();
+    let mut one_off = ArticleCache::one_off();
     let articles = cache.as_mut().map_or(&mut one_off, |c| &mut c.articles);
 
     let config = steps

@@ -45,6 +45,9 @@ pub fn render_trusted(markdown: &str) -> String {
     let events = anchor_headings(highlight_code(parser).collect());
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    // The model keeps every body until the pages are written: spare capacity
+    // would be held by all of them at once.
+    html.shrink_to_fit();
     html
 }
 

@@ -87,7 +87,11 @@ pub fn render_untrusted(markdown: &str) -> String {
     let parser = pulldown_cmark::TextMergeStream::new(Parser::new_ext(markdown, comment_options()));
     pulldown_cmark::html::push_html(&mut html, linkify_bare_urls(parser));
     let html = super::html::cap_nesting(&html, MAX_COMMENT_NESTING);
-    sanitizer().clean(&html).to_string()
+    let mut clean = sanitizer().clean(&html).to_string();
+    // The model keeps every comment until the pages are written: spare
+    // capacity would be held by all of them at once.
+    clean.shrink_to_fit();
+    clean
 }
 
 /// Turns bare `http(s)://` URLs in text into links, leaving alone text inside

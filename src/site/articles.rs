@@ -36,12 +36,27 @@ pub(crate) struct Context<'a> {
 }
 
 /// What the last builds learnt of each article. Empty for a one-off build.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ArticleCache {
     /// By Markdown file (absolute).
     entries: HashMap<PathBuf, Entry>,
     /// The input hash of every article file last seen, by Markdown file.
     hashes: BTreeMap<PathBuf, u64>,
+    /// Whether resolved articles are kept for the next build. A one-off
+    /// build has no next one: keeping a copy of every article would double
+    /// the model's memory (the largest part of a build's peak) for nothing.
+    keep_articles: bool,
+}
+
+impl Default for ArticleCache {
+    /// A cache for a series of builds (serve's), keeping what it learns.
+    fn default() -> Self {
+        ArticleCache {
+            entries: HashMap::new(),
+            hashes: BTreeMap::new(),
+            keep_articles: true,
+        }
+    }
 }
 
 /// One article as last read.
@@ -70,6 +85,14 @@ enum Outcome {
 type Modelled = (Vec<Article>, Vec<Warning>, Vec<Error>);
 
 impl ArticleCache {
+    /// A cache for one build only: it keeps no article.
+    pub(crate) fn one_off() -> Self {
+        ArticleCache {
+            keep_articles: false,
+            ..ArticleCache::default()
+        }
+    }
+
     /// The built articles among `files` (each with its input hash), reusing
     /// the ones whose inputs and context are unchanged, and every error met.
     pub(crate) fn model(&mut self, context: &Context<'_>, files: &[(PathBuf, u64)]) -> Modelled {
@@ -135,7 +158,9 @@ impl ArticleCache {
         }
         match resolve_article(source, context.config, context.known_authors) {
             Ok((article, warnings)) => {
-                entry.resolved = Some((article.clone(), warnings.clone()));
+                if self.keep_articles {
+                    entry.resolved = Some((article.clone(), warnings.clone()));
+                }
                 (Outcome::Built(Box::new(article), warnings), Some(entry))
             }
             Err(errors) => (Outcome::Failed(errors), None),
