@@ -40,6 +40,58 @@ fn a_static_nojekyll_is_copied_over_the_generated_one() {
     assert_eq!(site.read(".nojekyll"), "kept\n");
 }
 
+// ------------------------------------------------------------------ redirect pages
+
+#[test]
+fn a_redirect_page_works_without_javascript_and_names_its_canonical_page() {
+    let site = Site::new();
+    site.article(
+        "a",
+        "2020-01-01",
+        "aliases = [\"/2020/01/a.html\"]\n",
+        "Body.",
+    );
+    site.build_with(&["--base-url", "https://example.github.io/archive/"]);
+    let page = site.page("2020/01/a.html");
+
+    let refresh = attr(one(&page, "meta[http-equiv=refresh]"), "content").unwrap();
+    assert_eq!(refresh, "0; url=../../articles/a/index.html");
+    let links: Vec<&str> = select(&page, "body a[href]")
+        .into_iter()
+        .filter_map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(links, ["../../articles/a/index.html"], "one visible link");
+    assert_eq!(
+        attr(one(&page, "link[rel=canonical]"), "href"),
+        Some("https://example.github.io/archive/articles/a/")
+    );
+    assert!(select(&page, "script").is_empty(), "needs no script");
+}
+
+#[test]
+fn the_output_holds_nothing_a_host_would_run_or_read_as_its_configuration() {
+    let out = built_example();
+    let files = files_in(out.path());
+    let host_files = [
+        "_worker.js",
+        "_routes.json",
+        "_headers",
+        "netlify.toml",
+        ".htaccess",
+    ];
+    for path in files.keys() {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        assert!(!host_files.contains(&name), "{}", path.display());
+        assert!(
+            !["php", "cgi", "pl", "py", "asp", "aspx", "jsp", "shtml"].contains(&extension),
+            "{}",
+            path.display()
+        );
+        assert!(!path.starts_with("functions"), "{}", path.display());
+    }
+}
+
 // ------------------------------------------------------------------ --base-url
 
 #[test]
