@@ -2,10 +2,12 @@
 //!
 //! [`check_links`] reads an output folder and reports every `href`/`src` into
 //! the site that names no file, and every fragment that names no element
-//! (`#comment-3`, a heading's id). External links are not fetched.
+//! (`#comment-3`, a heading's id), and every target of `_redirects` that
+//! names no file. External links are not fetched.
 //! [`check_site`] builds a site, checks it, and reports each broken link once,
 //! where it is written: the Markdown file or comment thread and its line, or
-//! the template when no content holds it.
+//! the template when no content holds it. It also warns when `base_url` is
+//! still the placeholder `init` wrote, or not set at all.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -18,10 +20,12 @@ use scraper::{Html, Selector};
 use walkdir::WalkDir;
 
 use crate::build::{BuildReport, BuildRequest, build_with_model};
+use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::content::CONTENT_DIR;
-use crate::error::{BuildErrors, Error, LineIndex, Location, TemplateFile};
+use crate::error::{BuildErrors, Error, LineIndex, Location, TemplateFile, Warning};
 use crate::render::Plan;
 use crate::render::templates::{BUILTIN_TEMPLATES, TEMPLATES_DIR, template_file};
+use crate::scaffold::PLACEHOLDER_BASE_URL;
 
 /// One link that leads nowhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +53,8 @@ pub enum LinkSource {
         /// built from variables is not found, and only the file is named).
         line: Option<usize>,
     },
+    /// In a file of the site copied as it is (`static/_redirects`), at a line.
+    Static(Location),
     /// Not known: only the built page is (a check of an output folder alone).
     BuiltPage,
 }
@@ -56,7 +62,7 @@ pub enum LinkSource {
 impl fmt::Display for LinkSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LinkSource::Content(at) => write!(f, "{at}"),
+            LinkSource::Content(at) | LinkSource::Static(at) => write!(f, "{at}"),
             LinkSource::Template {
                 template,
                 line: Some(line),
@@ -118,9 +124,15 @@ pub struct CheckReport {
 /// chooses: a check should not replace the site's own output) and checks its
 /// links, reporting each broken one where it is written.
 pub fn check_site(request: &BuildRequest) -> Result<CheckReport, BuildErrors> {
-    let (report, site) = build_with_model(request)?;
+    let (mut report, site) = build_with_model(request)?;
+    report
+        .warnings
+        .extend(base_url_warning(&site.config.base_url));
     let plan = Plan::new(&site)?;
-    let found = check_links(&report.output, &site.config.base_url)?;
+    let (in_redirects, found): (Vec<BrokenLink>, Vec<BrokenLink>) =
+        check_links(&report.output, &site.config.base_url)?
+            .into_iter()
+            .partition(|link| link.page == REDIRECTS_FILE);
     let origins: HashMap<&str, _> = plan
         .origins(&site)
         .into_iter()
@@ -198,15 +210,90 @@ pub fn check_site(request: &BuildRequest) -> Result<CheckReport, BuildErrors> {
             }
         }
     }
+    broken.extend(place_redirects(&request.root, &report.output, in_redirects));
     // Content first, by file and line; then templates.
     broken.sort_by_cached_key(|b| match &b.at {
-        LinkSource::Content(at) => (0, at.path.clone(), at.line, b.link.clone()),
+        LinkSource::Content(at) | LinkSource::Static(at) => {
+            (0, at.path.clone(), at.line, b.link.clone())
+        }
         other => (1, PathBuf::from(other.to_string()), None, b.link.clone()),
     });
     Ok(CheckReport {
         build: report,
         broken,
     })
+}
+
+/// The file of redirect rules that Netlify-style hosts read, at the output root.
+const REDIRECTS_FILE: &str = "_redirects";
+
+/// A warning when `base_url` cannot be where the site is published: the
+/// placeholder `init` wrote, or the default of a site.toml without it.
+/// Canonical links, feeds and the sitemap would name that address.
+fn base_url_warning(base_url: &str) -> Option<Warning> {
+    let base_url = base_url.trim_end_matches('/');
+    let what = if base_url == PLACEHOLDER_BASE_URL {
+        format!("`base_url` is still `{base_url}`, the placeholder `scholia init` wrote")
+    } else if base_url == SiteConfig::default().base_url {
+        format!("`base_url` is not set, so it is `{base_url}`")
+    } else {
+        return None;
+    };
+    Some(Warning {
+        at: Location::file(CONFIG_FILE),
+        message: format!(
+            "{what}: canonical links, feeds and the sitemap name that address; set it to the address the site is published at, or build with --base-url"
+        ),
+    })
+}
+
+/// Where each broken target of `_redirects` is written: the line of the
+/// site's own `static/_redirects` when it has one (it replaces the generated
+/// file), else the built file (generated from aliases, whose targets are
+/// always built).
+fn place_redirects(root: &Path, output: &Path, broken: Vec<BrokenLink>) -> Vec<BrokenLink> {
+    let own = Path::new(crate::build::STATIC_DIR).join(REDIRECTS_FILE);
+    let text = std::fs::read_to_string(root.join(&own)).ok();
+    let built = std::fs::read_to_string(output.join(REDIRECTS_FILE)).unwrap_or_default();
+    broken
+        .into_iter()
+        .map(|link| {
+            let line = redirect_rules(&built)
+                .find(|rule| rule.to == link.link)
+                .map(|rule| rule.line);
+            let at = match (&text, line) {
+                (Some(_), Some(line)) => LinkSource::Static(Location::line(&own, line)),
+                (Some(_), None) => LinkSource::Static(Location::file(&own)),
+                (None, _) => LinkSource::BuiltPage,
+            };
+            BrokenLink { at, ..link }
+        })
+        .collect()
+}
+
+/// One rule of a `_redirects` file.
+struct RedirectRule<'t> {
+    /// Its 1-based line.
+    line: usize,
+    /// Where it sends the reader.
+    to: &'t str,
+}
+
+/// The rules of a `_redirects` file: each line `from to [status]`, without
+/// blank lines and `#` comments.
+fn redirect_rules(text: &str) -> impl Iterator<Item = RedirectRule<'_>> {
+    text.lines().enumerate().filter_map(|(i, line)| {
+        let mut fields = line.split_whitespace();
+        let from = fields.next().filter(|from| !from.starts_with('#'))?;
+        let to = fields.next().unwrap_or(from);
+        Some(RedirectRule { line: i + 1, to })
+    })
+}
+
+/// Whether a redirect target is filled in by the host per request (a splat
+/// `:splat` or a placeholder `:year`), and so names no one file.
+fn is_dynamic_target(to: &str) -> bool {
+    to.contains('*') || to.split('/').any(|segment| segment.starts_with(':'))
 }
 
 /// A link as found written in content: the form it is written in, and where.
@@ -462,9 +549,36 @@ pub fn check_links(output: &Path, base_url: &str) -> Result<Vec<BrokenLink>, Err
             })
         })
         .collect();
+    broken.extend(check_redirects_file(output, parsed, base_url, base_path));
     broken.sort_by(|a, b| (&a.page, &a.link).cmp(&(&b.page, &b.link)));
     broken.dedup();
     Ok(broken)
+}
+
+/// Every target of the output's `_redirects` that leads nowhere in the
+/// output, as a link on the page `_redirects`. Targets on other hosts and
+/// ones the host fills in per request are not checked.
+fn check_redirects_file(
+    output: &Path,
+    pages: &HashMap<String, PageLinks>,
+    base_url: &str,
+    base_path: &str,
+) -> Vec<BrokenLink> {
+    let Ok(text) = std::fs::read_to_string(output.join(REDIRECTS_FILE)) else {
+        return Vec::new();
+    };
+    redirect_rules(&text)
+        .filter(|rule| !is_dynamic_target(rule.to))
+        .filter_map(|rule| {
+            let problem = check_link(output, pages, REDIRECTS_FILE, rule.to, base_url, base_path)?;
+            Some(BrokenLink {
+                at: LinkSource::BuiltPage,
+                page: REDIRECTS_FILE.to_string(),
+                link: rule.to.to_string(),
+                problem,
+            })
+        })
+        .collect()
 }
 
 /// Every `.html` file under `output`, as `/`-separated relative paths.

@@ -6,7 +6,7 @@ use std::process::{Command, ExitCode, Stdio};
 use scholia::output::{PreviousOutput, is_previous_output};
 use scholia::{BuildErrors, BuildReport, BuildRequest};
 
-use super::{EXIT_CONTENT_ERROR, EXIT_USAGE, SiteArgs};
+use super::{BaseUrlArg, EXIT_CONTENT_ERROR, EXIT_USAGE, SiteArgs};
 
 /// Arguments of `scholia build`.
 #[derive(Debug, clap::Args)]
@@ -16,6 +16,8 @@ pub(crate) struct BuildArgs {
     /// Write the site here instead of `[build] output_dir`.
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    base_url: BaseUrlArg,
 }
 
 /// Runs the build and reports it.
@@ -24,7 +26,7 @@ pub(crate) fn run(args: BuildArgs) -> ExitCode {
         root: args.site.root.clone(),
         output: args.output,
         options: args.site.options(),
-        base_url: None,
+        base_url: args.base_url.base_url,
         now: chrono::Utc::now(),
     };
     match scholia::build(&request) {

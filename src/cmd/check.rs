@@ -6,13 +6,15 @@ use scholia::BuildRequest;
 use scholia::check::check_site;
 
 use super::build::{print_errors, summary};
-use super::{EXIT_CONTENT_ERROR, SiteArgs};
+use super::{BaseUrlArg, EXIT_CONTENT_ERROR, SiteArgs};
 
 /// Arguments of `scholia check`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct CheckArgs {
     #[command(flatten)]
     site: SiteArgs,
+    #[command(flatten)]
+    base_url: BaseUrlArg,
 }
 
 /// Builds into a temporary folder (the output folder is not touched) and checks
@@ -30,7 +32,7 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
         root: args.site.root.clone(),
         output: Some(output.clone()),
         options: args.site.options(),
-        base_url: None,
+        base_url: args.base_url.base_url,
         now: chrono::Utc::now(),
     };
     let report = match check_site(&request) {

@@ -62,6 +62,35 @@ pub(crate) struct SiteArgs {
     pub future: bool,
 }
 
+/// `--base-url URL`, shared by build and check: the site's public URL for one
+/// run, instead of `base_url` in site.toml.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct BaseUrlArg {
+    /// Use URL as the site's public address for this run instead of `base_url`
+    /// in site.toml (a deploy preview, a project site under /<repo>/).
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+    pub base_url: Option<String>,
+}
+
+/// Accepts an absolute http(s) URL without query or fragment, as `base_url`
+/// must be; a usage error otherwise.
+fn parse_base_url(text: &str) -> Result<String, String> {
+    let url = url::Url::parse(text).map_err(|e| {
+        format!("`{text}` is not a URL ({e}); give the full address, e.g. https://example.github.io/archive/")
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!(
+            "`{text}` must start with http:// or https:// and name a host, e.g. https://example.github.io/archive/"
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!(
+            "`{text}` has a `?` query or `#` fragment; give only the address of the site's top folder"
+        ));
+    }
+    Ok(text.to_string())
+}
+
 impl SiteArgs {
     /// The content choices these flags make.
     pub(crate) fn options(&self) -> BuildOptions {

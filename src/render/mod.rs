@@ -28,7 +28,7 @@ use crate::site::pagination::Pager;
 use crate::site::{Article, ArticleImage, Site};
 use feeds::{ARTICLE_FEED_FILE, absolute};
 use plan::Job;
-pub use plan::{PageOrigin, Plan, PlannedFile, output_path};
+pub use plan::{NO_JEKYLL_FILE, PageOrigin, Plan, PlannedFile, output_path};
 use search::SearchIndex;
 use sitemap::SitemapEntry;
 pub use templates::{Templates, load_templates};
@@ -289,6 +289,7 @@ impl<'a> Renderer<'a> {
                 self.render_template("redirect.html", &context)
             }
             Job::RedirectsFile => Ok(self.redirects_file()),
+            Job::NoJekyll => Ok(String::new()),
             Job::Sitemap => Ok(sitemap::sitemap(&self.sitemap_entries())),
             Job::Robots => Ok(sitemap::robots_txt(site.config.base_url_trimmed())),
             Job::NotFound => {

@@ -17,6 +17,9 @@ use crate::site::{Article, Site};
 use super::feeds::{ARTICLE_FEED_FILE, COMMENT_FEED_FILE, has_comment_feed};
 use super::search::{SEARCH_DIR, chunk_count, document_count, shard_count};
 
+/// The empty file at the output root that turns GitHub Pages' Jekyll off.
+pub const NO_JEKYLL_FILE: &str = ".nojekyll";
+
 /// One file the site has.
 #[derive(Debug, Clone)]
 pub(super) enum Job {
@@ -53,6 +56,9 @@ pub(super) enum Job {
     },
     /// `_redirects`, the aliases for hosts that read one.
     RedirectsFile,
+    /// `.nojekyll`, empty: tells GitHub Pages to publish the folder as it is
+    /// rather than run Jekyll over it (which drops `_`-prefixed files).
+    NoJekyll,
     /// `sitemap.xml`.
     Sitemap,
     /// `robots.txt`.
@@ -332,6 +338,7 @@ fn output_of(site: &Site, job: &Job) -> String {
         Job::SiteFeed => ARTICLE_FEED_FILE.into(),
         Job::Redirect { from, .. } => output_path(from),
         Job::RedirectsFile => "_redirects".into(),
+        Job::NoJekyll => NO_JEKYLL_FILE.into(),
         Job::Sitemap => "sitemap.xml".into(),
         Job::Robots => "robots.txt".into(),
         Job::NotFound => "404.html".into(),
@@ -450,6 +457,7 @@ fn jobs(site: &Site) -> Vec<Job> {
         Job::Archive,
         Job::SiteFeed,
         Job::RedirectsFile,
+        Job::NoJekyll,
         Job::Sitemap,
         Job::Robots,
         Job::NotFound,
