@@ -152,7 +152,10 @@ fn feed_entries_carry_only_the_summary_when_configured() {
     site.build();
     let feed = feed(&site, "atom.xml");
     let entry = &feed.entries[0];
-    assert!(entry.content.is_none(), "the summary is not repeated as content");
+    assert!(
+        entry.content.is_none(),
+        "the summary is not repeated as content"
+    );
     let summary = &entry.summary.as_ref().expect("a summary").content;
     assert!(summary.contains("Intro paragraph."), "{summary}");
     assert!(!summary.contains("Secret"), "{summary}");

@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Step 8's figures in one call: a full build of the benchmark archive
+against the floor (the same files, bytes and folders written with nothing
+else), its output by kind, its peak memory, a second build (unchanged, then
+after one new comment), and the cost of 10x the articles.
+
+Generates (or reuses) the corpora with ../shared/bench/gen_corpus.py, copies
+the large one beside the output (the second build edits it), and writes
+every output under --out (default /dev/shm: this project's machines create
+files on their disks at a rate that drifts by a factor of several; give a
+disk folder to measure it). Hugo's side is ../shared/bench/compare.sh's.
+Targets live here, never in tests.
+
+    cargo build --release && python3 benches/lean.py [--articles 10000] [--small 1000] [--runs 3] [--out /dev/shm]
+"""
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINARY = os.path.join(ROOT, "target", "release", "scholia")
+GENERATOR = os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py")
+STEPS = re.compile(r"steps: (.*)")
+
+
+def corpus(articles, cache_dir):
+    folder = os.path.join(cache_dir, f"scholia-{articles}")
+    if not os.path.exists(os.path.join(folder, "site.toml")):
+        subprocess.run([sys.executable, GENERATOR, "--format", "scholia", "--out", folder,
+                        "--articles", str(articles), "--force", "--quiet"], check=True)
+    return folder
+
+
+def build(site, output, *extra):
+    """One `scholia build`: (wall seconds, peak RSS MiB, {step: ms})."""
+    start = time.perf_counter()
+    run = subprocess.run(["/usr/bin/time", "-f", "%M", BINARY, "build", "--root", site,
+                          "--output", output, *extra],
+                         check=True, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    peak = int(run.stderr.strip().splitlines()[-1]) / 1024
+    steps = {}
+    match = STEPS.search(run.stdout + run.stderr)
+    if match:
+        for part in match.group(1).split(", "):
+            name, ms, _ = part.split(" ")
+            steps[name] = int(ms)
+    return wall, peak, steps
+
+
+def full_builds(site, out, runs, label):
+    """`runs` builds, each into a fresh folder; returns the runs and the
+    folder of the last (kept)."""
+    results = []
+    for n in range(runs):
+        output = os.path.join(out, f"{label}-{n}")
+        shutil.rmtree(output, ignore_errors=True)
+        results.append(build(site, output, "--no-cache") if has_no_cache() else build(site, output))
+        if n < runs - 1:
+            shutil.rmtree(output)
+    return results, output
+
+
+_NO_CACHE = None
+
+
+def has_no_cache():
+    """Whether this scholia has a build cache to turn off (a full build must
+    be a full build)."""
+    global _NO_CACHE
+    if _NO_CACHE is None:
+        help_text = subprocess.run([BINARY, "build", "--help"], capture_output=True, text=True).stdout
+        _NO_CACHE = "--no-cache" in help_text
+    return _NO_CACHE
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def summary(label, results):
+    walls = [r[0] for r in results]
+    peaks = [r[1] for r in results]
+    steps = defaultdict(list)
+    for r in results:
+        for name, ms in r[2].items():
+            steps[name].append(ms)
+    step_text = ", ".join(f"{k} {median(v):.0f}" for k, v in steps.items())
+    print(f"{label}: wall median {median(walls):.2f} s (runs {', '.join(f'{w:.2f}' for w in walls)}), "
+          f"peak RSS median {median(peaks):.0f} MiB")
+    print(f"  steps (ms, medians): {step_text}")
+    return median(walls)
+
+
+def kind_of(path):
+    parts = path.split("/")
+    first = parts[0]
+    name = parts[-1]
+    if first == "articles" and len(parts) == 3:
+        return {"index.html": "article pages", "comments.xml": "comment feeds"}.get(name, "article assets")
+    if first in ("tags", "authors"):
+        if name == "atom.xml":
+            return f"{first[:-1]} feeds"
+        return f"{first[:-1]} pages"
+    if first == "search":
+        return "search index" if len(parts) > 2 or name == "manifest.js" else "search page"
+    if first in ("page",) or path == "index.html":
+        return "index pages"
+    if name == "index.html" and first not in ("archive", "about"):
+        return "redirect pages"
+    return "other"
+
+
+def by_kind(folder):
+    counts = defaultdict(lambda: [0, 0])
+    for dirpath, _, files in os.walk(folder):
+        for f in files:
+            full = os.path.join(dirpath, f)
+            kind = kind_of(os.path.relpath(full, folder).replace(os.sep, "/"))
+            counts[kind][0] += 1
+            counts[kind][1] += os.path.getsize(full)
+    total_files = sum(c[0] for c in counts.values())
+    total_bytes = sum(c[1] for c in counts.values())
+    print(f"output: {total_files} files, {total_bytes / 1e6:.1f} MB")
+    for kind, (files, size) in sorted(counts.items(), key=lambda kv: -kv[1][1]):
+        print(f"  {kind:16} {files:7} files {size / 1e6:8.1f} MB")
+
+
+def floor(built, out, runs):
+    run = subprocess.run(["cargo", "bench", "--quiet", "--bench", "floor", "--",
+                          built, os.path.join(out, "floor"), str(runs)],
+                         cwd=ROOT, check=True, capture_output=True, text=True)
+    line = run.stdout.strip().splitlines()[-1]
+    print(line)
+    return int(re.search(r"median (\d+) ms", line).group(1)) / 1000
+
+
+def add_comment(site, n):
+    """Appends the `n`th new comment to the first article with a thread."""
+    articles = os.path.join(site, "content", "articles")
+    for name in sorted(os.listdir(articles)):
+        thread = os.path.join(articles, name, "comments.toml")
+        if os.path.exists(thread):
+            with open(thread, "a", encoding="utf-8") as f:
+                f.write(f'\n[[comment]]\nid = "bench-new-{n}"\nauthor = "New Reader"\n'
+                        'date = 2020-01-01T12:00:00Z\nbody = "One more comment."\n')
+            return name
+    raise RuntimeError("no article has a thread")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=10000)
+    parser.add_argument("--small", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out", default="/dev/shm")
+    parser.add_argument("--corpora", default=os.path.join(tempfile.gettempdir(), "scholia-bench", "corpora"))
+    args = parser.parse_args()
+
+    out = tempfile.mkdtemp(prefix="scholia-lean-", dir=args.out)
+    try:
+        big = corpus(args.articles, args.corpora)
+        small = corpus(args.small, args.corpora)
+        print(f"scholia {subprocess.run([BINARY, '--version'], capture_output=True, text=True).stdout.strip()}, "
+              f"output under {args.out}, {os.cpu_count()} cores")
+
+        results, built = full_builds(big, out, args.runs, "full")
+        full = summary(f"full build, {args.articles} articles", results)
+        by_kind(built)
+        floor_time = floor(built, out, args.runs)
+        print(f"full build / floor: {full / floor_time:.2f}x")
+
+        small_results, _ = full_builds(small, out, args.runs, "small")
+        small_wall = summary(f"full build, {args.small} articles", small_results)
+        print(f"{args.articles} / {args.small} articles: {full / small_wall:.2f}x the time")
+
+        site = os.path.join(out, "corpus")
+        shutil.copytree(big, site)
+        output = os.path.join(out, "second")
+        first = build(site, output)
+        print(f"first build of a copy: {first[0]:.2f} s")
+        unchanged = [build(site, output) for _ in range(args.runs)]
+        second = summary("second build, nothing changed", unchanged)
+        changed = []
+        for n in range(args.runs):
+            add_comment(site, n)
+            changed.append(build(site, output))
+        one_comment = summary("second build after one new comment", changed)
+        print(f"second build / full build: unchanged {second / full:.2f}, "
+              f"one new comment {one_comment / full:.2f}")
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
