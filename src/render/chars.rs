@@ -27,11 +27,40 @@ pub fn is_unwritable(c: char) -> bool {
     }
 }
 
+/// The bytes that begin, in UTF-8, a character [`is_unwritable`] may refuse:
+/// C0 controls but tab, line feed and carriage return; DEL; 0xC2 (the C1
+/// controls are U+0080–U+009F); 0xEF (U+FDD0–U+FDEF, U+FFFE, U+FFFF); and
+/// the lead bytes of the other planes (0xF0–0xF4), whose last two code points
+/// are noncharacters.
+static MAY_START_UNWRITABLE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b < 0x20 && b != 0x09 && b != 0x0a && b != 0x0d)
+            || b == 0x7f
+            || b == 0xc2
+            || b == 0xef
+            || b >= 0xf0;
+        b += 1;
+    }
+    table
+};
+
+/// Whether `text` holds a character [`is_unwritable`] refuses. Every output
+/// file passes here, so it scans bytes, and decodes a character only where
+/// a byte may start one of them (never a continuation byte: always at a
+/// character boundary).
+fn holds_unwritable(text: &str) -> bool {
+    text.bytes().enumerate().any(|(i, b)| {
+        MAY_START_UNWRITABLE[usize::from(b)] && text[i..].chars().next().is_some_and(is_unwritable)
+    })
+}
+
 /// `text` without the characters no output file may hold. A vertical tab or a
 /// form feed (a word processor's line and page breaks) becomes a space, so
 /// the words on either side stay apart; every other one is removed.
 pub fn remove_unwritable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unwritable) {
+    if !holds_unwritable(text) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
@@ -55,5 +84,21 @@ mod tests {
             "a\u{1}b\u{b}c\u{c}d\u{7f}\u{85}\u{fffe}\u{ffff}\u{1fffe}\u{fdd0}e\tf\r\ng é \u{fffd}";
         assert_eq!(remove_unwritable(text), "ab c de\tf\r\ng é \u{fffd}");
         assert!(matches!(remove_unwritable("plain é"), Cow::Borrowed(_)));
+        // Bytes that only may start one: kept, borrowed.
+        assert!(matches!(
+            remove_unwritable("\u{a0}·\u{fffd}\u{1f600}"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(remove_unwritable("·\u{85}·\u{10ffff}"), "··");
+    }
+
+    #[test]
+    fn the_byte_table_covers_every_unwritable_character() {
+        let every = (0..=0x10ffff).filter_map(char::from_u32);
+        for c in every.filter(|&c| is_unwritable(c)) {
+            let mut buffer = [0; 4];
+            let first = c.encode_utf8(&mut buffer).as_bytes()[0];
+            assert!(MAY_START_UNWRITABLE[usize::from(first)], "{:?}", c);
+        }
     }
 }
