@@ -464,7 +464,6 @@ fn a_site_built_for_a_sub_path_works_served_there() {
     for expected in [
         format!("{base}index.html"),
         format!("{base}{article}index.html"),
-        format!("{base}{article}comments.xml"),
         format!("{base}disappointment-with-jcpoa-behind-irans-closer-ties-with-russia/"),
         format!("{base}atom.xml"),
         format!("{base}style.css"),
