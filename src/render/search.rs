@@ -30,7 +30,7 @@
 //!    index files. It only numbers documents, concatenates and re-encodes;
 //!    it reads no text of a document.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -279,9 +279,13 @@ pub(crate) fn entries_for(site: &Site, article: &Article) -> ArticleSearchEntrie
         postings.push(' ');
     }
     let url = result_url(site, &article.permalink);
+    // Parts are kept until the merge: no spare capacity.
+    terms.shrink_to_fit();
+    postings.shrink_to_fit();
+    let shown = documents.into_iter().map(|d| d.shown).collect();
     ArticleSearchEntries {
         article: format!("[{},{}]", json_string(&url), json_string(&article.title)),
-        shown: documents.into_iter().map(|d| d.shown).collect(),
+        shown,
         terms,
         postings,
     }
@@ -374,7 +378,27 @@ type TermEntry = (u32, u32, u32);
 
 /// Every article's terms, sent to their shards, in article order.
 fn shard_entries(parts: &[ArticleSearchEntries], shard_total: usize) -> Vec<Vec<TermEntry>> {
-    let mut shards: Vec<Vec<TermEntry>> = vec![Vec::new(); shard_total];
+    // Counted first, so that no list holds spare room: these are the
+    // merge's biggest lists.
+    let counts = parts
+        .par_iter()
+        .fold(
+            || vec![0usize; shard_total],
+            |mut counts, part| {
+                for (_, _, term) in part.term_lists() {
+                    counts[shard_of(term, shard_total)] += 1;
+                }
+                counts
+            },
+        )
+        .reduce(
+            || vec![0usize; shard_total],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+                a
+            },
+        );
+    let mut shards: Vec<Vec<TermEntry>> = counts.into_iter().map(Vec::with_capacity).collect();
     for (article, part) in parts.iter().enumerate() {
         for (term_at, list_at, term) in part.term_lists() {
             shards[shard_of(term, shard_total)].push((
@@ -399,30 +423,27 @@ fn terms_file(
     parts: &[ArticleSearchEntries],
     first_ids: &[u32],
     shard: usize,
-    mut entries: Vec<TermEntry>,
+    entries: Vec<TermEntry>,
 ) -> String {
-    let term = |&(article, at, _): &TermEntry| parts[article as usize].term_at(at as usize);
-    // Stable: each term's entries stay in article order, so ids ascend.
-    entries.sort_by(|a, b| term(a).cmp(term(b)));
-    let mut json = String::from("{");
-    let mut previous_term = None;
-    let mut previous_id = 0;
-    for entry in &entries {
-        let (article, _, list_at) = *entry;
-        let part = &parts[article as usize];
-        if previous_term != Some(term(entry)) {
-            if previous_term.is_some() {
-                json.push_str("\",");
-            }
-            json.push_str(&json_string(term(entry)));
-            json.push_str(":\"");
-            previous_term = Some(term(entry));
-            previous_id = 0;
-        }
-        let local = postings(part.list_at(list_at as usize), first_ids[article as usize]);
-        previous_id = push_postings(&mut json, local, previous_id);
+    // Entries come in article order, and each term's keep it: ids ascend.
+    let mut by_term: BTreeMap<&str, Vec<(u32, u32)>> = BTreeMap::new();
+    for (article, term_at, list_at) in entries {
+        let term = parts[article as usize].term_at(term_at as usize);
+        by_term.entry(term).or_default().push((article, list_at));
     }
-    if previous_term.is_some() {
+    let mut json = String::from("{");
+    for (n, (term, lists)) in by_term.into_iter().enumerate() {
+        if n > 0 {
+            json.push(',');
+        }
+        json.push_str(&json_string(term));
+        json.push_str(":\"");
+        let mut previous_id = 0;
+        for (article, list_at) in lists {
+            let list = parts[article as usize].list_at(list_at as usize);
+            let global = postings(list, first_ids[article as usize]);
+            previous_id = push_postings(&mut json, global, previous_id);
+        }
         json.push('"');
     }
     json.push('}');
@@ -518,7 +539,11 @@ fn article_documents<'s>(
     let body = html_text(&article.content_html);
     let article_doc = Document {
         heading: heading.to_lowercase(),
-        shown: shown_fields(&authors.join(", "), &date, &body),
+        shown: {
+            let mut shown = shown_fields(&authors.join(", "), &date, &body);
+            shown.shrink_to_fit();
+            shown
+        },
         body: body.to_lowercase(),
     };
     let comments = article.thread.comments.iter().map(comment_document);
@@ -532,11 +557,13 @@ fn comment_document(comment: &Comment) -> Document {
     let date = comment.date.format("%Y-%m-%d").to_string();
     Document {
         heading: comment.author.to_lowercase(),
-        shown: format!(
-            "{},{}",
-            shown_fields(&comment.author, &date, &body),
-            json_string(&comment.id)
-        ),
+        shown: {
+            let mut shown = shown_fields(&comment.author, &date, &body);
+            shown.push(',');
+            shown.push_str(&json_string(&comment.id));
+            shown.shrink_to_fit();
+            shown
+        },
         body: body.to_lowercase(),
     }
 }
