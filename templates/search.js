@@ -8,7 +8,9 @@
 
   var PAGE_SIZE = 20;
   var MAX_TERM_CHARS = 40;
-  var FORMAT_VERSION = 1;
+  var FORMAT_VERSION = 2;
+  var FINAL_DIGIT = 0x30;
+  var MORE_DIGIT = 0x5e;
   var NOT_WORD = /[^\p{Alphabetic}\p{N}]+/u;
 
   // The site root is where this script lives: it works at any depth, under a
@@ -63,13 +65,25 @@
     return hash % shards;
   }
 
-  /* A term's postings as a map from document id to 1 (in a heading) or 0. */
+  /* A term's postings as a map from document id to 1 (in a heading) or 0.
+     Each posting is a number in base 32, most significant digit first: a
+     digit that more digits follow is a character from "^" on, the last digit
+     one from "0" on. The number is the gap from the id before (the first
+     from 0) times 2, plus 1 for a heading. */
   function postings(encoded) {
     var found = new Map();
     var id = 0;
+    var value = 0;
     for (var i = 0; i < encoded.length; i++) {
-      id += Math.floor(encoded[i] / 2);
-      found.set(id, encoded[i] % 2);
+      var code = encoded.charCodeAt(i);
+      if (code >= MORE_DIGIT) {
+        value = value * 32 + code - MORE_DIGIT;
+        continue;
+      }
+      value = value * 32 + code - FINAL_DIGIT;
+      id += Math.floor(value / 2);
+      found.set(id, value % 2);
+      value = 0;
     }
     return found;
   }
@@ -83,7 +97,7 @@
       }
       return Promise.all(words.map(function (word) {
         return indexFile("terms/" + shardOf(word, manifest.shards)).then(function (shard) {
-          return postings(Object.prototype.hasOwnProperty.call(shard, word) ? shard[word] : []);
+          return postings(Object.prototype.hasOwnProperty.call(shard, word) ? shard[word] : "");
         });
       })).then(function (lists) {
         lists.sort(function (a, b) { return a.size - b.size; });
@@ -108,8 +122,12 @@
   function results(manifest, hits, phrase) {
     return Promise.all(hits.map(function (hit) {
       return indexFile("docs/" + Math.floor(hit.id / manifest.chunk)).then(function (chunk) {
-        var d = chunk[hit.id % manifest.chunk];
-        var result = { url: d[0], title: d[1], by: d[2], date: d[3], text: d[4], comment: d[5] === 1 };
+        // [article, by, date, text] for an article; a comment adds its id.
+        var d = chunk.docs[hit.id % manifest.chunk];
+        var article = chunk.articles[d[0]];
+        var comment = d.length > 4;
+        var result = { url: article[0] + (comment ? "#comment-" + d[4] : ""), title: article[1],
+          by: d[1], date: d[2], text: d[3], comment: comment };
         result.phrase = phrase !== "" && (" " + terms(result.title + " " + result.text).join(" ") + " ")
           .indexOf(" " + phrase + " ") >= 0;
         return result;

@@ -39,11 +39,34 @@ fn load(output: &Path, key: &str) -> Value {
     serde_json::from_str(json).unwrap_or_else(|e| panic!("{key}.js: {e}"))
 }
 
+/// The postings of an encoded list (docs/search.md): each posting a number
+/// in base 32, a digit that more follow from `^` on, the last from `0` on;
+/// the number is the gap from the id before, doubled, plus the heading bit.
+/// Returns `(id, in heading)` pairs.
+fn decode_postings(encoded: &str) -> Vec<(u64, bool)> {
+    let mut found = Vec::new();
+    let (mut id, mut value) = (0u64, 0u64);
+    for byte in encoded.bytes() {
+        let byte = u64::from(byte);
+        if byte >= 0x5e {
+            value = value * 32 + byte - 0x5e;
+            continue;
+        }
+        assert!((0x30..0x50).contains(&byte), "not a digit: {encoded:?}");
+        value = value * 32 + byte - 0x30;
+        id += value >> 1;
+        found.push((id, value & 1 == 1));
+        value = 0;
+    }
+    assert_eq!(value, 0, "a list ends mid-number: {encoded:?}");
+    found
+}
+
 /// The documents holding every word of `query`, as the page's script finds
 /// them (before it orders them).
 fn search(output: &Path, query: &str) -> Vec<Hit> {
     let manifest = load(output, "manifest");
-    assert_eq!(manifest["version"], 1);
+    assert_eq!(manifest["version"], 2);
     let shards = manifest["shards"].as_u64().unwrap() as usize;
     let chunk = manifest["chunk"].as_u64().unwrap() as usize;
     let words: BTreeSet<String> = terms(query).into_iter().collect();
@@ -51,12 +74,11 @@ fn search(output: &Path, query: &str) -> Vec<Hit> {
     let mut found: Option<BTreeSet<u64>> = None;
     for word in &words {
         let shard = load(output, &format!("terms/{}", shard_of(word, shards)));
-        let mut ids = BTreeSet::new();
-        let mut id = 0;
-        for posting in shard[word.as_str()].as_array().into_iter().flatten() {
-            id += posting.as_u64().unwrap() >> 1;
-            ids.insert(id);
-        }
+        let encoded = shard[word.as_str()].as_str().unwrap_or("");
+        let ids: BTreeSet<u64> = decode_postings(encoded)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
         found = Some(match found {
             None => ids,
             Some(before) => before.intersection(&ids).copied().collect(),
@@ -65,21 +87,29 @@ fn search(output: &Path, query: &str) -> Vec<Hit> {
     found
         .unwrap_or_default()
         .into_iter()
-        .map(|id| {
-            let id = id as usize;
-            let docs = load(output, &format!("docs/{}", id / chunk));
-            let d = &docs[id % chunk];
-            let field = |n: usize| d[n].as_str().unwrap().to_string();
-            Hit {
-                url: field(0),
-                title: field(1),
-                by: field(2),
-                date: field(3),
-                text: field(4),
-                comment: d[5] == 1,
-            }
-        })
+        .map(|id| shown(output, chunk, id as usize))
         .collect()
+}
+
+/// Document `id`'s shown fields, from its chunk: its own fields and its
+/// article's URL and title from the chunk's list of articles.
+fn shown(output: &Path, chunk: usize, id: usize) -> Hit {
+    let docs = load(output, &format!("docs/{}", id / chunk));
+    let d = docs["docs"][id % chunk].as_array().unwrap();
+    let article = &docs["articles"][d[0].as_u64().unwrap() as usize];
+    let field = |value: &Value| value.as_str().unwrap().to_string();
+    let comment = d.len() == 5;
+    Hit {
+        url: match comment {
+            true => format!("{}#comment-{}", field(&article[0]), field(&d[4])),
+            false => field(&article[0]),
+        },
+        title: field(&article[1]),
+        by: field(&d[1]),
+        date: field(&d[2]),
+        text: field(&d[3]),
+        comment,
+    }
 }
 
 /// A site with two articles (one tagged, one with a thread), a second
@@ -228,7 +258,7 @@ fn comment_text_stays_data() {
 #[test]
 fn the_index_is_the_same_bytes_whatever_the_thread_count() {
     let site = fixture();
-    // Enough documents for several shards and chunks.
+    // Enough documents for several shards, and chunks that cut threads.
     for n in 0..40 {
         site.article(
             &format!("extra-{n:02}"),
@@ -236,7 +266,7 @@ fn the_index_is_the_same_bytes_whatever_the_thread_count() {
             "",
             &format!("Filler number {n} with words like harbour, policy and cranes."),
         );
-        let thread: String = (0..5)
+        let thread: String = (0..8)
             .map(|c| {
                 format!(
                     "[[comment]]\nid = \"{c}\"\nauthor = \"R{c}\"\ndate = 2019-06-02T00:00:00Z\nbody = \"Reply {c} to {n} about cranes.\"\n\n"
@@ -272,8 +302,35 @@ fn the_index_is_the_same_bytes_whatever_the_thread_count() {
     assert_eq!(one, four);
     let manifest = load(&temp.path().join("one"), "manifest");
     // Two public articles, their two comments, and the extra ones.
-    assert_eq!(manifest["documents"], 2 + 2 + 40 * 6);
+    assert_eq!(manifest["documents"], 2 + 2 + 40 * 9);
     assert!(manifest["shards"].as_u64().unwrap() > 1);
+}
+
+#[test]
+fn results_in_chunks_that_cut_threads_keep_their_article() {
+    let site = Site::new();
+    // 13 documents an article, so chunk boundaries fall inside threads.
+    for n in 0..12 {
+        site.article(&format!("a{n:02}"), "2019-06-01T00:00:00Z", "", "Opening.");
+        let thread: String = (0..12)
+            .map(|c| {
+                format!(
+                    "[[comment]]\nid = \"c{c}\"\nauthor = \"R\"\ndate = 2019-06-02T00:00:00Z\nbody = \"Reply {c} under a{n:02}.\"\n\n"
+                )
+            })
+            .collect();
+        site.comments(&format!("a{n:02}"), &thread);
+    }
+    site.build();
+    let hits = search(&site.root().join("public"), "reply");
+    assert_eq!(hits.len(), 12 * 12);
+    for hit in hits {
+        let (article, comment) = hit.url.split_once("/index.html#comment-c").unwrap();
+        let slug = article.strip_prefix("articles/").unwrap();
+        assert_eq!(hit.title, format!("Title of {slug}"));
+        assert_eq!(hit.text, format!("Reply {comment} under {slug}."));
+        assert!(hit.comment);
+    }
 }
 
 /// The files of the search index in an output folder.

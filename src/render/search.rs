@@ -3,46 +3,63 @@
 //! needs them.
 //!
 //! Owns the index format (docs/search.md) and the one tokenizer the index is
-//! built with; `templates/search.js` splits queries the same way and must
-//! follow any change here. Every index file is a JavaScript file that hands
-//! its data to `scholiaSearch.load(key, data)`, so it loads through a
-//! `<script>` tag, from any static host and from `file://` (where `fetch()`
-//! of a data file is refused). Builds from the model only: it never reads
-//! pages back, and it renders nothing but its own files.
+//! built with; `templates/search.js` splits queries and decodes postings the
+//! same way and must follow any change here. Every index file is a
+//! JavaScript file that hands its data to `scholiaSearch.load(key, data)`,
+//! so it loads through a `<script>` tag, from any static host and from
+//! `file://` (where `fetch()` of a data file is refused). Builds from the
+//! model only: it never reads pages back, and it renders nothing but its own
+//! files.
 //!
 //! The files, under `search/`:
 //! - `manifest.js`: the format version and how the rest is cut up;
 //! - `terms/<n>.js`: the terms whose hash falls in shard `n`, each with its
 //!   postings (a query loads only the shards of its terms);
-//! - `docs/<n>.js`: the shown fields of [`DOCS_PER_CHUNK`] documents (a query
-//!   loads only the chunks of the results it shows).
+//! - `docs/<n>.js`: the shown fields of [`DOCS_PER_CHUNK`] documents, each
+//!   article's URL and title once per file (a query loads only the chunks of
+//!   the results it shows).
+//!
+//! The build is in two stages, so that a cache can skip the first for an
+//! unchanged article:
+//! 1. [`entries_for`]: one article's part of the index
+//!    ([`ArticleSearchEntries`]: its documents' shown fields and its terms'
+//!    postings, with ids local to the article). A pure function of the
+//!    article, the names of its authors and tags, and `[build] urls`; it can
+//!    be stored (serde) under a key of those and reused.
+//! 2. [`SearchIndex::merge`]: every article's part, in site order, into the
+//!    index files. It only numbers documents, concatenates and re-encodes;
+//!    it reads no text of a document.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::UrlStyle;
 use crate::site::{Article, Comment, Site};
 
 use super::plan::output_path;
-use super::views::anchor;
 
 /// The folder, under the output root, of the index files.
 pub const SEARCH_DIR: &str = "search";
 
 /// The version of the index format, written in the manifest; the client
 /// refuses an index of another version.
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 
-/// Documents per file of shown fields: small enough that the results of one
-/// query download little beyond themselves.
-const DOCS_PER_CHUNK: usize = 32;
+/// Documents per file of shown fields. The results of one query (20 of them)
+/// may fall in 20 files, so a file must stay small; with each article's URL
+/// and title written once per file, 40 documents weigh about what 32 did
+/// when every comment repeated them, in fewer files.
+const DOCS_PER_CHUNK: usize = 40;
 
 /// At most this many term shards, whatever the site's size.
 const MAX_SHARDS: usize = 4096;
 
-/// Aimed-for documents per term shard, which sets the shard count.
+/// Aimed-for documents per term shard, which sets the shard count. A query
+/// loads its words' shards whole, other terms' postings included: fewer,
+/// bigger shards would cut files but make a rare word's query pay for a
+/// common word it shares a shard with.
 const DOCS_PER_SHARD: usize = 64;
 
 /// A term longer than this many characters (a URL, a hash) is not indexed;
@@ -103,198 +120,383 @@ fn split_terms(lowercase: &str) -> impl Iterator<Item = &str> {
         })
 }
 
-/// The site's whole index, built once per build and cut into files.
-pub(super) struct SearchIndex {
-    /// For each shard, its terms in byte order, each with its postings:
-    /// `(document id << 1) | heading`, ascending, where `heading` says the
-    /// term is in the document's title, authors or tags.
-    shards: Vec<Vec<(String, Vec<u32>)>>,
-    /// Every document's shown fields, by id.
-    docs: Vec<ShownDoc>,
-}
+/// The first character of a final digit of an encoded number (`'0'`, then
+/// on through `'O'` for 31).
+const FINAL_DIGIT: u32 = 0x30;
 
-/// What a result shows of a document, as one JSON array:
-/// `[url, title, by, date, text, kind]`.
-#[derive(Debug, Serialize)]
-struct ShownDoc(String, String, String, String, String, u8);
+/// The first character of a digit that more digits follow (`'^'`, then on
+/// through `'}'` for 31). Neither range holds `"` or `\`, so an encoded
+/// list is a JSON string as it is.
+const MORE_DIGIT: u32 = 0x5e;
 
-/// The kind of an article's document, as written in its shown fields.
-const KIND_ARTICLE: u8 = 0;
-/// The kind of a comment's document.
-const KIND_COMMENT: u8 = 1;
-
-/// A document before indexing: its heading text (title, authors, tags) and
-/// its body text, both lowercased, and what results show of it.
-struct Document {
-    heading: String,
-    body: String,
-    shown: ShownDoc,
-}
-
-/// Postings are gathered in this many groups of shards in parallel.
-const SHARD_GROUPS: usize = 64;
-
-/// Articles (each with its comments) per batch when postings are collected.
-const ARTICLES_PER_BATCH: usize = 128;
-
-/// A term's postings as one batch of articles found them, ascending.
-type TermPostings = (String, Vec<u32>);
-
-/// What one batch of articles gives the index: the shown fields of its
-/// documents, in id order, and its terms' postings by group of shards.
-struct Batch {
-    shown: Vec<ShownDoc>,
-    groups: Vec<Vec<(u32, TermPostings)>>,
-}
-
-impl SearchIndex {
-    /// The index of every article in `site` (the model already holds only
-    /// what this build publishes: drafts and future articles only when asked
-    /// for) and every comment of theirs.
-    ///
-    /// Batches of articles are indexed in parallel, each keeping only its
-    /// terms' postings, so no document's text outlives its batch; then each
-    /// group of shards joins its terms' postings batch by batch, in id order,
-    /// so each list comes out ascending.
-    pub(super) fn build(site: &Site) -> SearchIndex {
-        let shard_total = shard_count(document_count(site));
-        let first_ids = first_document_ids(site);
-        let batches: Vec<Batch> = site
-            .articles
-            .par_chunks(ARTICLES_PER_BATCH)
-            .zip(first_ids.par_chunks(ARTICLES_PER_BATCH))
-            .map(|(articles, firsts)| index_batch(site, articles, firsts[0], shard_total))
-            .collect();
-        let mut docs = Vec::with_capacity(document_count(site));
-        let mut by_group: Vec<Vec<Vec<(u32, TermPostings)>>> = vec![Vec::new(); SHARD_GROUPS];
-        for batch in batches {
-            docs.extend(batch.shown);
-            for (group, postings) in batch.groups.into_iter().enumerate() {
-                by_group[group].push(postings);
-            }
+/// Appends `value` to `out` as base-32 digits, most significant first, the
+/// last from the final range: numbers need no separator.
+fn push_number(out: &mut String, value: u32) {
+    let mut digits = [0u32; 7];
+    let mut count = 0;
+    let mut rest = value;
+    loop {
+        digits[count] = rest & 31;
+        count += 1;
+        rest >>= 5;
+        if rest == 0 {
+            break;
         }
-        let joined: Vec<Vec<(u32, TermPostings)>> =
-            by_group.into_par_iter().map(join_batches).collect();
-        let mut shards: Vec<Vec<TermPostings>> = vec![Vec::new(); shard_total];
-        for (shard, term_postings) in joined.into_iter().flatten() {
-            shards[shard as usize].push(term_postings);
-        }
-        shards
-            .par_iter_mut()
-            .for_each(|shard| shard.sort_unstable());
-        SearchIndex { shards, docs }
     }
-
-    /// `search/manifest.js`.
-    pub(super) fn manifest_file(&self) -> String {
-        let manifest = format!(
-            "{{\"version\":{FORMAT_VERSION},\"shards\":{},\"chunk\":{DOCS_PER_CHUNK},\"documents\":{}}}",
-            self.shards.len(),
-            self.docs.len()
-        );
-        script("manifest", &manifest)
-    }
-
-    /// `search/terms/<shard>.js`: each term with its postings, each posting
-    /// written as the difference from the one before it (ids ascend), which
-    /// keeps the numbers short.
-    pub(super) fn terms_file(&self, shard: usize) -> String {
-        let mut json = String::from("{");
-        for (n, (term, list)) in self.shards.get(shard).into_iter().flatten().enumerate() {
-            if n > 0 {
-                json.push(',');
-            }
-            json.push_str(&json_string(term));
-            json.push_str(":[");
-            let mut previous_id = 0;
-            for (k, posting) in list.iter().enumerate() {
-                let id = posting >> 1;
-                let delta = ((id - previous_id) << 1) | (posting & 1);
-                previous_id = id;
-                if k > 0 {
-                    json.push(',');
-                }
-                json.push_str(&delta.to_string());
-            }
-            json.push(']');
-        }
-        json.push('}');
-        script(&format!("terms/{shard}"), &json)
-    }
-
-    /// `search/docs/<chunk>.js`: the shown fields of documents
-    /// `chunk * DOCS_PER_CHUNK` onwards.
-    pub(super) fn docs_file(&self, chunk: usize) -> String {
-        let start = (chunk * DOCS_PER_CHUNK).min(self.docs.len());
-        let end = (start + DOCS_PER_CHUNK).min(self.docs.len());
-        let json = serde_json::to_string(&self.docs[start..end]).unwrap_or_else(|_| "[]".into());
-        script(&format!("docs/{chunk}"), &json)
+    for (n, &digit) in digits[..count].iter().rev().enumerate() {
+        let base = if n + 1 == count {
+            FINAL_DIGIT
+        } else {
+            MORE_DIGIT
+        };
+        out.push(char::from_u32(base + digit).unwrap_or('0'));
     }
 }
 
-/// The id of each article's document: its comments' ids follow it.
-fn first_document_ids(site: &Site) -> Vec<u32> {
-    let mut next = 0u32;
-    site.articles
-        .iter()
-        .map(|article| {
-            let first = next;
-            let documents = 1 + article.thread.comments.len();
-            next = next.saturating_add(u32::try_from(documents).unwrap_or(u32::MAX));
-            first
+/// The numbers of an encoded list (see [`push_number`]).
+fn numbers(encoded: &str) -> impl Iterator<Item = u32> + '_ {
+    let mut value = 0u32;
+    encoded.bytes().filter_map(move |byte| {
+        let byte = u32::from(byte);
+        if byte >= MORE_DIGIT {
+            value = (value << 5) | (byte - MORE_DIGIT);
+            None
+        } else {
+            let number = (value << 5) | (byte.wrapping_sub(FINAL_DIGIT) & 31);
+            value = 0;
+            Some(number)
+        }
+    })
+}
+
+/// Appends postings (`(id << 1) | heading`, ids ascending, the first
+/// counted from `previous_id`) to `out` as the index writes them: each the
+/// gap from the id before it, doubled, plus the heading bit. Returns the
+/// last id.
+fn push_postings(out: &mut String, postings: impl Iterator<Item = u32>, previous_id: u32) -> u32 {
+    let mut previous = previous_id;
+    for posting in postings {
+        let id = posting >> 1;
+        push_number(out, ((id - previous) << 1) | (posting & 1));
+        previous = id;
+    }
+    previous
+}
+
+/// The postings (`(id << 1) | heading`) of an encoded list whose first gap
+/// is counted from `first_id`.
+fn postings(encoded: &str, first_id: u32) -> impl Iterator<Item = u32> + '_ {
+    let mut id = first_id;
+    numbers(encoded).map(move |number| {
+        id += number >> 1;
+        (id << 1) | (number & 1)
+    })
+}
+
+/// One article's part of the index: what [`SearchIndex::merge`] needs of
+/// it, with document ids local to the article (0 is the article, `n` its
+/// `n`th comment in thread order). Made by [`entries_for`]; a cache may
+/// store it, keyed by what that reads, and hand it back to the merge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ArticleSearchEntries {
+    /// The article's URL and title, as the JSON array every file of shown
+    /// fields that holds one of its documents lists once.
+    article: String,
+    /// Each document's own shown fields, as JSON array items without the
+    /// brackets: `"by","date","text"`, plus `,"id"` for a comment.
+    shown: Vec<String>,
+    /// Each term of the article's documents once, in byte order, each
+    /// followed by a space.
+    terms: String,
+    /// For each term of `terms`, its postings within the article (local ids,
+    /// encoded as the index files are, the first gap counted from 0), each
+    /// list followed by a space.
+    postings: String,
+}
+
+impl ArticleSearchEntries {
+    /// The number of documents: the article and its comments.
+    fn documents(&self) -> usize {
+        self.shown.len()
+    }
+
+    /// Each term with its encoded local postings, and where both start in
+    /// `terms` and `postings`.
+    fn term_lists(&self) -> impl Iterator<Item = (usize, usize, &str)> {
+        let terms = self.terms.split_terminator(' ');
+        let lists = self.postings.split_terminator(' ');
+        let (mut term_at, mut list_at) = (0, 0);
+        terms.zip(lists).map(move |(term, list)| {
+            let found = (term_at, list_at, term);
+            term_at += term.len() + 1;
+            list_at += list.len() + 1;
+            found
         })
-        .collect()
+    }
+
+    /// The term starting at byte `at` of `terms`.
+    fn term_at(&self, at: usize) -> &str {
+        until_space(&self.terms[at..])
+    }
+
+    /// The encoded list starting at byte `at` of `postings`.
+    fn list_at(&self, at: usize) -> &str {
+        until_space(&self.postings[at..])
+    }
 }
 
-/// The documents of `articles`, whose first document has id `first`: their
-/// shown fields, and each term's postings sent to its group of shards.
-fn index_batch(site: &Site, articles: &[Article], first: u32, shard_total: usize) -> Batch {
-    let mut postings: HashMap<String, Vec<u32>, foldhash::fast::RandomState> = HashMap::default();
-    let mut shown = Vec::new();
-    let documents = articles.iter().flat_map(|a| article_documents(site, a));
-    for (id, document) in (first..).zip(documents) {
+/// `text` up to its first space.
+fn until_space(text: &str) -> &str {
+    text.split(' ').next().unwrap_or("")
+}
+
+/// The part of the index of `article` (with its comments) in `site`: its
+/// documents' shown fields and its terms' postings. Reads only the article,
+/// its thread, the names of its authors and tags, and `[build] urls`.
+pub(crate) fn entries_for(site: &Site, article: &Article) -> ArticleSearchEntries {
+    let documents: Vec<Document> = article_documents(site, article).collect();
+    // Borrowed from `documents`: no term is copied until it is written.
+    let mut lists: HashMap<&str, Vec<u32>, foldhash::fast::RandomState> = HashMap::default();
+    for (id, document) in (0u32..).zip(&documents) {
         // Heading terms come first, so a term's first posting for a
         // document is the one that knows whether the heading holds it.
         let heading = split_terms(&document.heading).map(|term| (term, 1));
         let body = split_terms(&document.body).map(|term| (term, 0));
         for (term, in_heading) in heading.chain(body) {
-            let posting = (id << 1) | in_heading;
-            match postings.get_mut(term) {
-                Some(list) if list.last().is_some_and(|last| last >> 1 == id) => {}
-                Some(list) => list.push(posting),
-                None => {
-                    postings.insert(term.to_string(), vec![posting]);
-                }
+            let list = lists.entry(term).or_default();
+            if list.last().is_none_or(|last| last >> 1 != id) {
+                list.push((id << 1) | in_heading);
             }
         }
-        shown.push(document.shown);
     }
-    let mut groups: Vec<Vec<(u32, TermPostings)>> = vec![Vec::new(); SHARD_GROUPS];
-    for (term, list) in postings {
-        let shard = shard_of(&term, shard_total);
-        groups[shard % SHARD_GROUPS].push((shard as u32, (term, list)));
+    let mut sorted: Vec<(&str, Vec<u32>)> = lists.into_iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut terms = String::new();
+    let mut postings = String::new();
+    for (term, list) in sorted {
+        terms.push_str(term);
+        terms.push(' ');
+        push_postings(&mut postings, list.into_iter(), 0);
+        postings.push(' ');
     }
-    Batch { shown, groups }
+    let url = result_url(site, &article.permalink);
+    // Parts are kept until the merge: no spare capacity.
+    terms.shrink_to_fit();
+    postings.shrink_to_fit();
+    let shown = documents.into_iter().map(|d| d.shown).collect();
+    ArticleSearchEntries {
+        article: format!("[{},{}]", json_string(&url), json_string(&article.title)),
+        shown,
+        terms,
+        postings,
+    }
 }
 
-/// One group of shards' postings from every batch (in batch order) joined
-/// into one list per term.
-fn join_batches(batches: Vec<Vec<(u32, TermPostings)>>) -> Vec<(u32, TermPostings)> {
-    let mut lists: HashMap<String, (u32, Vec<u32>), foldhash::fast::RandomState> =
-        HashMap::default();
-    for batch in batches {
-        for (shard, (term, list)) in batch {
-            lists
-                .entry(term)
-                .or_insert_with(|| (shard, Vec::new()))
-                .1
-                .extend(list);
+/// The site's whole index as the text of its files, made once per build.
+pub(super) struct SearchIndex {
+    /// `manifest.js`.
+    manifest: String,
+    /// `terms/<n>.js`, by shard.
+    terms: Vec<String>,
+    /// `docs/<n>.js`, by chunk.
+    docs: Vec<String>,
+}
+
+impl SearchIndex {
+    /// The index of every article in `site` (the model already holds only
+    /// what this build publishes: drafts and future articles only when asked
+    /// for) and every comment of theirs: each article's part, made in
+    /// parallel, then merged.
+    pub(super) fn build(site: &Site) -> SearchIndex {
+        let parts: Vec<ArticleSearchEntries> = site
+            .articles
+            .par_iter()
+            .map(|article| entries_for(site, article))
+            .collect();
+        SearchIndex::merge(&parts)
+    }
+
+    /// The index files of `parts`, one per article in site order (newest
+    /// first): documents are numbered in that order, each article followed
+    /// by its comments. Cheap beside [`entries_for`]: it copies shown
+    /// fields and re-encodes postings with their global ids.
+    pub(crate) fn merge(parts: &[ArticleSearchEntries]) -> SearchIndex {
+        let first_ids = first_document_ids(parts);
+        let documents: usize = parts.iter().map(ArticleSearchEntries::documents).sum();
+        let shard_total = shard_count(documents);
+        let manifest = format!(
+            "{{\"version\":{FORMAT_VERSION},\"shards\":{shard_total},\"chunk\":{DOCS_PER_CHUNK},\"documents\":{documents}}}"
+        );
+        let terms = shard_entries(parts, shard_total)
+            .into_par_iter()
+            .enumerate()
+            .map(|(shard, entries)| terms_file(parts, &first_ids, shard, entries))
+            .collect();
+        let docs = (0..chunk_count(documents))
+            .into_par_iter()
+            .map(|chunk| docs_file(parts, &first_ids, chunk))
+            .collect();
+        SearchIndex {
+            manifest: script("manifest", &manifest),
+            terms,
+            docs,
         }
     }
-    lists
-        .into_iter()
-        .map(|(term, (shard, list))| (shard, (term, list)))
+
+    /// `search/manifest.js`.
+    pub(super) fn manifest_file(&self) -> String {
+        self.manifest.clone()
+    }
+
+    /// `search/terms/<shard>.js`.
+    pub(super) fn terms_file(&self, shard: usize) -> String {
+        self.terms.get(shard).cloned().unwrap_or_default()
+    }
+
+    /// `search/docs/<chunk>.js`.
+    pub(super) fn docs_file(&self, chunk: usize) -> String {
+        self.docs.get(chunk).cloned().unwrap_or_default()
+    }
+}
+
+/// The id of each article's document: its comments' ids follow it.
+fn first_document_ids(parts: &[ArticleSearchEntries]) -> Vec<u32> {
+    let mut next = 0u32;
+    parts
+        .iter()
+        .map(|part| {
+            let first = next;
+            let documents = u32::try_from(part.documents()).unwrap_or(u32::MAX);
+            next = next.saturating_add(documents);
+            first
+        })
         .collect()
+}
+
+/// Where one term of one article is: the article's index, and where the
+/// term and its list start in the article's `terms` and `postings`.
+type TermEntry = (u32, u32, u32);
+
+/// Every article's terms, sent to their shards, in article order.
+fn shard_entries(parts: &[ArticleSearchEntries], shard_total: usize) -> Vec<Vec<TermEntry>> {
+    // Counted first, so that no list holds spare room: these are the
+    // merge's biggest lists.
+    let counts = parts
+        .par_iter()
+        .fold(
+            || vec![0usize; shard_total],
+            |mut counts, part| {
+                for (_, _, term) in part.term_lists() {
+                    counts[shard_of(term, shard_total)] += 1;
+                }
+                counts
+            },
+        )
+        .reduce(
+            || vec![0usize; shard_total],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+                a
+            },
+        );
+    let mut shards: Vec<Vec<TermEntry>> = counts.into_iter().map(Vec::with_capacity).collect();
+    for (article, part) in parts.iter().enumerate() {
+        for (term_at, list_at, term) in part.term_lists() {
+            shards[shard_of(term, shard_total)].push((
+                narrow(article),
+                narrow(term_at),
+                narrow(list_at),
+            ));
+        }
+    }
+    shards
+}
+
+/// An index or offset as stored in a [`TermEntry`]; no article's text
+/// reaches 4 GiB.
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// `search/terms/<shard>.js`: each term of the shard, in byte order, with
+/// its postings from every article joined in id order.
+fn terms_file(
+    parts: &[ArticleSearchEntries],
+    first_ids: &[u32],
+    shard: usize,
+    entries: Vec<TermEntry>,
+) -> String {
+    // Entries come in article order, and each term's keep it: ids ascend.
+    let mut by_term: BTreeMap<&str, Vec<(u32, u32)>> = BTreeMap::new();
+    for (article, term_at, list_at) in entries {
+        let term = parts[article as usize].term_at(term_at as usize);
+        by_term.entry(term).or_default().push((article, list_at));
+    }
+    let mut json = String::from("{");
+    for (n, (term, lists)) in by_term.into_iter().enumerate() {
+        if n > 0 {
+            json.push(',');
+        }
+        json.push_str(&json_string(term));
+        json.push_str(":\"");
+        let mut previous_id = 0;
+        for (article, list_at) in lists {
+            let list = parts[article as usize].list_at(list_at as usize);
+            let global = postings(list, first_ids[article as usize]);
+            previous_id = push_postings(&mut json, global, previous_id);
+        }
+        json.push('"');
+    }
+    json.push('}');
+    script(&format!("terms/{shard}"), &json)
+}
+
+/// `search/docs/<chunk>.js`: the shown fields of documents
+/// `chunk * DOCS_PER_CHUNK` onwards, as `{"articles":[[url,title],…],
+/// "docs":[[article,by,date,text(,comment id)],…]}`, where `article` indexes
+/// this file's `articles`.
+fn docs_file(parts: &[ArticleSearchEntries], first_ids: &[u32], chunk: usize) -> String {
+    let start = narrow(chunk * DOCS_PER_CHUNK);
+    let mut articles = String::new();
+    let mut docs = String::new();
+    let mut left = DOCS_PER_CHUNK;
+    // The article holding the chunk's first document.
+    let mut article = first_ids.partition_point(|&first| first <= start).max(1) - 1;
+    let mut skip = (start - first_ids.get(article).copied().unwrap_or(0)) as usize;
+    let mut listed = 0;
+    while left > 0 && article < parts.len() {
+        let part = &parts[article];
+        let shown = part.shown.iter().skip(skip).take(left);
+        if shown.len() > 0 {
+            if listed > 0 {
+                articles.push(',');
+            }
+            articles.push_str(&part.article);
+            for fields in shown {
+                if !docs.is_empty() {
+                    docs.push(',');
+                }
+                docs.push_str(&format!("[{listed},{fields}]"));
+                left -= 1;
+            }
+            listed += 1;
+        }
+        skip = 0;
+        article += 1;
+    }
+    script(
+        &format!("docs/{chunk}"),
+        &format!("{{\"articles\":[{articles}],\"docs\":[{docs}]}}"),
+    )
+}
+
+/// A document before indexing: its heading text (title, authors, tags) and
+/// its body text, both lowercased, and its own shown fields (see
+/// [`ArticleSearchEntries::shown`]).
+struct Document {
+    heading: String,
+    body: String,
+    shown: String,
 }
 
 /// An index file: a script handing `json` to the page's loader under `key`.
@@ -307,12 +509,21 @@ fn json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
+/// A document's own shown fields: who, when, and the start of its text.
+fn shown_fields(by: &str, date: &str, text: &str) -> String {
+    format!(
+        "{},{},{}",
+        json_string(by),
+        json_string(date),
+        json_string(&shown_text(text))
+    )
+}
+
 /// An article's document followed by one per comment, in thread order.
 fn article_documents<'s>(
     site: &'s Site,
     article: &'s Article,
 ) -> impl Iterator<Item = Document> + 's {
-    let url = result_url(site, &article.permalink);
     let date = article.date.format("%Y-%m-%d").to_string();
     let authors: Vec<&str> = article
         .authors
@@ -329,38 +540,31 @@ fn article_documents<'s>(
     let body = html_text(&article.content_html);
     let article_doc = Document {
         heading: heading.to_lowercase(),
-        shown: ShownDoc(
-            url.clone(),
-            article.title.clone(),
-            authors.join(", "),
-            date,
-            shown_text(&body),
-            KIND_ARTICLE,
-        ),
+        shown: {
+            let mut shown = shown_fields(&authors.join(", "), &date, &body);
+            shown.shrink_to_fit();
+            shown
+        },
         body: body.to_lowercase(),
     };
-    let comments = article
-        .thread
-        .comments
-        .iter()
-        .map(move |comment| comment_document(article, &url, comment));
+    let comments = article.thread.comments.iter().map(comment_document);
     std::iter::once(article_doc).chain(comments)
 }
 
 /// A comment's document: found by its author's name and its text, shown
-/// under its article's title, linking to its anchor.
-fn comment_document(article: &Article, article_url: &str, comment: &Comment) -> Document {
+/// under its article's title, linking to its anchor (`#comment-<id>`).
+fn comment_document(comment: &Comment) -> Document {
     let body = html_text(&comment.body_html);
+    let date = comment.date.format("%Y-%m-%d").to_string();
     Document {
         heading: comment.author.to_lowercase(),
-        shown: ShownDoc(
-            format!("{article_url}#{}", anchor(&comment.id)),
-            article.title.clone(),
-            comment.author.clone(),
-            comment.date.format("%Y-%m-%d").to_string(),
-            shown_text(&body),
-            KIND_COMMENT,
-        ),
+        shown: {
+            let mut shown = shown_fields(&comment.author, &date, &body);
+            shown.push(',');
+            shown.push_str(&json_string(&comment.id));
+            shown.shrink_to_fit();
+            shown
+        },
         body: body.to_lowercase(),
     }
 }
@@ -472,6 +676,62 @@ mod tests {
         assert_eq!(shard_of("a", 1 << 16), 0x292c);
         assert_eq!(shard_count(0), 1);
         assert_eq!(shard_count(205_000), MAX_SHARDS);
+    }
+
+    #[test]
+    fn numbers_need_no_separator_and_stay_json_strings() {
+        let values = [0, 1, 31, 32, 1023, 1024, 205_158 << 1 | 1, u32::MAX];
+        let mut encoded = String::new();
+        for value in values {
+            push_number(&mut encoded, value);
+        }
+        assert_eq!(&encoded[..3], "01O", "one digit each below 32");
+        assert_eq!(numbers(&encoded).collect::<Vec<_>>(), values);
+        assert!(!encoded.contains(['"', '\\', ' ']));
+    }
+
+    /// A part of two documents: `term` in both (in the second's heading),
+    /// `only` in the first.
+    fn part(url: &str, term: &str) -> ArticleSearchEntries {
+        let mut postings = String::new();
+        push_postings(&mut postings, [0, 3].into_iter(), 0);
+        postings.push(' ');
+        push_postings(&mut postings, [0].into_iter(), 0);
+        postings.push(' ');
+        ArticleSearchEntries {
+            article: format!("[\"{url}\",\"T\"]"),
+            shown: vec!["\"a\",\"d\",\"x\"".into(), "\"b\",\"d\",\"y\",\"7\"".into()],
+            terms: format!("{term} only "),
+            postings,
+        }
+    }
+
+    #[test]
+    fn merging_numbers_every_part_after_the_ones_before() {
+        let parts = [part("u1", "word"), part("u2", "word")];
+        let index = SearchIndex::merge(&parts);
+        let shard = index.terms_file(shard_of("word", 1));
+        // Ids 0 (article), 1 (heading) from the first part, 2 and 3 from the
+        // second: gaps 0, 1, 1, 1 doubled plus the heading bit.
+        assert!(shard.contains("\"word\":\"0323\""), "{shard}");
+        assert!(shard.contains("\"only\":\"04\""), "{shard}");
+        assert_eq!(
+            index.docs_file(0),
+            "scholiaSearch.load(\"docs/0\",{\"articles\":[[\"u1\",\"T\"],[\"u2\",\"T\"]],\
+             \"docs\":[[0,\"a\",\"d\",\"x\"],[0,\"b\",\"d\",\"y\",\"7\"],\
+             [1,\"a\",\"d\",\"x\"],[1,\"b\",\"d\",\"y\",\"7\"]]});\n"
+        );
+    }
+
+    #[test]
+    fn a_stored_part_merges_to_the_same_bytes() {
+        let parts = vec![part("u1", "word"), part("u2", "other")];
+        let stored = serde_json::to_string(&parts).unwrap();
+        let restored: Vec<ArticleSearchEntries> = serde_json::from_str(&stored).unwrap();
+        let (before, after) = (SearchIndex::merge(&parts), SearchIndex::merge(&restored));
+        assert_eq!(before.manifest, after.manifest);
+        assert_eq!(before.terms, after.terms);
+        assert_eq!(before.docs, after.docs);
     }
 
     #[test]
