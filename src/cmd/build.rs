@@ -16,6 +16,10 @@ pub(crate) struct BuildArgs {
     /// Write the site here instead of `[build] output_dir`.
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
+    /// Build everything from scratch: neither read nor save the build cache
+    /// (`.scholia-cache/` in the site root).
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// Runs the build and reports it.
@@ -27,7 +31,12 @@ pub(crate) fn run(args: BuildArgs) -> ExitCode {
         base_url: None,
         now: chrono::Utc::now(),
     };
-    match scholia::build(&request) {
+    let built = if args.no_cache {
+        scholia::build(&request)
+    } else {
+        scholia::build::build_cached(&request)
+    };
+    match built {
         Ok(mut report) => {
             let previous = std::mem::take(&mut report.previous_output);
             print_report(&report);
@@ -109,10 +118,15 @@ pub(crate) fn print_report(report: &BuildReport) {
     println!("{}", summary(report));
 }
 
-/// "Built 3 articles, 12 comments, 40 files in 25 ms → public".
+/// "Built 3 articles, 12 comments, 40 files in 25 ms → public", with
+/// "(38 unchanged)" after the files when some were reused.
 pub(crate) fn summary(report: &BuildReport) -> String {
+    let reused = match report.reused {
+        0 => String::new(),
+        n => format!(" ({n} unchanged)"),
+    };
     format!(
-        "Built {} article{}, {} comment{}, {} files in {} → {}",
+        "Built {} article{}, {} comment{}, {} files{reused} in {} → {}",
         report.articles,
         plural(report.articles),
         report.comments,
