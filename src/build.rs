@@ -22,7 +22,8 @@ use crate::content::{CONTENT_DIR, find_articles, read_authors, read_pages};
 use crate::error::{BuildErrors, Error, Warning};
 use crate::incremental::{BuildCache, Pass, content_keys};
 use crate::output::{
-    FileStamp, PreviousOutput, Staging, check_output_dir, content_hash, files_under, join_url_path,
+    FileStamp, Linked, PreviousOutput, Staging, check_output_dir, content_hash, files_under,
+    join_url_path,
 };
 use crate::render::{Plan, PlannedFile, load_templates, render_plan};
 use crate::site::{Article, ArticleCache, BuildOptions, Site, Sources, build_site};
@@ -292,9 +293,9 @@ fn write_staged(
     let planned = pass.plan.files().map(|file| file.path);
     let copied = pass.copies.iter().map(|(_, to)| to.as_str());
     steps.run("folders", || staging.create_folders(planned.chain(copied)))?;
-    let reused: HashSet<&str> = match reuse {
+    let reused: HashMap<&str, Option<FileStamp>> = match reuse {
         Some(reuse) => steps.run("reuse", || link_unchanged(&staging, pass, reuse)),
-        None => HashSet::new(),
+        None => HashMap::new(),
     };
     let write = |path: &str, bytes: &[u8]| {
         if let Some(record) = record {
@@ -306,7 +307,7 @@ fn write_staged(
         }
         staging.write(path, bytes)
     };
-    let wanted = |file: PlannedFile<'_>| !reused.contains(file.path);
+    let wanted = |file: PlannedFile<'_>| !reused.contains_key(file.path);
     steps
         .run("render", || {
             render_plan(pass.site, pass.templates, pass.plan, &wanted, &write)
@@ -317,7 +318,7 @@ fn write_staged(
         return Err(BuildErrors(copy_errors));
     }
     let stamps = match reuse {
-        Some(reuse) => steps.run("stamps", || stamps(&staging, pass, reuse.keys)),
+        Some(reuse) => steps.run("stamps", || stamps(&staging, pass, reuse.keys, &reused)),
         None => Vec::new(),
     };
     let staged = Staged {
@@ -329,12 +330,17 @@ fn write_staged(
 }
 
 /// Links into `staging` every planned file that the previous output has
-/// with the same content key, still as written; returns their paths. A file
-/// that a copy replaces is never linked: the copy would write into the
-/// previous output's file.
-fn link_unchanged<'p>(staging: &Staging, pass: &Pass<'p>, reuse: &Reuse<'_>) -> HashSet<&'p str> {
+/// with the same content key, still as written; returns their paths, each
+/// with its stamp when it is the same file (not a copy). A file that a copy
+/// replaces is never linked: the copy would write into the previous
+/// output's file.
+fn link_unchanged<'p>(
+    staging: &Staging,
+    pass: &Pass<'p>,
+    reuse: &Reuse<'_>,
+) -> HashMap<&'p str, Option<FileStamp>> {
     if !reuse.cache.has_output(pass.output) {
-        return HashSet::new();
+        return HashMap::new();
     }
     let copied: HashSet<&str> = pass.copies.iter().map(|(_, to)| to.as_str()).collect();
     let files: Vec<(PlannedFile<'p>, u64)> = pass
@@ -347,18 +353,20 @@ fn link_unchanged<'p>(staging: &Staging, pass: &Pass<'p>, reuse: &Reuse<'_>) -> 
     files
         .into_par_iter()
         .filter_map(|(file, key)| {
-            let previous = reuse.cache.unchanged_file(pass.output, file.path, key)?;
-            staging.link(&previous, file.path).then_some(file.path)
+            let (previous, stamp) = reuse.cache.unchanged_file(pass.output, file.path, key)?;
+            let linked = staging.link(&previous, file.path)?;
+            Some((file.path, (linked == Linked::Same).then_some(stamp)))
         })
         .collect()
 }
 
 /// Each keyed planned file that a copy did not replace, with its key and its
-/// stamp in `staging`.
+/// stamp in `staging` (known already for a file linked as it was).
 fn stamps(
     staging: &Staging,
     pass: &Pass<'_>,
     keys: &[Option<u64>],
+    reused: &HashMap<&str, Option<FileStamp>>,
 ) -> Vec<(String, u64, FileStamp)> {
     let copied: HashSet<&str> = pass.copies.iter().map(|(_, to)| to.as_str()).collect();
     let files: Vec<(&str, u64)> = pass
@@ -370,7 +378,14 @@ fn stamps(
         .collect();
     files
         .into_par_iter()
-        .filter_map(|(path, key)| Some((path.to_string(), key, staging.stamp(path)?)))
+        .filter_map(|(path, key)| {
+            let stamp = reused.get(path).copied().flatten();
+            Some((
+                path.to_string(),
+                key,
+                stamp.or_else(|| staging.stamp(path))?,
+            ))
+        })
         .collect()
 }
 

@@ -141,14 +141,21 @@ impl StoredCache {
         })
     }
 
-    /// The last output's file at `path` if the record has it with `key` and
-    /// it is still as written; `None` when it must be rendered.
-    pub(crate) fn unchanged_file(&self, output: &Path, path: &str, key: u64) -> Option<PathBuf> {
+    /// The last output's file at `path`, with its stamp, if the record has
+    /// it with `key` and it is still as written; `None` when it must be
+    /// rendered.
+    pub(crate) fn unchanged_file(
+        &self,
+        output: &Path,
+        path: &str,
+        key: u64,
+    ) -> Option<(PathBuf, FileStamp)> {
         let record = self.output.as_ref()?;
         let recorded = record.files.get(path).filter(|f| f.key == key)?;
         let file = output.join(path);
         let now = std::fs::symlink_metadata(&file).ok()?;
-        (now.is_file() && FileStamp::of(&now) == Some(recorded.stamp)).then_some(file)
+        (now.is_file() && FileStamp::of(&now) == Some(recorded.stamp))
+            .then_some((file, recorded.stamp))
     }
 
     /// Whether the record is of the folder `output`, so that its files may

@@ -106,14 +106,17 @@ impl Staging {
     /// where the file system allows, else as a copy (which some file systems
     /// make a reflink). The two outputs then share the file, so neither may
     /// ever be written in place: nothing here writes into a file that exists
-    /// (see [`write_file`]). Returns whether the file is there.
-    pub fn link(&self, from: &Path, relative: &str) -> bool {
+    /// (see [`write_file`]). Returns how the file got there, if it did.
+    pub fn link(&self, from: &Path, relative: &str) -> Option<Linked> {
         let to = self.dir.join(relative);
-        let done = std::fs::hard_link(from, &to).is_ok() || std::fs::copy(from, &to).is_ok();
-        if done {
-            self.files.fetch_add(1, Ordering::Relaxed);
-        }
-        done
+        let linked = if std::fs::hard_link(from, &to).is_ok() {
+            Linked::Same
+        } else {
+            std::fs::copy(from, &to).ok()?;
+            Linked::Copied
+        };
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Some(linked)
     }
 
     /// The stamp of the file at `relative` as it is in the staging folder,
@@ -153,6 +156,15 @@ impl Staging {
         self.published = true;
         Ok(PreviousOutput(old.exists().then_some(old)))
     }
+}
+
+/// How [`Staging::link`] put a file in the staging folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Linked {
+    /// As the same file (a hard link): its stamp is the one it had.
+    Same,
+    /// As a copy, a new file.
+    Copied,
 }
 
 /// The output folder a publish replaced, moved aside beside the new one.

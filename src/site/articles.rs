@@ -377,3 +377,53 @@ pub(crate) mod toml_text {
         text.parse().map_err(D::Error::custom)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A site with one bundle article by `ann`, with free-form values and a
+    /// comment; returns its root and its Markdown file.
+    fn one_article() -> (tempfile::TempDir, PathBuf) {
+        let root = tempfile::tempdir().unwrap();
+        let folder = root.path().join("content/articles/a");
+        std::fs::create_dir_all(&folder).unwrap();
+        let front = "title = \"A\"\ndate = 2020-01-01T10:00:00+03:30\nauthors = [\"ann\"]\n\
+            [extra]\nmood = \"calm\"\nweights = [1.5, 2]\nwhen = 1999-01-01\n[extra.nested]\nx = { y = true }\n";
+        std::fs::write(
+            folder.join("index.md"),
+            format!("+++\n{front}+++\nBody *here*.\n"),
+        )
+        .unwrap();
+        let comment = "[[comment]]\nid = \"1\"\nauthor = \"R\"\ndate = 2020-01-02\nbody = \"Hi\"\n";
+        std::fs::write(folder.join("comments.toml"), comment).unwrap();
+        (root, folder.join("index.md"))
+    }
+
+    #[test]
+    fn an_article_kept_serialized_is_decoded_as_it_was_built() {
+        let (root, file) = one_article();
+        let config = SiteConfig::default();
+        let authors = HashSet::from(["ann"]);
+        let context = Context {
+            root: root.path(),
+            config: &config,
+            known_authors: &authors,
+            options: BuildOptions::default(),
+            now: Utc::now(),
+        };
+        let files = [(file.clone(), 7)];
+        let mut cache = ArticleCache::serialized();
+        let (built, _, errors) = cache.model(&context, &files);
+        assert!(errors.is_empty(), "{errors:?}");
+        // Saved and read back, as a build's cache on disk is.
+        let saved = postcard::to_stdvec(&cache).unwrap();
+        let mut cache: ArticleCache = postcard::from_bytes(&saved).unwrap();
+        // With its files gone, the article can only come from its bytes.
+        std::fs::remove_dir_all(root.path().join("content")).unwrap();
+        let (decoded, _, errors) = cache.model(&context, &files);
+        assert!(errors.is_empty(), "not decoded: {errors:?}");
+        assert_eq!(format!("{decoded:?}"), format!("{built:?}"));
+        assert_eq!(decoded[0].extra["nested"]["x"]["y"].as_bool(), Some(true));
+    }
+}
