@@ -270,6 +270,9 @@ struct Staged {
     reused: usize,
 }
 
+/// Each keyed file of an output: its path, its content key and its stamp.
+type Stamped = Vec<(String, u64, FileStamp)>;
+
 /// What lets a staged build take files from the previous output: the cache
 /// that recorded it, and each planned file's content key, in plan order.
 struct Reuse<'a> {
@@ -288,7 +291,7 @@ fn write_staged(
     steps: &mut Steps,
     record: Option<&Mutex<HashMap<String, u64>>>,
     reuse: Option<&Reuse<'_>>,
-) -> Result<(Staged, PreviousOutput, Vec<(String, u64, FileStamp)>), BuildErrors> {
+) -> Result<(Staged, PreviousOutput, Stamped), BuildErrors> {
     let staging = Staging::create(pass.output)?;
     let planned = pass.plan.files().map(|file| file.path);
     let copied = pass.copies.iter().map(|(_, to)| to.as_str());
@@ -367,7 +370,7 @@ fn stamps(
     pass: &Pass<'_>,
     keys: &[Option<u64>],
     reused: &HashMap<&str, Option<FileStamp>>,
-) -> Vec<(String, u64, FileStamp)> {
+) -> Stamped {
     let copied: HashSet<&str> = pass.copies.iter().map(|(_, to)| to.as_str()).collect();
     let files: Vec<(&str, u64)> = pass
         .plan
