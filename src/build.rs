@@ -2,25 +2,30 @@
 //! config → content → model → templates → render → copy → publish.
 //!
 //! Owns the order of the pipeline and the gathering of every error into one
-//! report. It is the only driver: a one-off build and serve's rebuilds run the
-//! same steps, the rebuild consulting a [`BuildCache`] to skip work (never to
-//! decide anything differently). It prints nothing; the command layer does.
+//! report. It is the only driver: a one-off build, a build through the cache
+//! on disk ([`build_cached`], what `scholia build` runs) and serve's rebuilds
+//! run the same steps, the last two consulting a cache ([`StoredCache`],
+//! [`BuildCache`]) to skip work, never to decide anything differently. It
+//! prints nothing; the command layer does.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use rayon::prelude::*;
 
+use crate::cache::StoredCache;
 use crate::config::SiteConfig;
 use crate::content::{CONTENT_DIR, find_articles, read_authors, read_pages};
 use crate::error::{BuildErrors, Error, Warning};
-use crate::incremental::{BuildCache, Pass};
+use crate::incremental::{BuildCache, Pass, content_keys};
 use crate::output::{
-    PreviousOutput, Staging, check_output_dir, content_hash, files_under, join_url_path,
+    FileStamp, Linked, PreviousOutput, Staging, check_output_dir, content_hash, files_under,
+    join_url_path,
 };
-use crate::render::{Plan, load_templates, render_plan};
+use crate::render::{Plan, PlannedFile, load_templates, render_plan};
 use crate::site::{Article, ArticleCache, BuildOptions, Site, Sources, build_site};
 use crate::steps::Steps;
 
@@ -66,6 +71,9 @@ pub struct BuildReport {
     pub comments: usize,
     /// Files written or copied.
     pub files: usize,
+    /// Of those, the files taken unchanged from the previous output (by a
+    /// build through the cache on disk).
+    pub reused: usize,
     /// The output folder.
     pub output: PathBuf,
     /// Each step's name and duration, in order.
@@ -87,13 +95,31 @@ impl BuildReport {
 /// Builds the site at `request.root`. On any error nothing in the output folder
 /// changes and every error found is returned.
 pub fn build(request: &BuildRequest) -> Result<BuildReport, BuildErrors> {
-    run(request, None, None).map(|(report, _)| report)
+    run(request, Memory::None).map(|(report, _)| report)
+}
+
+/// [`build`] through the build cache in the site's [`crate::cache::CACHE_DIR`]:
+/// articles whose files are unchanged since the last build are not read
+/// again, and output files whose content is unchanged are taken from the
+/// previous output (hard-linked into the staging folder) instead of rendered.
+/// The output is always exactly what [`build`] writes for the same request,
+/// published all or nothing; a missing or unreadable cache makes it a full
+/// build, and the cache is saved only after the output is published.
+pub fn build_cached(request: &BuildRequest) -> Result<BuildReport, BuildErrors> {
+    let mut steps = Steps(Vec::new());
+    let mut cache = steps.run("cache", || StoredCache::load(&request.root));
+    let (mut report, _) = run(request, Memory::Stored(&mut cache))?;
+    let warning = steps.run("save cache", || cache.save(&request.root));
+    report.warnings.extend(warning);
+    report.steps.splice(0..0, steps.0.drain(..1));
+    report.steps.append(&mut steps.0);
+    Ok(report)
 }
 
 /// [`build`], also returning the model it built (for `check`, which traces
 /// each broken link back to the files the page was made from).
 pub(crate) fn build_with_model(request: &BuildRequest) -> Result<(BuildReport, Site), BuildErrors> {
-    run(request, None, None)
+    run(request, Memory::None)
 }
 
 /// Builds the site at `request.root` through `cache`, which keeps what this
@@ -109,20 +135,31 @@ pub fn rebuild(
     cache: &mut BuildCache,
     changed: Option<&[PathBuf]>,
 ) -> Result<BuildReport, BuildErrors> {
-    run(request, Some(cache), changed).map(|(report, _)| report)
+    run(request, Memory::Serve(cache, changed)).map(|(report, _)| report)
 }
 
-/// The one pipeline, for a one-off build (no cache) and for serve's builds.
-fn run(
-    request: &BuildRequest,
-    mut cache: Option<&mut BuildCache>,
-    changed: Option<&[PathBuf]>,
-) -> Result<(BuildReport, Site), BuildErrors> {
+/// What a build knows of earlier builds.
+enum Memory<'c> {
+    /// Nothing: a one-off build.
+    None,
+    /// Serve's cache, with the paths the watcher saw change, if it named them.
+    Serve(&'c mut BuildCache, Option<&'c [PathBuf]>),
+    /// The cache on disk.
+    Stored(&'c mut StoredCache),
+}
+
+/// The one pipeline, for a one-off build (no cache), a build through the
+/// cache on disk, and serve's builds.
+fn run(request: &BuildRequest, mut memory: Memory<'_>) -> Result<(BuildReport, Site), BuildErrors> {
     let root = &request.root;
     let mut steps = Steps(Vec::new());
     let mut errors: Vec<Error> = Vec::new();
     let mut one_off = ArticleCache::one_off();
-    let articles = cache.as_mut().map_or(&mut one_off, |c| &mut c.articles);
+    let (articles, changed) = match &mut memory {
+        Memory::None => (&mut one_off, None),
+        Memory::Serve(cache, changed) => (&mut cache.articles, *changed),
+        Memory::Stored(cache) => (&mut cache.articles, None),
+    };
 
     let config = steps
         .run("config", || load_config(request))
@@ -156,14 +193,19 @@ fn run(
         copies: &copies,
         output: &output,
     };
-    let (files, previous_output) = match cache {
-        None => write_staged(&pass, &mut steps, None)?,
-        Some(cache) => write_through(cache, request, &pass, &mut steps)?,
+    let (staged, previous_output) = match memory {
+        Memory::None => {
+            let (staged, previous, _) = write_staged(&pass, &mut steps, None, None)?;
+            (staged, previous)
+        }
+        Memory::Serve(cache, _) => write_through(cache, request, &pass, &mut steps)?,
+        Memory::Stored(cache) => write_reusing(cache, request, &pass, &mut steps)?,
     };
     let report = BuildReport {
         articles: site.articles.len(),
         comments: site.comment_count(),
-        files,
+        files: staged.files,
+        reused: staged.reused,
         output,
         steps: steps.0,
         warnings,
@@ -181,31 +223,83 @@ fn write_through(
     request: &BuildRequest,
     pass: &Pass<'_>,
     steps: &mut Steps,
-) -> Result<(usize, PreviousOutput), BuildErrors> {
+) -> Result<(Staged, PreviousOutput), BuildErrors> {
     let choices = (request.options, request.base_url.as_deref());
     let keys = cache.content_keys(&request.root, choices, pass.site, pass.plan);
     if let Some(written) = cache.write_in_place(pass, &keys, steps)? {
-        return Ok((written, PreviousOutput::default()));
+        let staged = Staged {
+            files: written,
+            reused: 0,
+        };
+        return Ok((staged, PreviousOutput::default()));
     }
     let hashes = Mutex::new(HashMap::new());
-    let staged = write_staged(pass, steps, Some(&hashes))?;
+    let (staged, previous, _) = write_staged(pass, steps, Some(&hashes), None)?;
     cache.record_staged(pass, &keys, hashes.into_inner().expect("record lock"))?;
-    Ok(staged)
+    Ok((staged, previous))
 }
 
-/// Renders every planned file and copies every file into a staging folder,
-/// then swaps it in; returns how many files it holds and the output it
-/// replaced. With `record`, also keeps the hash of each rendered file's
+/// The output stage of a build through the cache on disk: a staging folder
+/// into which the files whose content key is unchanged (and which are still
+/// as the last build wrote them) are linked from the previous output and only
+/// the others are rendered; once published, it is recorded in the cache.
+fn write_reusing(
+    cache: &mut StoredCache,
+    request: &BuildRequest,
+    pass: &Pass<'_>,
+    steps: &mut Steps,
+) -> Result<(Staged, PreviousOutput), BuildErrors> {
+    let choices = (request.options, request.base_url.as_deref());
+    let keys = content_keys(
+        &cache.articles,
+        &request.root,
+        choices,
+        pass.site,
+        pass.plan,
+    );
+    let reuse = Reuse { cache, keys: &keys };
+    let (staged, previous, stamps) = write_staged(pass, steps, None, Some(&reuse))?;
+    cache.record_output(pass.output, stamps);
+    Ok((staged, previous))
+}
+
+/// How many files a staging folder held, and how many of them came from the
+/// previous output.
+struct Staged {
+    files: usize,
+    reused: usize,
+}
+
+/// Each keyed file of an output: its path, its content key and its stamp.
+type Stamped = Vec<(String, u64, FileStamp)>;
+
+/// What lets a staged build take files from the previous output: the cache
+/// that recorded it, and each planned file's content key, in plan order.
+struct Reuse<'a> {
+    cache: &'a StoredCache,
+    keys: &'a [Option<u64>],
+}
+
+/// Renders every planned file (or, with `reuse`, links the unchanged ones
+/// from the previous output) and copies every file into a staging folder,
+/// then swaps it in; returns how many files it holds, the output it
+/// replaced and, with `reuse`, each keyed file's path, key and stamp as
+/// published. With `record`, also keeps the hash of each rendered file's
 /// bytes, by path.
-pub(crate) fn write_staged(
+fn write_staged(
     pass: &Pass<'_>,
     steps: &mut Steps,
     record: Option<&Mutex<HashMap<String, u64>>>,
-) -> Result<(usize, PreviousOutput), BuildErrors> {
+    reuse: Option<&Reuse<'_>>,
+) -> Result<(Staged, PreviousOutput, Stamped), BuildErrors> {
     let staging = Staging::create(pass.output)?;
     let planned = pass.plan.files().map(|file| file.path);
     let copied = pass.copies.iter().map(|(_, to)| to.as_str());
     steps.run("folders", || staging.create_folders(planned.chain(copied)))?;
+    let reused: HashMap<&str, Option<FileStamp>> = match reuse {
+        Some(reuse) => steps.run("reuse", || link_unchanged(&staging, pass, reuse)),
+        None => HashMap::new(),
+    };
     let write = |path: &str, bytes: &[u8]| {
         if let Some(record) = record {
             let hash = content_hash(bytes);
@@ -216,18 +310,86 @@ pub(crate) fn write_staged(
         }
         staging.write(path, bytes)
     };
+    let wanted = |file: PlannedFile<'_>| !reused.contains_key(file.path);
     steps
         .run("render", || {
-            render_plan(pass.site, pass.templates, pass.plan, &|_| true, &write)
+            render_plan(pass.site, pass.templates, pass.plan, &wanted, &write)
         })
         .map_err(BuildErrors)?;
     let copy_errors = steps.run("copy", || staging.copy_files(pass.copies));
     if !copy_errors.is_empty() {
         return Err(BuildErrors(copy_errors));
     }
-    let files = staging.file_count();
+    let stamps = match reuse {
+        Some(reuse) => steps.run("stamps", || stamps(&staging, pass, reuse.keys, &reused)),
+        None => Vec::new(),
+    };
+    let staged = Staged {
+        files: staging.file_count(),
+        reused: reused.len(),
+    };
     let previous_output = steps.run("publish", || staging.publish())?;
-    Ok((files, previous_output))
+    Ok((staged, previous_output, stamps))
+}
+
+/// Links into `staging` every planned file that the previous output has
+/// with the same content key, still as written; returns their paths, each
+/// with its stamp when it is the same file (not a copy). A file that a copy
+/// replaces is never linked: the copy would write into the previous
+/// output's file.
+fn link_unchanged<'p>(
+    staging: &Staging,
+    pass: &Pass<'p>,
+    reuse: &Reuse<'_>,
+) -> HashMap<&'p str, Option<FileStamp>> {
+    if !reuse.cache.has_output(pass.output) {
+        return HashMap::new();
+    }
+    let copied: HashSet<&str> = pass.copies.iter().map(|(_, to)| to.as_str()).collect();
+    let files: Vec<(PlannedFile<'p>, u64)> = pass
+        .plan
+        .files()
+        .zip(reuse.keys)
+        .filter_map(|(file, key)| Some((file, (*key)?)))
+        .filter(|(file, _)| !copied.contains(file.path))
+        .collect();
+    files
+        .into_par_iter()
+        .filter_map(|(file, key)| {
+            let (previous, stamp) = reuse.cache.unchanged_file(pass.output, file.path, key)?;
+            let linked = staging.link(&previous, file.path)?;
+            Some((file.path, (linked == Linked::Same).then_some(stamp)))
+        })
+        .collect()
+}
+
+/// Each keyed planned file that a copy did not replace, with its key and its
+/// stamp in `staging` (known already for a file linked as it was).
+fn stamps(
+    staging: &Staging,
+    pass: &Pass<'_>,
+    keys: &[Option<u64>],
+    reused: &HashMap<&str, Option<FileStamp>>,
+) -> Stamped {
+    let copied: HashSet<&str> = pass.copies.iter().map(|(_, to)| to.as_str()).collect();
+    let files: Vec<(&str, u64)> = pass
+        .plan
+        .files()
+        .zip(keys)
+        .filter_map(|(file, key)| Some((file.path, (*key)?)))
+        .filter(|(path, _)| !copied.contains(path))
+        .collect();
+    files
+        .into_par_iter()
+        .filter_map(|(path, key)| {
+            let stamp = reused.get(path).copied().flatten();
+            Some((
+                path.to_string(),
+                key,
+                stamp.or_else(|| staging.stamp(path))?,
+            ))
+        })
+        .collect()
 }
 
 /// What the model is built from: authors and pages read, and every article

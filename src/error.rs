@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// A place in the site's files: a path (relative to the site root where possible)
 /// and, when known, a 1-based line number.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     /// The file, as the user would type it from the site root.
     pub path: PathBuf,
@@ -609,7 +609,7 @@ impl From<Vec<Error>> for BuildErrors {
 }
 
 /// Something worth telling the user that does not stop the build.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Warning {
     /// Where.
     pub at: Location,

@@ -107,12 +107,27 @@ impl BuildCache {
         site: &Site,
         plan: &Plan,
     ) -> Vec<Option<u64>> {
-        let hashes = self.articles.hashes_by_source(root);
-        let site_key = site_key(root, choices, site);
-        plan.content_keys(site, site_key, &|article| {
-            article_key(site, article, &hashes)
-        })
+        content_keys(&self.articles, root, choices, site, plan)
     }
+}
+
+/// Each planned file's content key, in plan order, for a build of the site
+/// at `root` with these choices (options, replaced `base_url`), whose
+/// articles went through `articles`: the same key means the same bytes.
+/// Files without one (`None`) are rendered every time. Serve's rebuilds and
+/// the build cache on disk both key files here.
+pub(crate) fn content_keys(
+    articles: &ArticleCache,
+    root: &Path,
+    choices: (BuildOptions, Option<&str>),
+    site: &Site,
+    plan: &Plan,
+) -> Vec<Option<u64>> {
+    let hashes = articles.hashes_by_source(root);
+    let site_key = site_key(root, choices, site);
+    plan.content_keys(site, site_key, &|article| {
+        article_key(site, article, &hashes)
+    })
 }
 
 /// What the output stage of one build works from.

@@ -6,6 +6,7 @@
 //! [`render`] (Tera) → [`output`] (write), driven by [`build`].
 
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod content;

@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -100,6 +101,30 @@ impl Staging {
             .collect()
     }
 
+    /// Puts the file `from` (a previous output's) at `relative` under the
+    /// output, in a folder made by [`Staging::create_folders`]: as a hard link
+    /// where the file system allows, else as a copy (which some file systems
+    /// make a reflink). The two outputs then share the file, so neither may
+    /// ever be written in place: nothing here writes into a file that exists
+    /// (see [`write_file`]). Returns how the file got there, if it did.
+    pub fn link(&self, from: &Path, relative: &str) -> Option<Linked> {
+        let to = self.dir.join(relative);
+        let linked = if std::fs::hard_link(from, &to).is_ok() {
+            Linked::Same
+        } else {
+            std::fs::copy(from, &to).ok()?;
+            Linked::Copied
+        };
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Some(linked)
+    }
+
+    /// The stamp of the file at `relative` as it is in the staging folder,
+    /// which it keeps once published (publishing renames the folder).
+    pub fn stamp(&self, relative: &str) -> Option<FileStamp> {
+        FileStamp::of(&std::fs::symlink_metadata(self.dir.join(relative)).ok()?)
+    }
+
     /// How many files were written or copied.
     pub fn file_count(&self) -> usize {
         self.files.load(Ordering::Relaxed)
@@ -131,6 +156,15 @@ impl Staging {
         self.published = true;
         Ok(PreviousOutput(old.exists().then_some(old)))
     }
+}
+
+/// How [`Staging::link`] put a file in the staging folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Linked {
+    /// As the same file (a hard link): its stamp is the one it had.
+    Same,
+    /// As a copy, a new file.
+    Copied,
 }
 
 /// The output folder a publish replaced, moved aside beside the new one.
@@ -209,6 +243,38 @@ fn folders_by_depth<'p>(paths: impl IntoIterator<Item = &'p str>) -> Vec<Vec<Str
     by_depth
 }
 
+/// What tells that a file is still the one that was written: its length,
+/// modification time and (on Unix) inode. Any write, and any replacement,
+/// changes one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileStamp {
+    len: u64,
+    modified: (u64, u32),
+    inode: u64,
+}
+
+impl FileStamp {
+    /// The stamp of a file's metadata, if its time can be read.
+    pub fn of(meta: &std::fs::Metadata) -> Option<FileStamp> {
+        let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+        Some(FileStamp {
+            len: meta.len(),
+            modified: (modified.as_secs(), modified.subsec_nanos()),
+            inode: inode(meta),
+        })
+    }
+}
+
+#[cfg(unix)]
+fn inode(meta: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(meta)
+}
+
+#[cfg(not(unix))]
+fn inode(_: &std::fs::Metadata) -> u64 {
+    0
+}
+
 /// A fast hash of a file's bytes, to tell whether writing it again would
 /// change it.
 pub fn content_hash(bytes: &[u8]) -> u64 {
@@ -216,25 +282,41 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
 }
 
 /// Writes `bytes` at `relative` under `dir`, creating folders as needed.
+/// The file is replaced, never written in place: a build may have made it a
+/// hard link shared with an older output (see [`Staging::link`]).
 pub fn write_file(dir: &Path, relative: &str, bytes: &[u8]) -> Result<(), Error> {
-    let path = dir.join(relative);
-    let write_error = |source| Error::Write {
-        path: path.clone(),
-        source,
-    };
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(write_error)?;
-    }
-    std::fs::write(&path, bytes).map_err(write_error)
+    replace_file(dir, relative, |temporary| std::fs::write(temporary, bytes))
 }
 
-/// Copies `from` to `relative` under `dir`, creating folders as needed.
+/// Copies `from` to `relative` under `dir`, creating folders as needed,
+/// replacing the file there as [`write_file`] does.
 pub fn copy_file(from: &Path, dir: &Path, relative: &str) -> Result<(), Error> {
+    replace_file(dir, relative, |temporary| {
+        std::fs::copy(from, temporary).map(|_| ())
+    })
+}
+
+/// Makes the file at `relative` under `dir` with `make`, beside it under a
+/// temporary name, then renames it over whatever is there.
+fn replace_file(
+    dir: &Path,
+    relative: &str,
+    make: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> Result<(), Error> {
     let path = dir.join(relative);
-    path.parent()
+    let mut temporary_name = std::ffi::OsString::from(".");
+    temporary_name.push(path.file_name().unwrap_or_default());
+    temporary_name.push(format!(".scholia-{}", std::process::id()));
+    let temporary = path.with_file_name(temporary_name);
+    let made = path
+        .parent()
         .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|()| std::fs::copy(from, &path).map(|_| ()))
-        .map_err(|source| Error::Write { path, source })
+        .and_then(|()| make(&temporary))
+        .and_then(|()| std::fs::rename(&temporary, &path));
+    made.map_err(|source| {
+        let _ = std::fs::remove_file(&temporary);
+        Error::Write { path, source }
+    })
 }
 
 /// Every file under `dir` as (source, `/`-separated path under `prefix`).

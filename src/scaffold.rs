@@ -82,7 +82,10 @@ What this archive is, who keeps it, and how to reach them.
     ),
     // The staging folder of a build in progress, and the previous output
     // while it is being removed, sit beside the output.
-    (".gitignore", "/public\n/.public.staging-*\n"),
+    (
+        ".gitignore",
+        "/public\n/.public.staging-*\n/.scholia-cache\n",
+    ),
 ];
 
 /// A host whose Pages a CI workflow can publish to.

@@ -18,6 +18,10 @@ pub(crate) struct BuildArgs {
     output: Option<PathBuf>,
     #[command(flatten)]
     base_url: BaseUrlArg,
+    /// Build everything from scratch: neither read nor save the build cache
+    /// (`.scholia-cache/` in the site root).
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// Runs the build and reports it.
@@ -29,7 +33,12 @@ pub(crate) fn run(args: BuildArgs) -> ExitCode {
         base_url: args.base_url.base_url,
         now: chrono::Utc::now(),
     };
-    match scholia::build(&request) {
+    let built = if args.no_cache {
+        scholia::build(&request)
+    } else {
+        scholia::build::build_cached(&request)
+    };
+    match built {
         Ok(mut report) => {
             let previous = std::mem::take(&mut report.previous_output);
             print_report(&report);
@@ -111,10 +120,15 @@ pub(crate) fn print_report(report: &BuildReport) {
     println!("{}", summary(report));
 }
 
-/// "Built 3 articles, 12 comments, 40 files in 25 ms → public".
+/// "Built 3 articles, 12 comments, 40 files in 25 ms → public", with
+/// "(38 unchanged)" after the files when some were reused.
 pub(crate) fn summary(report: &BuildReport) -> String {
+    let reused = match report.reused {
+        0 => String::new(),
+        n => format!(" ({n} unchanged)"),
+    };
     format!(
-        "Built {} article{}, {} comment{}, {} files in {} → {}",
+        "Built {} article{}, {} comment{}, {} files{reused} in {} → {}",
         report.articles,
         plural(report.articles),
         report.comments,

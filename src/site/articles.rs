@@ -7,6 +7,12 @@
 //! resolved ([`resolve_article`] does): it only skips re-reading and
 //! re-resolving an article whose inputs and context are the same as last time.
 //! It renders nothing and writes nothing.
+//!
+//! Serve keeps the cache in memory, each article as a model cloned on reuse.
+//! A cache that a build keeps on disk ([`ArticleCache::serialized`]) holds each
+//! article serialized instead: decoded only when reused, and saved again as
+//! the same bytes, so an unchanged article costs neither a clone nor a second
+//! encoding.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -14,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, Utc};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::{Article, BuildOptions, resolve_article};
 use crate::config::SiteConfig;
@@ -36,31 +43,38 @@ pub(crate) struct Context<'a> {
 }
 
 /// What the last builds learnt of each article. Empty for a one-off build.
-#[derive(Debug)]
+/// Serializes its entries (not the hashes of the last build's files, which
+/// each build finds again), each resolved article only if it is kept
+/// serialized.
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct ArticleCache {
     /// By Markdown file (absolute).
     entries: HashMap<PathBuf, Entry>,
     /// The input hash of every article file last seen, by Markdown file.
+    #[serde(skip)]
     hashes: BTreeMap<PathBuf, u64>,
-    /// Whether resolved articles are kept for the next build. A one-off
-    /// build has no next one: keeping a copy of every article would double
-    /// the model's memory (the largest part of a build's peak) for nothing.
-    keep_articles: bool,
+    /// How resolved articles are kept for the next build (a cache read back
+    /// from disk keeps them serialized).
+    #[serde(skip, default = "keeps_serialized")]
+    keep: Keep,
 }
 
-impl Default for ArticleCache {
-    /// A cache for a series of builds (serve's), keeping what it learns.
-    fn default() -> Self {
-        ArticleCache {
-            entries: HashMap::new(),
-            hashes: BTreeMap::new(),
-            keep_articles: true,
-        }
-    }
+/// How an [`ArticleCache`] keeps the articles it resolves.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// As models, cloned on reuse (serve's series of builds).
+    #[default]
+    Models,
+    /// Serialized, to be saved on disk (`scholia build`'s cache).
+    Serialized,
+    /// Not at all: a one-off build has no next one, and a copy of every
+    /// article would double the model's memory (the largest part of a
+    /// build's peak) for nothing.
+    Nothing,
 }
 
 /// One article as last read.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Entry {
     /// The hash of its inputs and of its context (see [`context_hash`]).
     key: (u64, u64),
@@ -68,7 +82,17 @@ struct Entry {
     draft: bool,
     date: DateTime<FixedOffset>,
     /// The article resolved, once it has been built.
-    resolved: Option<(Article, Vec<Warning>)>,
+    #[serde(with = "stored_only")]
+    resolved: Option<Resolved>,
+}
+
+/// An article resolved, with the warnings its thread raised.
+#[derive(Debug)]
+enum Resolved {
+    /// As a model, cloned on each reuse (serve).
+    Model(Box<(Article, Vec<Warning>)>),
+    /// Serialized with postcard, decoded on reuse (a cache kept on disk).
+    Serialized(Vec<u8>),
 }
 
 /// One article through the model stage.
@@ -85,10 +109,18 @@ enum Outcome {
 type Modelled = (Vec<Article>, Vec<Warning>, Vec<Error>);
 
 impl ArticleCache {
+    /// An empty cache that keeps each article serialized, to be saved.
+    pub(crate) fn serialized() -> Self {
+        ArticleCache {
+            keep: Keep::Serialized,
+            ..ArticleCache::default()
+        }
+    }
+
     /// A cache for one build only: it keeps no article.
     pub(crate) fn one_off() -> Self {
         ArticleCache {
-            keep_articles: false,
+            keep: Keep::Nothing,
             ..ArticleCache::default()
         }
     }
@@ -134,11 +166,8 @@ impl ArticleCache {
             if !includes(entry.draft, entry.date) {
                 return (Outcome::Left, None);
             }
-            if let Some((article, warnings)) = &entry.resolved {
-                return (
-                    Outcome::Built(Box::new(article.clone()), warnings.clone()),
-                    None,
-                );
+            if let Some(built) = entry.resolved.as_ref().and_then(Resolved::built) {
+                return (built, None);
             }
         }
         let source = match load_article(context.root, file) {
@@ -158,12 +187,25 @@ impl ArticleCache {
         }
         match resolve_article(source, context.config, context.known_authors) {
             Ok((article, warnings)) => {
-                if self.keep_articles {
-                    entry.resolved = Some((article.clone(), warnings.clone()));
-                }
+                entry.resolved = self.kept(&article, &warnings);
                 (Outcome::Built(Box::new(article), warnings), Some(entry))
             }
             Err(errors) => (Outcome::Failed(errors), None),
+        }
+    }
+
+    /// What to keep of a resolved article: a clone, or its bytes (none if it
+    /// cannot be serialized, when it is resolved again next time).
+    fn kept(&self, article: &Article, warnings: &[Warning]) -> Option<Resolved> {
+        match self.keep {
+            Keep::Serialized => postcard::to_stdvec(&(article, warnings))
+                .ok()
+                .map(Resolved::Serialized),
+            Keep::Models => Some(Resolved::Model(Box::new((
+                article.clone(),
+                warnings.to_vec(),
+            )))),
+            Keep::Nothing => None,
         }
     }
 
@@ -287,5 +329,123 @@ fn owning_article(articles: &Path, within: &Path) -> Option<PathBuf> {
         Some(folder.join(name))
     } else {
         None
+    }
+}
+
+impl Resolved {
+    /// The article as built, or `None` when its bytes do not decode (then it
+    /// is read again from its files, never shown wrong).
+    fn built(&self) -> Option<Outcome> {
+        let (article, warnings) = match self {
+            Resolved::Model(model) => model.as_ref().clone(),
+            Resolved::Serialized(bytes) => postcard::from_bytes(bytes).ok()?,
+        };
+        Some(Outcome::Built(Box::new(article), warnings))
+    }
+}
+
+/// The default of a cache read back from disk: it keeps articles serialized.
+fn keeps_serialized() -> Keep {
+    Keep::Serialized
+}
+
+/// Serializes an entry's resolved article only when it is kept as bytes (a
+/// model kept in memory is not saved, and is resolved again next time).
+mod stored_only {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Resolved;
+
+    pub(super) fn serialize<S: Serializer>(
+        resolved: &Option<Resolved>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let bytes = match resolved {
+            Some(Resolved::Serialized(bytes)) => Some(serde_bytes::Bytes::new(bytes)),
+            _ => None,
+        };
+        bytes.serialize(serializer)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Resolved>, D::Error> {
+        let bytes: Option<serde_bytes::ByteBuf> = Deserialize::deserialize(deserializer)?;
+        Ok(bytes.map(|b| Resolved::Serialized(b.into_vec())))
+    }
+}
+
+/// Serializes a TOML table as TOML text: a table's values can only be read
+/// back by a format that describes its own types, which a compact binary one
+/// does not.
+pub(crate) mod toml_text {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error as _, ser::Error as _};
+
+    pub(crate) fn serialize<S: Serializer>(
+        table: &toml::Table,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        if table.is_empty() {
+            return serializer.serialize_str("");
+        }
+        let text = toml::to_string(table).map_err(S::Error::custom)?;
+        serializer.serialize_str(&text)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<toml::Table, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(D::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A site with one bundle article by `ann`, with free-form values and a
+    /// comment; returns its root and its Markdown file.
+    fn one_article() -> (tempfile::TempDir, PathBuf) {
+        let root = tempfile::tempdir().unwrap();
+        let folder = root.path().join("content/articles/a");
+        std::fs::create_dir_all(&folder).unwrap();
+        let front = "title = \"A\"\ndate = 2020-01-01T10:00:00+03:30\nauthors = [\"ann\"]\n\
+            [extra]\nmood = \"calm\"\nweights = [1.5, 2]\nwhen = 1999-01-01\n[extra.nested]\nx = { y = true }\n";
+        std::fs::write(
+            folder.join("index.md"),
+            format!("+++\n{front}+++\nBody *here*.\n"),
+        )
+        .unwrap();
+        let comment = "[[comment]]\nid = \"1\"\nauthor = \"R\"\ndate = 2020-01-02\nbody = \"Hi\"\n";
+        std::fs::write(folder.join("comments.toml"), comment).unwrap();
+        (root, folder.join("index.md"))
+    }
+
+    #[test]
+    fn an_article_kept_serialized_is_decoded_as_it_was_built() {
+        let (root, file) = one_article();
+        let config = SiteConfig::default();
+        let authors = HashSet::from(["ann"]);
+        let context = Context {
+            root: root.path(),
+            config: &config,
+            known_authors: &authors,
+            options: BuildOptions::default(),
+            now: Utc::now(),
+        };
+        let files = [(file.clone(), 7)];
+        let mut cache = ArticleCache::serialized();
+        let (built, _, errors) = cache.model(&context, &files);
+        assert!(errors.is_empty(), "{errors:?}");
+        // Saved and read back, as a build's cache on disk is.
+        let saved = postcard::to_stdvec(&cache).unwrap();
+        let mut cache: ArticleCache = postcard::from_bytes(&saved).unwrap();
+        // With its files gone, the article can only come from its bytes.
+        std::fs::remove_dir_all(root.path().join("content")).unwrap();
+        let (decoded, _, errors) = cache.model(&context, &files);
+        assert!(errors.is_empty(), "not decoded: {errors:?}");
+        assert_eq!(format!("{decoded:?}"), format!("{built:?}"));
+        assert_eq!(decoded[0].extra["nested"]["x"]["y"].as_bool(), Some(true));
     }
 }

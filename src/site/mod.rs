@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, Utc};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::config::SiteConfig;
 use crate::content::{ArticleSource, AuthorSource, PageSource};
@@ -55,7 +56,9 @@ pub struct Site {
 }
 
 /// An article with everything resolved.
-#[derive(Debug, Clone)]
+/// Serializable so that a build can keep it for the next (see
+/// [`ArticleCache`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Article {
     /// Its Markdown file, relative to the site root.
     pub source_path: PathBuf,
@@ -105,13 +108,14 @@ pub struct Article {
     /// Old URL paths that redirect here, each starting with `/`.
     pub aliases: Vec<String>,
     /// Free-form values for templates.
+    #[serde(with = "articles::toml_text")]
     pub extra: toml::Table,
     /// Bundle files to copy beside the page: (source, path relative to the page).
     pub assets: Vec<(PathBuf, PathBuf)>,
 }
 
 /// The picture that stands for an article in link previews, as written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ArticleImage {
     /// The front matter's `image`: a URL, a site-root path (under the base
     /// path, like an author's `avatar`) or a path relative to the article.

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::config::{CommentOrder, CommentsConfig};
 use crate::content::{CommentSource, ThreadSource};
@@ -17,14 +18,14 @@ use crate::error::{Location, Warning};
 use crate::markdown::{render_untrusted, safe_url};
 
 /// An article's comments in display order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CommentThread {
     /// Comments in display order: depth-first, siblings in the configured order.
     pub comments: Vec<Comment>,
 }
 
 /// One comment, ready to show.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Comment {
     /// The id as written (the anchor is `comment-<id>`).
     pub id: String,

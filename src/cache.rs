@@ -1,0 +1,333 @@
+//! What `scholia build` keeps on disk for the next build, so that a second
+//! build over a little-changed site is quick.
+//!
+//! Owns the build cache file (`.scholia-cache/build.bin` under the site root)
+//! and what it holds: each article's model, serialized and keyed by the hash
+//! of its files and context (an [`ArticleCache`]); a record of the output
+//! folder the last build published (each rendered file's content key, and a
+//! stamp of the file as written); and per-article blobs of later stages
+//! ([`ArticleBlobs`]). The build (`build.rs`) consults it and decides
+//! nothing differently for it: this module only says which articles need no
+//! reading and which output files can be taken as they are.
+//!
+//! The cache is never trusted blindly. A file that is missing, unreadable,
+//! corrupt, or written by another scholia binary (its version, its size and
+//! time, and its hasher must all match) is ignored whole: the build is then a
+//! full one, never a failed or a wrong one. A recorded output file is reused
+//! only while it is still exactly as written (its length, modification time
+//! and inode unchanged), so an output folder edited or replaced by hand is
+//! rendered again.
+//!
+//! The format is postcard: compact, quick, and serde's, with a documented
+//! wire format that its maintainers keep stable. It does not describe its own
+//! types, so the file starts with a header checked before the rest is read.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
+
+use crate::error::{Location, Warning};
+use crate::output::FileStamp;
+use crate::site::ArticleCache;
+
+/// The folder, under the site root, that holds the build cache. Never part
+/// of the output; `scholia init` lists it in `.gitignore`.
+pub const CACHE_DIR: &str = ".scholia-cache";
+
+/// The build cache's file, in [`CACHE_DIR`].
+pub const CACHE_FILE: &str = "build.bin";
+
+/// Changed whenever what the file holds changes shape, so that an older
+/// file is ignored rather than misread (the version check alone would miss
+/// a change between two builds of one version).
+const FORMAT: u32 = 1;
+
+/// What the file starts with: who wrote it. All of it must match this
+/// binary's, or the rest is not read.
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct Header {
+    /// Always `b"scholia\0"`: the file is a build cache at all.
+    magic: [u8; 8],
+    /// [`FORMAT`].
+    format: u32,
+    /// The scholia version.
+    version: String,
+    /// The stamp of the binary: a rebuilt binary may render differently
+    /// under the same version (the built-in theme, a fix).
+    binary: Option<FileStamp>,
+    /// A hash of a fixed text with the standard hasher, which content keys
+    /// use and which may change between Rust releases.
+    hasher: u64,
+}
+
+/// Everything the build cache holds besides its header.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Body {
+    articles: ArticleCache,
+    output: Option<OutputRecord>,
+    blobs: ArticleBlobs,
+}
+
+/// The build cache as read from a site's cache folder, used by one build and
+/// saved after it publishes.
+#[derive(Debug)]
+pub struct StoredCache {
+    /// Each article as last modelled, kept serialized.
+    pub(crate) articles: ArticleCache,
+    /// The output folder as the last build published it, if it did.
+    pub(crate) output: Option<OutputRecord>,
+    /// Per-article blobs of later stages.
+    pub blobs: ArticleBlobs,
+}
+
+/// The output folder a build published: each rendered file (not one a copy
+/// replaced) with its content key and its stamp.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct OutputRecord {
+    /// The folder, absolute.
+    folder: PathBuf,
+    /// By `/`-separated path under the folder.
+    files: HashMap<String, RecordedFile>,
+}
+
+/// One rendered file of the output.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct RecordedFile {
+    /// Its content key: the same key means the same bytes.
+    key: u64,
+    /// The file as written.
+    stamp: FileStamp,
+}
+
+impl StoredCache {
+    /// An empty cache: a full build, which then fills it.
+    pub fn empty() -> StoredCache {
+        StoredCache {
+            articles: ArticleCache::serialized(),
+            output: None,
+            blobs: ArticleBlobs::default(),
+        }
+    }
+
+    /// The cache of the site at `root`, or an empty one when there is none
+    /// that this binary wrote and can read whole.
+    pub fn load(root: &Path) -> StoredCache {
+        std::fs::read(cache_file(root))
+            .ok()
+            .and_then(|bytes| decode(&bytes))
+            .unwrap_or_else(StoredCache::empty)
+    }
+
+    /// Saves the cache for the site at `root`, replacing the file at once
+    /// (a build that stops half-way leaves the old file or none, never half
+    /// of one). A failure is a warning: the next build is then a full one.
+    pub(crate) fn save(self, root: &Path) -> Option<Warning> {
+        let file = cache_file(root);
+        let body = Body {
+            articles: self.articles,
+            output: self.output,
+            blobs: self.blobs,
+        };
+        write_atomically(&file, &body).err().map(|e| Warning {
+            at: Location::file(&file),
+            message: format!(
+                "could not save the build cache ({e}); the next build will be a full one"
+            ),
+        })
+    }
+
+    /// The last output's file at `path`, with its stamp, if the record has
+    /// it with `key` and it is still as written; `None` when it must be
+    /// rendered.
+    pub(crate) fn unchanged_file(
+        &self,
+        output: &Path,
+        path: &str,
+        key: u64,
+    ) -> Option<(PathBuf, FileStamp)> {
+        let record = self.output.as_ref()?;
+        let recorded = record.files.get(path).filter(|f| f.key == key)?;
+        let file = output.join(path);
+        let now = std::fs::symlink_metadata(&file).ok()?;
+        (now.is_file() && FileStamp::of(&now) == Some(recorded.stamp))
+            .then_some((file, recorded.stamp))
+    }
+
+    /// Whether the record is of the folder `output`, so that its files may
+    /// be reused.
+    pub(crate) fn has_output(&self, output: &Path) -> bool {
+        self.output
+            .as_ref()
+            .is_some_and(|record| record.folder == absolute(output) && output.is_dir())
+    }
+
+    /// Records what a build published at `output`: each rendered file's key
+    /// and stamp.
+    pub(crate) fn record_output(&mut self, output: &Path, files: Vec<(String, u64, FileStamp)>) {
+        let files = files
+            .into_iter()
+            .map(|(path, key, stamp)| (path, RecordedFile { key, stamp }))
+            .collect();
+        self.output = Some(OutputRecord {
+            folder: absolute(output),
+            files,
+        });
+    }
+}
+
+/// Per-article results of a later stage (for example an article's share of
+/// the search index), kept between builds by kind and by a key that the
+/// stage makes of what the result depends on. Generic over what they hold:
+/// each blob is a value serialized with postcard.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct ArticleBlobs {
+    /// By kind, then by key.
+    kinds: BTreeMap<String, HashMap<u64, ByteBuf>>,
+}
+
+impl ArticleBlobs {
+    /// The value of `kind` kept under `key`, if there is one and it decodes
+    /// as a `T`.
+    pub fn get<T: DeserializeOwned>(&self, kind: &str, key: u64) -> Option<T> {
+        let bytes = self.kinds.get(kind)?.get(&key)?;
+        postcard::from_bytes(bytes).ok()
+    }
+
+    /// Keeps `value` as `kind` under `key`; a value that cannot be
+    /// serialized is not kept (and is made again next time).
+    pub fn insert<T: Serialize>(&mut self, kind: &str, key: u64, value: &T) {
+        if let Ok(bytes) = postcard::to_stdvec(value) {
+            self.kinds
+                .entry(kind.to_string())
+                .or_default()
+                .insert(key, ByteBuf::from(bytes));
+        }
+    }
+
+    /// Drops every value of `kind` whose key is not in `live`: what no
+    /// article of this build has can only grow the file.
+    pub fn retain(&mut self, kind: &str, live: &HashSet<u64>) {
+        if let Some(values) = self.kinds.get_mut(kind) {
+            values.retain(|key, _| live.contains(key));
+        }
+    }
+}
+
+/// The build cache file of the site at `root`.
+pub fn cache_file(root: &Path) -> PathBuf {
+    root.join(CACHE_DIR).join(CACHE_FILE)
+}
+
+/// This binary's header.
+fn header() -> Header {
+    let binary = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .ok()
+        .and_then(|meta| FileStamp::of(&meta));
+    let mut hasher = std::hash::DefaultHasher::new();
+    "scholia build cache".hash(&mut hasher);
+    Header {
+        magic: *b"scholia\0",
+        format: FORMAT,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        binary,
+        hasher: hasher.finish(),
+    }
+}
+
+/// The cache in `bytes`, if this binary wrote it and it reads whole.
+fn decode(bytes: &[u8]) -> Option<StoredCache> {
+    let (found, rest) = postcard::take_from_bytes::<Header>(bytes).ok()?;
+    if found != header() {
+        return None;
+    }
+    let (body, rest) = postcard::take_from_bytes::<Body>(rest).ok()?;
+    rest.is_empty().then_some(StoredCache {
+        articles: body.articles,
+        output: body.output,
+        blobs: body.blobs,
+    })
+}
+
+/// Writes the header and `body` to a file beside `file`, then renames it
+/// over `file`.
+fn write_atomically(file: &Path, body: &Body) -> Result<(), String> {
+    let folder = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
+    let temporary = folder.join(format!(".{CACHE_FILE}.{}", std::process::id()));
+    let written = (|| {
+        let mut out = BufWriter::new(std::fs::File::create(&temporary).map_err(|e| e.to_string())?);
+        postcard::to_io(&header(), &mut out).map_err(|e| e.to_string())?;
+        postcard::to_io(body, &mut out).map_err(|e| e.to_string())?;
+        out.flush().map_err(|e| e.to_string())?;
+        std::fs::rename(&temporary, file).map_err(|e| e.to_string())
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
+}
+
+/// `path` made absolute with its folder resolved (it may not exist yet), so
+/// that two spellings of one output folder are one.
+fn absolute(path: &Path) -> PathBuf {
+    let resolved = |p: &Path| std::fs::canonicalize(p).ok();
+    if let Some(whole) = resolved(path) {
+        return whole;
+    }
+    match (path.parent().and_then(resolved), path.file_name()) {
+        (Some(parent), Some(name)) => parent.join(name),
+        _ => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blobs_round_trip_by_kind_and_key_and_are_pruned() {
+        let mut blobs = ArticleBlobs::default();
+        blobs.insert("search", 1, &vec!["iran".to_string(), "oil".to_string()]);
+        blobs.insert("search", 2, &vec!["gas".to_string()]);
+        blobs.insert("other", 1, &7u32);
+        let saved = postcard::to_stdvec(&blobs).unwrap();
+        let mut blobs: ArticleBlobs = postcard::from_bytes(&saved).unwrap();
+        assert_eq!(
+            blobs.get::<Vec<String>>("search", 1),
+            Some(vec!["iran".to_string(), "oil".to_string()])
+        );
+        assert_eq!(blobs.get::<u32>("other", 1), Some(7));
+        assert_eq!(blobs.get::<u32>("other", 2), None);
+        blobs.retain("search", &HashSet::from([2]));
+        assert_eq!(blobs.get::<Vec<String>>("search", 1), None);
+        assert_eq!(
+            blobs.get::<Vec<String>>("search", 2),
+            Some(vec!["gas".into()])
+        );
+    }
+
+    #[test]
+    fn a_file_of_another_binary_or_cut_short_is_no_cache() {
+        let mut body = Vec::new();
+        postcard::to_io(&Body::default(), &mut body).unwrap();
+        let mut mine = postcard::to_stdvec(&header()).unwrap();
+        mine.extend_from_slice(&body);
+        assert!(decode(&mine).is_some());
+        let other = Header {
+            version: "0.0.0-other".into(),
+            ..header()
+        };
+        let mut theirs = postcard::to_stdvec(&other).unwrap();
+        theirs.extend_from_slice(&body);
+        assert!(decode(&theirs).is_none());
+        assert!(decode(&mine[..mine.len() - 1]).is_none());
+        assert!(decode(b"not a cache at all").is_none());
+        assert!(decode(b"").is_none());
+    }
+}

@@ -1,0 +1,278 @@
+//! A build through the cache on disk (what `scholia build` runs) reuses the
+//! last build's articles and unchanged output files; after every kind of
+//! change its output must be byte for byte what a clean build writes, and a
+//! failed build must leave the previous output as it was.
+
+mod common;
+use common::*;
+
+use std::path::Path;
+
+use scholia::build::build_cached;
+use scholia::cache::{CACHE_DIR, cache_file};
+use scholia::{BuildReport, BuildRequest, site::BuildOptions};
+
+fn request(site: &Site, output: &Path) -> BuildRequest {
+    BuildRequest {
+        root: site.root().to_path_buf(),
+        output: Some(output.to_path_buf()),
+        options: BuildOptions::default(),
+        base_url: None,
+        now: chrono::Utc::now(),
+    }
+}
+
+/// Builds through the cache into `output`, checks the result against a clean
+/// build of the same site, and returns the report.
+fn cached_build_matches_clean_build(site: &Site, output: &Path) -> BuildReport {
+    let report = build_cached(&request(site, output)).expect("cached build");
+    let clean = tempfile::tempdir().unwrap();
+    let clean_out = clean.path().join("site");
+    scholia::build(&request(site, &clean_out)).expect("clean build");
+    let (got, want) = (files_in(output), files_in(&clean_out));
+    let got_names: Vec<_> = got.keys().collect();
+    let want_names: Vec<_> = want.keys().collect();
+    assert_eq!(got_names, want_names, "the same files");
+    for (path, bytes) in &want {
+        assert!(got[path] == *bytes, "{} differs", path.display());
+    }
+    report
+}
+
+/// The identity of the file at `relative` under `output`: the same inode
+/// means the build took it from the previous output.
+#[cfg(unix)]
+fn inode(output: &Path, relative: &str) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(output.join(relative)).unwrap().ino()
+}
+
+fn three_articles() -> Site {
+    let site = Site::new();
+    site.article("a", "2020-01-01", "tags = [\"Iran\"]\n", "Alpha.");
+    site.article("b", "2020-01-02", "tags = [\"Iran\", \"Oil\"]\n", "Beta.");
+    site.bundle("c", "2020-01-03", "[extra]\nmood = \"calm\"\n", "Gamma.");
+    site.file(
+        "content/articles/c/comments.toml",
+        &comment("1", None, "Hi"),
+    );
+    site.file("static/robots.txt", "User-agent: *\n");
+    site
+}
+
+/// One `[[comment]]` of a comments.toml.
+fn comment(id: &str, parent: Option<&str>, body: &str) -> String {
+    let parent = parent.map_or(String::new(), |p| format!("parent = \"{p}\"\n"));
+    format!(
+        "[[comment]]\nid = \"{id}\"\n{parent}author = \"R\"\ndate = 2020-01-04T00:00:00Z\nbody = \"{body}\"\n\n"
+    )
+}
+
+#[test]
+fn a_second_build_reuses_what_did_not_change_and_matches_a_clean_build() {
+    let site = three_articles();
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("site");
+    let first = cached_build_matches_clean_build(&site, &output);
+    assert_eq!(first.reused, 0, "nothing to reuse the first time");
+    assert!(cache_file(site.root()).is_file(), "the cache is saved");
+
+    let second = cached_build_matches_clean_build(&site, &output);
+    assert!(
+        second.reused > first.files / 2,
+        "an unchanged site reuses its files: {} of {}",
+        second.reused,
+        second.files
+    );
+    assert_eq!(second.files, first.files);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_comment_renders_its_article_again_and_links_the_others() {
+    let site = three_articles();
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("site");
+    cached_build_matches_clean_build(&site, &output);
+    let (a, c) = ("articles/a/index.html", "articles/c/index.html");
+    let (a_before, c_before) = (inode(&output, a), inode(&output, c));
+
+    let thread = comment("1", None, "Hi") + &comment("2", Some("1"), "A reply");
+    site.file("content/articles/c/comments.toml", &thread);
+    let report = cached_build_matches_clean_build(&site, &output);
+    assert!(report.reused > 0);
+    assert_eq!(inode(&output, a), a_before, "an unchanged page is linked");
+    assert_ne!(inode(&output, c), c_before, "the commented page is new");
+    let page = parse_file(&output.join(c));
+    assert!(
+        texts(&page, ".comment")
+            .iter()
+            .any(|t| t.contains("A reply"))
+    );
+}
+
+#[test]
+fn every_kind_of_change_gives_a_clean_builds_output() {
+    let site = three_articles();
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("site");
+    cached_build_matches_clean_build(&site, &output);
+
+    // An article edited: its title, which every listing shows.
+    site.article("b", "2020-01-02", "tags = [\"Oil\"]\n", "Beta, edited.");
+    cached_build_matches_clean_build(&site, &output);
+    // A template changed: a site override of one built-in template.
+    let article_template = std::fs::read_to_string(example_root().join("templates/article.html"))
+        .unwrap()
+        .replace("<h1>", "<h1 class=\"overridden\">");
+    site.file("templates/article.html", &article_template);
+    let report = cached_build_matches_clean_build(&site, &output);
+    let page = parse_file(&output.join("articles/a/index.html"));
+    assert_eq!(select(&page, "h1.overridden").len(), 1);
+    assert_eq!(report.reused, 0, "a template may change any page");
+    // The configuration changed.
+    site.file(
+        "site.toml",
+        &format!("{SITE_TOML}description = \"Now described.\"\n"),
+    );
+    cached_build_matches_clean_build(&site, &output);
+    // An article deleted: its pages, and its tag's, are gone.
+    std::fs::remove_file(site.root().join("content/articles/b.md")).unwrap();
+    cached_build_matches_clean_build(&site, &output);
+    assert!(!output.join("articles/b").exists());
+    assert!(!output.join("tags/oil").exists());
+    // An author's bio changed.
+    site.file(
+        "content/authors/ann.md",
+        "+++\nname = \"Ann Other\"\n+++\nNew bio.\n",
+    );
+    cached_build_matches_clean_build(&site, &output);
+    // A static file replaced.
+    site.file("static/robots.txt", "User-agent: *\nDisallow: /x\n");
+    cached_build_matches_clean_build(&site, &output);
+}
+
+#[test]
+fn a_corrupt_or_missing_cache_means_a_full_build() {
+    let site = three_articles();
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("site");
+    cached_build_matches_clean_build(&site, &output);
+    let file = cache_file(site.root());
+    let saved = std::fs::read(&file).unwrap();
+
+    for broken in [
+        saved[..saved.len() / 2].to_vec(),
+        b"scholia\0 but not a cache".to_vec(),
+        Vec::new(),
+    ] {
+        std::fs::write(&file, &broken).unwrap();
+        site.article("a", "2020-01-01", "tags = [\"Iran\"]\n", "Alpha, again.");
+        let report = cached_build_matches_clean_build(&site, &output);
+        assert_eq!(report.reused, 0, "a broken cache is not used");
+    }
+    // A cache with every byte flipped past its header reads as broken or
+    // not at all, never as something else.
+    let mut flipped = std::fs::read(&file).unwrap();
+    for byte in flipped.iter_mut().skip(40) {
+        *byte = !*byte;
+    }
+    std::fs::write(&file, &flipped).unwrap();
+    cached_build_matches_clean_build(&site, &output);
+
+    std::fs::remove_dir_all(site.root().join(CACHE_DIR)).unwrap();
+    let report = cached_build_matches_clean_build(&site, &output);
+    assert_eq!(report.reused, 0);
+    assert!(file.is_file(), "the cache is made again");
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_and_a_fix_recovers() {
+    let site = three_articles();
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("site");
+    cached_build_matches_clean_build(&site, &output);
+    cached_build_matches_clean_build(&site, &output);
+    let before = files_in(&output);
+
+    site.file("content/articles/b.md", "+++\ntitle = \"Broken\"\n");
+    let errors = build_cached(&request(&site, &output)).unwrap_err();
+    assert!(
+        errors.to_string().contains("content/articles/b.md"),
+        "{errors}"
+    );
+    assert!(files_in(&output) == before, "the output changed");
+    // A template that fails while rendering, after files were linked.
+    site.article("b", "2020-01-02", "", "Fixed.");
+    site.file("templates/tag.html", "{{ no_such_thing.at_all }}");
+    build_cached(&request(&site, &output)).unwrap_err();
+    assert!(files_in(&output) == before, "the output changed");
+
+    std::fs::remove_file(site.root().join("templates/tag.html")).unwrap();
+    cached_build_matches_clean_build(&site, &output);
+}
+
+#[test]
+fn an_output_file_edited_by_hand_is_written_again() {
+    let site = three_articles();
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("site");
+    cached_build_matches_clean_build(&site, &output);
+    let page = output.join("articles/a/index.html");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("Alpha", "Omega")).unwrap();
+    cached_build_matches_clean_build(&site, &output);
+}
+
+#[test]
+fn a_build_into_another_folder_reuses_nothing_from_the_first() {
+    let site = three_articles();
+    let out = tempfile::tempdir().unwrap();
+    cached_build_matches_clean_build(&site, &out.path().join("one"));
+    let report = cached_build_matches_clean_build(&site, &out.path().join("two"));
+    assert_eq!(report.reused, 0);
+    assert!(
+        out.path().join("one/index.html").is_file(),
+        "the first is kept"
+    );
+}
+
+#[test]
+fn drafts_and_a_new_base_url_are_built_exactly() {
+    let site = three_articles();
+    site.article("d", "2020-01-05", "draft = true\n", "Delta.");
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("site");
+    cached_build_matches_clean_build(&site, &output);
+    let drafts = BuildRequest {
+        options: BuildOptions {
+            drafts: true,
+            future: false,
+        },
+        ..request(&site, &output)
+    };
+    build_cached(&drafts).unwrap();
+    assert!(output.join("articles/d/index.html").is_file());
+    let moved = BuildRequest {
+        base_url: Some("https://elsewhere.example/archive/".into()),
+        ..request(&site, &output)
+    };
+    build_cached(&moved).unwrap();
+    cached_build_matches_clean_build(&site, &output);
+    assert!(!output.join("articles/d").exists(), "the draft is gone");
+}
+
+#[test]
+fn the_command_keeps_a_cache_unless_told_not_to() {
+    let site = three_articles();
+    let run = site.run(&["build", "--no-cache"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        !site.root().join(CACHE_DIR).exists(),
+        "--no-cache saves none"
+    );
+    site.build();
+    assert!(cache_file(site.root()).is_file());
+    let run = site.build();
+    assert!(run.stdout.contains(" unchanged)"), "{}", run.stdout);
+}
