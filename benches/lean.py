@@ -1,12 +1,11 @@
 #!/usr/bin/env python3
 """Step 8's figures in one call: a full build of the benchmark archive
 against the floor (the same files, bytes and folders written with nothing
-else), its output by kind, its peak memory, a second build (unchanged, then
-after one new comment), and the cost of 10x the articles.
+else), its output by kind, its peak memory, and the cost of 10x the
+articles. (The second build's figures are second_build.py's.)
 
-Generates (or reuses) the corpora with ../shared/bench/gen_corpus.py, copies
-the large one beside the output (the second build edits it), and writes
-every output under --out (default /dev/shm: this project's machines create
+Generates (or reuses) the corpora with ../shared/bench/gen_corpus.py and
+writes every output under --out (default /dev/shm: this project's machines create
 files on their disks at a rate that drifts by a factor of several; give a
 disk folder to measure it). Hugo's side is ../shared/bench/compare.sh's.
 Targets live here, never in tests.
@@ -50,7 +49,7 @@ def build(site, output, *extra):
     match = STEPS.search(run.stdout + run.stderr)
     if match:
         for part in match.group(1).split(", "):
-            name, ms, _ = part.split(" ")
+            name, ms, _ = part.rsplit(" ", 2)
             steps[name] = int(ms)
     return wall, peak, steps
 
@@ -142,19 +141,6 @@ def floor(built, out, runs):
     return int(re.search(r"median (\d+) ms", line).group(1)) / 1000
 
 
-def add_comment(site, n):
-    """Appends the `n`th new comment to the first article with a thread."""
-    articles = os.path.join(site, "content", "articles")
-    for name in sorted(os.listdir(articles)):
-        thread = os.path.join(articles, name, "comments.toml")
-        if os.path.exists(thread):
-            with open(thread, "a", encoding="utf-8") as f:
-                f.write(f'\n[[comment]]\nid = "bench-new-{n}"\nauthor = "New Reader"\n'
-                        'date = 2020-01-01T12:00:00Z\nbody = "One more comment."\n')
-            return name
-    raise RuntimeError("no article has a thread")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=10000)
@@ -181,20 +167,6 @@ def main():
         small_wall = summary(f"full build, {args.small} articles", small_results)
         print(f"{args.articles} / {args.small} articles: {full / small_wall:.2f}x the time")
 
-        site = os.path.join(out, "corpus")
-        shutil.copytree(big, site)
-        output = os.path.join(out, "second")
-        first = build(site, output)
-        print(f"first build of a copy: {first[0]:.2f} s")
-        unchanged = [build(site, output) for _ in range(args.runs)]
-        second = summary("second build, nothing changed", unchanged)
-        changed = []
-        for n in range(args.runs):
-            add_comment(site, n)
-            changed.append(build(site, output))
-        one_comment = summary("second build after one new comment", changed)
-        print(f"second build / full build: unchanged {second / full:.2f}, "
-              f"one new comment {one_comment / full:.2f}")
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
