@@ -5,8 +5,7 @@
 //! and what it holds: each article's model, serialized and keyed by the hash
 //! of its files and context (an [`ArticleCache`]); a record of the output
 //! folder the last build published (each rendered file's content key, and a
-//! stamp of the file as written); and per-article blobs of later stages
-//! ([`ArticleBlobs`]). The build (`build.rs`) consults it and decides
+//! stamp of the file as written). The build (`build.rs`) consults it and decides
 //! nothing differently for it: this module only says which articles need no
 //! reading and which output files can be taken as they are.
 //!
@@ -22,14 +21,12 @@
 //! wire format that its maintainers keep stable. It does not describe its own
 //! types, so the file starts with a header checked before the rest is read.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_bytes::ByteBuf;
 
 use crate::error::{Location, Warning};
 use crate::output::FileStamp;
@@ -70,7 +67,6 @@ struct Header {
 struct Body {
     articles: ArticleCache,
     output: Option<OutputRecord>,
-    blobs: ArticleBlobs,
 }
 
 /// The build cache as read from a site's cache folder, used by one build and
@@ -81,8 +77,6 @@ pub struct StoredCache {
     pub(crate) articles: ArticleCache,
     /// The output folder as the last build published it, if it did.
     pub(crate) output: Option<OutputRecord>,
-    /// Per-article blobs of later stages.
-    pub blobs: ArticleBlobs,
 }
 
 /// The output folder a build published: each rendered file (not one a copy
@@ -110,7 +104,6 @@ impl StoredCache {
         StoredCache {
             articles: ArticleCache::serialized(),
             output: None,
-            blobs: ArticleBlobs::default(),
         }
     }
 
@@ -131,7 +124,6 @@ impl StoredCache {
         let body = Body {
             articles: self.articles,
             output: self.output,
-            blobs: self.blobs,
         };
         write_atomically(&file, &body).err().map(|e| Warning {
             at: Location::file(&file),
@@ -180,44 +172,6 @@ impl StoredCache {
     }
 }
 
-/// Per-article results of a later stage (for example an article's share of
-/// the search index), kept between builds by kind and by a key that the
-/// stage makes of what the result depends on. Generic over what they hold:
-/// each blob is a value serialized with postcard.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct ArticleBlobs {
-    /// By kind, then by key.
-    kinds: BTreeMap<String, HashMap<u64, ByteBuf>>,
-}
-
-impl ArticleBlobs {
-    /// The value of `kind` kept under `key`, if there is one and it decodes
-    /// as a `T`.
-    pub fn get<T: DeserializeOwned>(&self, kind: &str, key: u64) -> Option<T> {
-        let bytes = self.kinds.get(kind)?.get(&key)?;
-        postcard::from_bytes(bytes).ok()
-    }
-
-    /// Keeps `value` as `kind` under `key`; a value that cannot be
-    /// serialized is not kept (and is made again next time).
-    pub fn insert<T: Serialize>(&mut self, kind: &str, key: u64, value: &T) {
-        if let Ok(bytes) = postcard::to_stdvec(value) {
-            self.kinds
-                .entry(kind.to_string())
-                .or_default()
-                .insert(key, ByteBuf::from(bytes));
-        }
-    }
-
-    /// Drops every value of `kind` whose key is not in `live`: what no
-    /// article of this build has can only grow the file.
-    pub fn retain(&mut self, kind: &str, live: &HashSet<u64>) {
-        if let Some(values) = self.kinds.get_mut(kind) {
-            values.retain(|key, _| live.contains(key));
-        }
-    }
-}
-
 /// The build cache file of the site at `root`.
 pub fn cache_file(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join(CACHE_FILE)
@@ -250,7 +204,6 @@ fn decode(bytes: &[u8]) -> Option<StoredCache> {
     rest.is_empty().then_some(StoredCache {
         articles: body.articles,
         output: body.output,
-        blobs: body.blobs,
     })
 }
 
@@ -289,28 +242,6 @@ fn absolute(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn blobs_round_trip_by_kind_and_key_and_are_pruned() {
-        let mut blobs = ArticleBlobs::default();
-        blobs.insert("search", 1, &vec!["iran".to_string(), "oil".to_string()]);
-        blobs.insert("search", 2, &vec!["gas".to_string()]);
-        blobs.insert("other", 1, &7u32);
-        let saved = postcard::to_stdvec(&blobs).unwrap();
-        let mut blobs: ArticleBlobs = postcard::from_bytes(&saved).unwrap();
-        assert_eq!(
-            blobs.get::<Vec<String>>("search", 1),
-            Some(vec!["iran".to_string(), "oil".to_string()])
-        );
-        assert_eq!(blobs.get::<u32>("other", 1), Some(7));
-        assert_eq!(blobs.get::<u32>("other", 2), None);
-        blobs.retain("search", &HashSet::from([2]));
-        assert_eq!(blobs.get::<Vec<String>>("search", 1), None);
-        assert_eq!(
-            blobs.get::<Vec<String>>("search", 2),
-            Some(vec!["gas".into()])
-        );
-    }
 
     #[test]
     fn a_file_of_another_binary_or_cut_short_is_no_cache() {

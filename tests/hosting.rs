@@ -350,9 +350,17 @@ fn search_result_urls(agent: &ureq::Agent, search_html: &str, search_page: &Url)
     let chunk = manifest["chunk"].as_u64().unwrap();
     let mut urls = Vec::new();
     for n in 0..documents.div_ceil(chunk) {
-        let docs = load(&format!("docs/{n}"));
-        for doc in docs.as_array().unwrap() {
-            urls.push(root.join(doc[0].as_str().unwrap()).unwrap().to_string());
+        // Format 2: each article's URL once per chunk; a comment's result
+        // is that URL with its anchor (as search.js makes it).
+        let chunk = load(&format!("docs/{n}"));
+        for doc in chunk["docs"].as_array().unwrap() {
+            let article = &chunk["articles"][doc[0].as_u64().unwrap() as usize];
+            let url = article[0].as_str().unwrap();
+            let url = match doc.get(4).and_then(|id| id.as_str()) {
+                Some(id) => format!("{url}#comment-{id}"),
+                None => url.to_string(),
+            };
+            urls.push(root.join(&url).unwrap().to_string());
         }
     }
     urls
