@@ -411,6 +411,9 @@ pub enum AliasProblem {
     NotAPlainPath,
     /// The site root, which is the home page.
     SiteRoot,
+    /// A file name that web hosts run as a program or read as their own
+    /// settings (`.htaccess`, `_worker.js`, `x.php`, …).
+    HostFile,
 }
 
 impl fmt::Display for AliasProblem {
@@ -423,6 +426,10 @@ impl fmt::Display for AliasProblem {
                 "must be a plain path; remove `..`, `.`, `?`, `#` and `\\`"
             }
             AliasProblem::SiteRoot => "is the site root, where the home page lives; remove it",
+            AliasProblem::HostFile => {
+                "would be written as a file that web hosts run or read as their settings; \
+                 end it with `/` to make it a folder (`/old.php/`), or remove it"
+            }
         })
     }
 }

@@ -312,6 +312,38 @@ fn an_alias_given_as_a_full_url_is_an_error() {
 }
 
 #[test]
+fn an_alias_a_host_would_run_or_obey_is_an_error_and_its_folder_form_works() {
+    let site = Site::new();
+    site.article(
+        "moved",
+        "2016-08-22",
+        "aliases = [\"/_worker.js\", \"/old/index.php\"]\n",
+        "Body.",
+    );
+    let stderr = site.build_fails();
+    for alias in ["/_worker.js", "/old/index.php"] {
+        let line = stderr
+            .lines()
+            .find(|line| line.contains(&format!("`{alias}`")))
+            .unwrap_or_else(|| panic!("no error for {alias}: {stderr}"));
+        assert!(line.contains("content/articles/moved.md"), "{line}");
+        assert!(line.contains("end it with `/`"), "{line}");
+    }
+    assert!(!site.output("_worker.js").exists());
+
+    site.article(
+        "moved",
+        "2016-08-22",
+        "aliases = [\"/old/index.php/\"]\n",
+        "Body.",
+    );
+    site.build();
+    let page = site.page("old/index.php/index.html");
+    let refresh = attr(one(&page, r#"meta[http-equiv="refresh"]"#), "content").unwrap();
+    assert!(refresh.contains("articles/moved/"), "{refresh}");
+}
+
+#[test]
 fn an_alias_equal_to_another_articles_permalink_is_an_error_naming_both() {
     let site = Site::new();
     site.article(

@@ -71,7 +71,41 @@ pub fn normalize_alias(alias: &str) -> Result<String, AliasProblem> {
     if path == "/" {
         return Err(AliasProblem::SiteRoot);
     }
+    if path.rsplit('/').next().is_some_and(is_host_file) {
+        return Err(AliasProblem::HostFile);
+    }
     Ok(path)
+}
+
+/// File names that a host would not serve as a page: its own settings
+/// (Apache, IIS, PHP, Netlify, Cloudflare Pages, GitHub Pages) and programs
+/// it runs (Cloudflare's `_worker.js`, server-side scripts). An alias whose
+/// last segment has a dot is written as a file of that name, and a redirect
+/// page there would break the host or be run (or offered as a download)
+/// instead of shown. Compared without case, as Windows hosts and Apache's
+/// handler mapping do.
+fn is_host_file(name: &str) -> bool {
+    const SETTINGS: &[&str] = &[
+        ".htaccess",
+        ".htpasswd",
+        ".user.ini",
+        "web.config",
+        "_worker.js",
+        "_headers",
+        "_redirects",
+        "_routes.json",
+        "netlify.toml",
+        ".nojekyll",
+    ];
+    const PROGRAMS: &[&str] = &[
+        "php", "php3", "php4", "php5", "php7", "php8", "phtml", "phar", "cgi", "pl", "asp", "aspx",
+        "jsp", "shtml",
+    ];
+    let name = name.to_ascii_lowercase();
+    SETTINGS.contains(&name.as_str())
+        || name
+            .rsplit_once('.')
+            .is_some_and(|(_, extension)| PROGRAMS.contains(&extension))
 }
 
 #[cfg(test)]
@@ -108,6 +142,32 @@ mod tests {
         );
         assert_eq!(normalize_alias("/../x/"), Err(AliasProblem::NotAPlainPath));
         assert_eq!(normalize_alias("/"), Err(AliasProblem::SiteRoot));
+    }
+
+    #[test]
+    fn aliases_that_hosts_would_run_or_obey_are_refused() {
+        for alias in [
+            "/_worker.js",
+            "/.htaccess",
+            "/blog/Old.PHP",
+            "/x/web.config",
+            "/_redirects",
+        ] {
+            assert_eq!(
+                normalize_alias(alias),
+                Err(AliasProblem::HostFile),
+                "{alias}"
+            );
+        }
+        // As folders they are pages like any other; and a dot elsewhere is fine.
+        for alias in [
+            "/old.php/",
+            "/blog/index.html",
+            "/2016/08/post.htm",
+            "/php/x/",
+        ] {
+            assert!(normalize_alias(alias).is_ok(), "{alias}");
+        }
     }
 
     #[test]
