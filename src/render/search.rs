@@ -313,28 +313,33 @@ impl SearchIndex {
             .par_iter()
             .map(|article| entries_for(site, article))
             .collect();
-        SearchIndex::merge(&parts)
+        SearchIndex::merge(parts)
     }
 
     /// The index files of `parts`, one per article in site order (newest
     /// first): documents are numbered in that order, each article followed
     /// by its comments. Cheap beside [`entries_for`]: it copies shown
     /// fields and re-encodes postings with their global ids.
-    pub(crate) fn merge(parts: &[ArticleSearchEntries]) -> SearchIndex {
-        let first_ids = first_document_ids(parts);
+    pub(crate) fn merge(mut parts: Vec<ArticleSearchEntries>) -> SearchIndex {
+        let first_ids = first_document_ids(&parts);
         let documents: usize = parts.iter().map(ArticleSearchEntries::documents).sum();
         let shard_total = shard_count(documents);
         let manifest = format!(
             "{{\"version\":{FORMAT_VERSION},\"shards\":{shard_total},\"chunk\":{DOCS_PER_CHUNK},\"documents\":{documents}}}"
         );
-        let terms = shard_entries(parts, shard_total)
-            .into_par_iter()
-            .enumerate()
-            .map(|(shard, entries)| terms_file(parts, &first_ids, shard, entries))
-            .collect();
         let docs = (0..chunk_count(documents))
             .into_par_iter()
-            .map(|chunk| docs_file(parts, &first_ids, chunk))
+            .map(|chunk| docs_file(&parts, &first_ids, chunk))
+            .collect();
+        // The shown text is in the docs files now: freed before the term
+        // files are built, when the build's memory is at its highest.
+        for part in &mut parts {
+            part.shown = Vec::new();
+        }
+        let terms = shard_entries(&parts, shard_total)
+            .into_par_iter()
+            .enumerate()
+            .map(|(shard, entries)| terms_file(&parts, &first_ids, shard, entries))
             .collect();
         SearchIndex {
             manifest: script("manifest", &manifest),
@@ -708,8 +713,8 @@ mod tests {
 
     #[test]
     fn merging_numbers_every_part_after_the_ones_before() {
-        let parts = [part("u1", "word"), part("u2", "word")];
-        let index = SearchIndex::merge(&parts);
+        let parts = vec![part("u1", "word"), part("u2", "word")];
+        let index = SearchIndex::merge(parts);
         let shard = index.terms_file(shard_of("word", 1));
         // Ids 0 (article), 1 (heading) from the first part, 2 and 3 from the
         // second: gaps 0, 1, 1, 1 doubled plus the heading bit.
@@ -728,7 +733,7 @@ mod tests {
         let parts = vec![part("u1", "word"), part("u2", "other")];
         let stored = serde_json::to_string(&parts).unwrap();
         let restored: Vec<ArticleSearchEntries> = serde_json::from_str(&stored).unwrap();
-        let (before, after) = (SearchIndex::merge(&parts), SearchIndex::merge(&restored));
+        let (before, after) = (SearchIndex::merge(parts), SearchIndex::merge(restored));
         assert_eq!(before.manifest, after.manifest);
         assert_eq!(before.terms, after.terms);
         assert_eq!(before.docs, after.docs);
