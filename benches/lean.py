@@ -18,23 +18,13 @@ import re
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections import defaultdict
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BINARY = os.path.join(ROOT, "target", "release", "scholia")
-GENERATOR = os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py")
+from bench_common import BINARY, ROOT, corpus
+
 STEPS = re.compile(r"steps: (.*)")
-
-
-def corpus(articles, cache_dir):
-    folder = os.path.join(cache_dir, f"scholia-{articles}")
-    if not os.path.exists(os.path.join(folder, "site.toml")):
-        subprocess.run([sys.executable, GENERATOR, "--format", "scholia", "--out", folder,
-                        "--articles", str(articles), "--force", "--quiet"], check=True)
-    return folder
 
 
 def build(site, output, *extra):

@@ -20,17 +20,7 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BINARY = os.path.join(ROOT, "target", "release", "scholia")
-GENERATOR = os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py")
-
-
-def corpus(articles, cache_dir):
-    folder = os.path.join(cache_dir, f"scholia-{articles}")
-    if not os.path.exists(os.path.join(folder, "site.toml")):
-        subprocess.run([sys.executable, GENERATOR, "--format", "scholia", "--out", folder,
-                        "--articles", str(articles), "--force", "--quiet"], check=True)
-    return folder
+from bench_common import BINARY, corpus
 
 
 def full_builds(site, runs):

@@ -42,19 +42,10 @@ import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BINARY = os.path.join(ROOT, "target", "release", "scholia")
-GENERATOR = os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py")
+from bench_common import BINARY, corpus
+
 QUERIES = ["the", "hezbollah", "strait of hormuz", "bench-comment-003671-1"]
 RESULTS_SHOWN = 20
-
-
-def corpus(articles, cache_dir):
-    folder = os.path.join(cache_dir, f"scholia-{articles}")
-    if not os.path.exists(os.path.join(folder, "site.toml")):
-        subprocess.run([sys.executable, GENERATOR, "--format", "scholia", "--out", folder,
-                        "--articles", str(articles), "--force", "--quiet"], check=True)
-    return folder
 
 
 def timed(command, **kwargs):

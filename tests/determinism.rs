@@ -5,7 +5,6 @@ use common::*;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// A site with every kind of output: many articles by several authors with
 /// shared tags, nested threads (some closed), aliases, a bundle with an
@@ -70,19 +69,7 @@ fn varied_site() -> Site {
 /// Builds `site` into `output` with `threads` worker threads; returns every
 /// output file with its bytes.
 fn build_with_threads(site: &Site, threads: &str, output: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let run = Command::new(env!("CARGO_BIN_EXE_scholia"))
-        .args(["build", "--output"])
-        .arg(output)
-        .arg("--root")
-        .arg(site.root())
-        .env("RAYON_NUM_THREADS", threads)
-        .output()
-        .expect("run scholia");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    site.build_with_threads(threads, output);
     files_in(output)
 }
 

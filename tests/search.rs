@@ -10,7 +10,6 @@ use common::*;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 
 use scholia::render::search::{shard_of, terms};
 use serde_json::Value;
@@ -276,19 +275,7 @@ fn the_index_is_the_same_bytes_whatever_the_thread_count() {
         site.comments(&format!("extra-{n:02}"), &thread);
     }
     let build_with_threads = |threads: &str, output: &Path| {
-        let run = Command::new(env!("CARGO_BIN_EXE_scholia"))
-            .args(["build", "--output"])
-            .arg(output)
-            .arg("--root")
-            .arg(site.root())
-            .env("RAYON_NUM_THREADS", threads)
-            .output()
-            .expect("run scholia");
-        assert!(
-            run.status.success(),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
+        site.build_with_threads(threads, output);
         search_files(output)
     };
     let temp = tempfile::tempdir().unwrap();

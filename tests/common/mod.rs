@@ -214,6 +214,24 @@ impl Site {
         run
     }
 
+    /// Builds into `output` with `threads` worker threads (rayon's
+    /// `RAYON_NUM_THREADS`), asserting success.
+    pub(crate) fn build_with_threads(&self, threads: &str, output: &Path) {
+        let run = Command::new(env!("CARGO_BIN_EXE_scholia"))
+            .args(["build", "--output"])
+            .arg(output)
+            .arg("--root")
+            .arg(self.root())
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .expect("run scholia");
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+
     /// Every file of the output folder with its bytes.
     pub(crate) fn output_files(&self) -> BTreeMap<PathBuf, Vec<u8>> {
         files_in(&self.root().join("public"))
