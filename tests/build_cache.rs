@@ -12,30 +12,14 @@ use scholia::build::build_cached;
 use scholia::cache::{CACHE_DIR, cache_file};
 use scholia::{BuildReport, BuildRequest, site::BuildOptions};
 
-fn request(site: &Site, output: &Path) -> BuildRequest {
-    BuildRequest {
-        root: site.root().to_path_buf(),
-        output: Some(output.to_path_buf()),
-        options: BuildOptions::default(),
-        base_url: None,
-        now: chrono::Utc::now(),
-    }
-}
-
 /// Builds through the cache into `output`, checks the result against a clean
 /// build of the same site, and returns the report.
 fn cached_build_matches_clean_build(site: &Site, output: &Path) -> BuildReport {
-    let report = build_cached(&request(site, output)).expect("cached build");
+    let report = build_cached(&build_request(site, output)).expect("cached build");
     let clean = tempfile::tempdir().unwrap();
     let clean_out = clean.path().join("site");
-    scholia::build(&request(site, &clean_out)).expect("clean build");
-    let (got, want) = (files_in(output), files_in(&clean_out));
-    let got_names: Vec<_> = got.keys().collect();
-    let want_names: Vec<_> = want.keys().collect();
-    assert_eq!(got_names, want_names, "the same files");
-    for (path, bytes) in &want {
-        assert!(got[path] == *bytes, "{} differs", path.display());
-    }
+    scholia::build(&build_request(site, &clean_out)).expect("clean build");
+    assert_same_files(output, &clean_out, "through the cache");
     report
 }
 
@@ -196,7 +180,7 @@ fn a_failed_build_leaves_the_previous_output_and_a_fix_recovers() {
     let before = files_in(&output);
 
     site.file("content/articles/b.md", "+++\ntitle = \"Broken\"\n");
-    let errors = build_cached(&request(&site, &output)).unwrap_err();
+    let errors = build_cached(&build_request(&site, &output)).unwrap_err();
     assert!(
         errors.to_string().contains("content/articles/b.md"),
         "{errors}"
@@ -205,7 +189,7 @@ fn a_failed_build_leaves_the_previous_output_and_a_fix_recovers() {
     // A template that fails while rendering, after files were linked.
     site.article("b", "2020-01-02", "", "Fixed.");
     site.file("templates/tag.html", "{{ no_such_thing.at_all }}");
-    build_cached(&request(&site, &output)).unwrap_err();
+    build_cached(&build_request(&site, &output)).unwrap_err();
     assert!(files_in(&output) == before, "the output changed");
 
     std::fs::remove_file(site.root().join("templates/tag.html")).unwrap();
@@ -249,13 +233,13 @@ fn drafts_and_a_new_base_url_are_built_exactly() {
             drafts: true,
             future: false,
         },
-        ..request(&site, &output)
+        ..build_request(&site, &output)
     };
     build_cached(&drafts).unwrap();
     assert!(output.join("articles/d/index.html").is_file());
     let moved = BuildRequest {
         base_url: Some("https://elsewhere.example/archive/".into()),
-        ..request(&site, &output)
+        ..build_request(&site, &output)
     };
     build_cached(&moved).unwrap();
     cached_build_matches_clean_build(&site, &output);

@@ -413,17 +413,7 @@ fn crawl(agent: &ureq::Agent, start: Vec<String>) -> BTreeMap<String, String> {
 fn a_site_built_for_a_sub_path_works_served_there() {
     let mut host = Host::listen();
     let base = host.base_url();
-    let out = tempfile::tempdir().unwrap();
-    let run = scholia(&[
-        "build",
-        "--root",
-        example_root().to_str().unwrap(),
-        "--output",
-        out.path().to_str().unwrap(),
-        "--base-url",
-        &base,
-    ]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let out = built_example_with(&["--base-url", &base]);
     host.serve(out.path().to_path_buf());
 
     let agent = agent();

@@ -8,17 +8,6 @@ use std::path::{Path, PathBuf};
 
 use scholia::build::rebuild;
 use scholia::incremental::BuildCache;
-use scholia::{BuildRequest, site::BuildOptions};
-
-fn request(site: &Site, output: &Path) -> BuildRequest {
-    BuildRequest {
-        root: site.root().to_path_buf(),
-        output: Some(output.to_path_buf()),
-        options: BuildOptions::default(),
-        base_url: None,
-        now: chrono::Utc::now(),
-    }
-}
 
 /// Rebuilds with `cache`, checks the result against a full build, and says
 /// whether the rebuild was incremental.
@@ -35,21 +24,11 @@ fn rebuild_after(
 ) -> bool {
     let changed: Option<Vec<PathBuf>> =
         changed.map(|files| files.iter().map(|f| site.root().join(f)).collect());
-    let report = rebuild(&request(site, served), cache, changed.as_deref()).expect("rebuild");
+    let report = rebuild(&build_request(site, served), cache, changed.as_deref()).expect("rebuild");
     let fresh = tempfile::tempdir().unwrap();
     let fresh_out = fresh.path().join("site");
-    scholia::build(&request(site, &fresh_out)).expect("full build");
-    let (got, want) = (files_in(served), files_in(&fresh_out));
-    let got_names: Vec<_> = got.keys().collect();
-    let want_names: Vec<_> = want.keys().collect();
-    assert_eq!(got_names, want_names, "the same files");
-    for (path, bytes) in &want {
-        assert!(
-            got[path] == *bytes,
-            "{} differs after the rebuild",
-            path.display()
-        );
-    }
+    scholia::build(&build_request(site, &fresh_out)).expect("full build");
+    assert_same_files(served, &fresh_out, "after the rebuild");
     // The first build publishes a staging folder; later ones write in place.
     report.steps.iter().any(|(step, _)| *step == "write")
 }
@@ -123,7 +102,7 @@ fn a_broken_edit_keeps_the_last_good_output_and_a_fix_recovers() {
     let before = files_in(&served);
 
     site.file("content/articles/b.md", "+++\ntitle = \"Broken\"\n");
-    let errors = rebuild(&request(&site, &served), &mut cache, None).unwrap_err();
+    let errors = rebuild(&build_request(&site, &served), &mut cache, None).unwrap_err();
     assert!(
         errors.to_string().contains("content/articles/b.md"),
         "{errors}"
@@ -214,7 +193,7 @@ fn a_future_article_comes_out_when_its_date_passes_while_serving() {
     let served = out.path().join("site");
     let mut cache = BuildCache::default();
     let before: chrono::DateTime<chrono::Utc> = "2029-12-31T00:00:00Z".parse().unwrap();
-    let mut at = request(&site, &served);
+    let mut at = build_request(&site, &served);
     at.now = before;
     rebuild(&at, &mut cache, None).unwrap();
     assert!(!served.join("articles/later/index.html").exists());
@@ -241,7 +220,7 @@ fn a_rebuild_reports_every_layout_error() {
 
     site.file("content/articles/x.comments.toml", "");
     site.file("content/articles/y.comments.toml", "");
-    let errors = rebuild(&request(&site, &served), &mut cache, None)
+    let errors = rebuild(&build_request(&site, &served), &mut cache, None)
         .unwrap_err()
         .to_string();
     for stray in ["x.comments.toml", "y.comments.toml"] {

@@ -173,14 +173,22 @@ pub(crate) fn example_root() -> PathBuf {
 
 /// The example site (this repository), built into a temporary folder.
 pub(crate) fn built_example() -> tempfile::TempDir {
+    built_example_with(&[])
+}
+
+/// The example site built into a temporary folder with `extra` flags.
+pub(crate) fn built_example_with(extra: &[&str]) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
-    let run = scholia(&[
+    let root = example_root();
+    let mut args = vec![
         "build",
         "--root",
-        example_root().to_str().unwrap(),
+        root.to_str().unwrap(),
         "--output",
         out.path().to_str().unwrap(),
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let run = scholia(&args);
     assert_eq!(run.code, Some(0), "the example builds:\n{}", run.stderr);
     out
 }
@@ -249,6 +257,29 @@ pub(crate) fn files_in(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             (relative, std::fs::read(entry.path()).unwrap())
         })
         .collect()
+}
+
+/// Asserts that the folders `got` and `want` hold the same files with the
+/// same bytes; `context` says what `got` is.
+pub(crate) fn assert_same_files(got: &Path, want: &Path, context: &str) {
+    let (got, want) = (files_in(got), files_in(want));
+    let got_names: Vec<_> = got.keys().collect();
+    let want_names: Vec<_> = want.keys().collect();
+    assert_eq!(got_names, want_names, "{context}: the same files");
+    for (path, bytes) in &want {
+        assert!(got[path] == *bytes, "{} differs {context}", path.display());
+    }
+}
+
+/// A request to build the site at `site` into `output`, now, with no options.
+pub(crate) fn build_request(site: &Site, output: &Path) -> scholia::BuildRequest {
+    scholia::BuildRequest {
+        root: site.root().to_path_buf(),
+        output: Some(output.to_path_buf()),
+        options: scholia::site::BuildOptions::default(),
+        base_url: None,
+        now: chrono::Utc::now(),
+    }
 }
 
 /// Parses an HTML file anywhere on disk.
