@@ -269,33 +269,13 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-/// Every URL a page points to: links, stylesheets, scripts, images, forms,
-/// the canonical link and the target of a meta refresh.
+/// Every URL a page points to (see `urls_on`): links, stylesheets,
+/// scripts, images, forms, the canonical link and the target of a refresh.
 fn links_of(html: &str) -> Vec<String> {
-    let page = Html::parse_document(html);
-    let mut links = Vec::new();
-    for (css, attribute) in [
-        ("a[href]", "href"),
-        ("link[href]", "href"),
-        ("img[src]", "src"),
-        ("script[src]", "src"),
-        ("source[src]", "src"),
-        ("form[action]", "action"),
-    ] {
-        links.extend(
-            select(&page, css)
-                .into_iter()
-                .filter_map(|e| attr(e, attribute))
-                .map(str::to_string),
-        );
-    }
-    links.extend(
-        select(&page, "meta[http-equiv=refresh]")
-            .into_iter()
-            .filter_map(|e| attr(e, "content"))
-            .filter_map(|c| c.split_once("url=").map(|(_, url)| url.trim().to_string())),
-    );
-    links
+    urls_on(&Html::parse_document(html))
+        .into_iter()
+        .map(|(_, url)| url.trim().to_string())
+        .collect()
 }
 
 /// The text of every element named `name` of an XML document (`loc` of a

@@ -64,38 +64,6 @@ fn full_site(extra_config: &str) -> Site {
     site
 }
 
-/// Every URL a page holds in a link, stylesheet, image, script, form or
-/// refresh, with what it is.
-fn urls_of(html: &Html) -> Vec<(String, String)> {
-    let mut found = Vec::new();
-    for (css, attribute) in [
-        ("a[href]", "href"),
-        ("link[href]", "href"),
-        ("img[src]", "src"),
-        ("script[src]", "src"),
-        ("source[src]", "src"),
-        ("form[action]", "action"),
-    ] {
-        for element in select(html, css) {
-            let url = attr(element, attribute).unwrap_or_default().to_string();
-            found.push((format!("{css} {attribute}"), url));
-        }
-    }
-    for element in select(html, "img[srcset], source[srcset]") {
-        let srcset = attr(element, "srcset").unwrap_or_default();
-        for candidate in srcset.split(',') {
-            let url = candidate.split_whitespace().next().unwrap_or_default();
-            found.push(("srcset".into(), url.to_string()));
-        }
-    }
-    for meta in select(html, r#"meta[http-equiv="refresh"]"#) {
-        let content = attr(meta, "content").unwrap_or_default();
-        let (_, url) = content.split_once("url=").expect("a refresh names its url");
-        found.push(("refresh".into(), url.to_string()));
-    }
-    found
-}
-
 /// The file under `public` that the relative `url` on the page at `page`
 /// names, as a browser resolves it from disk: `None` if it climbs out of
 /// the folder or names a folder rather than a file.
@@ -152,7 +120,7 @@ fn every_link_of_every_page_is_relative_and_names_a_file_that_exists() {
     let mut checked = 0;
     for page in pages.iter().filter(|p| *p != "404.html") {
         let html = site.page(page);
-        for (what, url) in urls_of(&html) {
+        for (what, url) in urls_on(&html) {
             if url.contains("://") || url.starts_with("mailto:") {
                 continue; // another site, or an absolute URL checked below
             }
@@ -338,7 +306,7 @@ fn canonical_social_feeds_sitemap_and_redirects_stay_absolute() {
             urls.extend(entry.links.iter().map(|l| l.href.clone()));
             let content = entry.content.as_ref().and_then(|c| c.body.clone());
             let html = Html::parse_fragment(&content.unwrap_or_default());
-            urls.extend(urls_of(&html).into_iter().map(|(_, url)| url));
+            urls.extend(urls_on(&html).into_iter().map(|(_, url)| url));
         }
         assert!(urls.len() > 2, "{feed}: {urls:?}");
         for url in urls {
@@ -426,7 +394,7 @@ fn urls_root_gives_site_root_links_with_the_base_path() {
     // Every link of every page is from the site root, under the base path.
     let public = site.root().join("public");
     for page in html_pages(&public) {
-        for (what, url) in urls_of(&site.page(&page)) {
+        for (what, url) in urls_on(&site.page(&page)) {
             let site_root = url.starts_with("/blog/");
             let kept = url.contains("://") || url.starts_with('#') || !url.starts_with('/');
             assert!(site_root || kept, "{page}: {what} `{url}`");

@@ -282,6 +282,38 @@ pub(crate) fn build_request(site: &Site, output: &Path) -> scholia::BuildRequest
     }
 }
 
+/// Every URL a page holds in a link, stylesheet, image, script, form or
+/// refresh, with what it is.
+pub(crate) fn urls_on(html: &Html) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for (css, attribute) in [
+        ("a[href]", "href"),
+        ("link[href]", "href"),
+        ("img[src]", "src"),
+        ("script[src]", "src"),
+        ("source[src]", "src"),
+        ("form[action]", "action"),
+    ] {
+        for element in select(html, css) {
+            let url = attr(element, attribute).unwrap_or_default().to_string();
+            found.push((format!("{css} {attribute}"), url));
+        }
+    }
+    for element in select(html, "img[srcset], source[srcset]") {
+        let srcset = attr(element, "srcset").unwrap_or_default();
+        for candidate in srcset.split(',') {
+            let url = candidate.split_whitespace().next().unwrap_or_default();
+            found.push(("srcset".into(), url.to_string()));
+        }
+    }
+    for meta in select(html, r#"meta[http-equiv="refresh"]"#) {
+        let content = attr(meta, "content").unwrap_or_default();
+        let (_, url) = content.split_once("url=").expect("a refresh names its url");
+        found.push(("refresh".into(), url.to_string()));
+    }
+    found
+}
+
 /// Parses an HTML file anywhere on disk.
 pub(crate) fn parse_file(path: &Path) -> Html {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
