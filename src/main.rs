@@ -9,7 +9,10 @@ use clap::Parser;
 use cmd::{Cli, Command};
 
 // Builds allocate many small strings from several threads at once; mimalloc
-// handles that with far less contention than the system allocator.
+// handles that with far less contention than the system allocator. Its
+// `no_thp` feature (Cargo.toml) keeps it from asking Linux for transparent
+// huge pages: each fault then zeroed 2 MiB, a tenth of a large build's CPU,
+// and held ~130 MiB more at the peak.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
