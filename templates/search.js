@@ -8,7 +8,10 @@
 
   var PAGE_SIZE = 20;
   var MAX_TERM_CHARS = 40;
-  var FORMAT_VERSION = 2;
+  var FORMAT_VERSION = 3;
+  // A document's key in a map: its article's number times this, plus its
+  // place in the article (no thread reaches 2^24 comments).
+  var PER_ARTICLE = 16777216;
   var FINAL_DIGIT = 0x30;
   var MORE_DIGIT = 0x5e;
   var NOT_WORD = /[^\p{Alphabetic}\p{N}]+/u;
@@ -65,14 +68,18 @@
     return hash % shards;
   }
 
-  /* A term's postings as a map from document id to 1 (in a heading) or 0.
-     Each posting is a number in base 32, most significant digit first: a
-     digit that more digits follow is a character from "^" on, the last digit
-     one from "0" on. The number is the gap from the id before (the first
-     from 0) times 2, plus 1 for a heading. */
+  /* A term's postings as a map from document key (see PER_ARTICLE) to 1 (in
+     a heading) or 0. Each number is in base 32, most significant digit first:
+     a digit that more digits follow is a character from "^" on, the last digit
+     one from "0" on. For each article holding the term, oldest first: the gap
+     from the article number before (the first from 0), then its documents,
+     each the gap from the place in the article before (the first from 0)
+     times 2, plus 1 for a heading, all times 2, plus 1 for the article's last. */
   function postings(encoded) {
     var found = new Map();
-    var id = 0;
+    var article = 0;
+    var place = 0;
+    var inArticle = false;
     var value = 0;
     for (var i = 0; i < encoded.length; i++) {
       var code = encoded.charCodeAt(i);
@@ -81,8 +88,16 @@
         continue;
       }
       value = value * 32 + code - FINAL_DIGIT;
-      id += Math.floor(value / 2);
-      found.set(id, value % 2);
+      if (!inArticle) {
+        article += value;
+        place = 0;
+        inArticle = true;
+      } else {
+        var posting = Math.floor(value / 2);
+        place += Math.floor(posting / 2);
+        found.set(article * PER_ARTICLE + place, posting % 2);
+        inArticle = value % 2 === 0;
+      }
       value = 0;
     }
     return found;
@@ -102,17 +117,19 @@
       })).then(function (lists) {
         lists.sort(function (a, b) { return a.size - b.size; });
         var hits = [];
-        lists[0].forEach(function (heading, id) {
+        lists[0].forEach(function (heading, key) {
           var score = heading;
           for (var i = 1; i < lists.length; i++) {
-            if (!lists[i].has(id)) {
+            if (!lists[i].has(key)) {
               return;
             }
-            score += lists[i].get(id);
+            score += lists[i].get(key);
           }
-          hits.push({ id: id, score: score });
+          hits.push({ article: Math.floor(key / PER_ARTICLE), place: key % PER_ARTICLE, score: score });
         });
-        hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+        hits.sort(function (a, b) {
+          return b.score - a.score || b.article - a.article || a.place - b.place;
+        });
         return { manifest: manifest, hits: hits };
       });
     });
@@ -121,13 +138,16 @@
   /* The shown fields of the hits, as results. */
   function results(manifest, hits, phrase) {
     return Promise.all(hits.map(function (hit) {
-      return indexFile("docs/" + Math.floor(hit.id / manifest.chunk)).then(function (chunk) {
-        // [article, by, date, text] for an article; a comment adds its id.
-        var d = chunk.docs[hit.id % manifest.chunk];
-        var article = chunk.articles[d[0]];
-        var comment = d.length > 4;
-        var result = { url: article[0] + (comment ? "#comment-" + d[4] : ""), title: article[1],
-          by: d[1], date: d[2], text: d[3], comment: comment };
+      var key = "docs/" + Math.floor(hit.article / manifest.chunk_articles) + "-" +
+        Math.floor(hit.place / manifest.chunk_docs);
+      return indexFile(key).then(function (chunk) {
+        // [url, title, documents] of the article; each document is
+        // [by, date, text], and a comment adds its id.
+        var article = chunk.articles[hit.article % manifest.chunk_articles];
+        var d = article[2][hit.place % manifest.chunk_docs];
+        var comment = d.length > 3;
+        var result = { url: article[0] + (comment ? "#comment-" + d[3] : ""), title: article[1],
+          by: d[0], date: d[1], text: d[2], comment: comment };
         result.phrase = phrase !== "" && (" " + terms(result.title + " " + result.text).join(" ") + " ")
           .indexOf(" " + phrase + " ") >= 0;
         return result;

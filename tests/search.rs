@@ -38,13 +38,21 @@ fn load(output: &Path, key: &str) -> Value {
     serde_json::from_str(json).unwrap_or_else(|e| panic!("{key}.js: {e}"))
 }
 
-/// The postings of an encoded list (docs/search.md): each posting a number
-/// in base 32, a digit that more follow from `^` on, the last from `0` on;
-/// the number is the gap from the id before, doubled, plus the heading bit.
-/// Returns `(id, in heading)` pairs.
-fn decode_postings(encoded: &str) -> Vec<(u64, bool)> {
+/// A document's address in the index: its article's number (from the
+/// oldest) and its place in the article (0 the article, `n` its `n`th
+/// comment).
+type Address = (u64, u64);
+
+/// The postings of an encoded list (docs/search.md): numbers in base 32, a
+/// digit that more follow from `^` on, the last from `0` on. For each
+/// article, the gap from the article number before, then its documents,
+/// each the gap from the place before, doubled, plus the heading bit,
+/// doubled again, plus 1 on the article's last. Returns `(address, in
+/// heading)` pairs.
+fn decode_postings(encoded: &str) -> Vec<(Address, bool)> {
     let mut found = Vec::new();
-    let (mut id, mut value) = (0u64, 0u64);
+    let (mut article, mut place, mut value) = (0u64, 0u64, 0u64);
+    let mut in_article = false;
     for byte in encoded.bytes() {
         let byte = u64::from(byte);
         if byte >= 0x5e {
@@ -53,11 +61,19 @@ fn decode_postings(encoded: &str) -> Vec<(u64, bool)> {
         }
         assert!((0x30..0x50).contains(&byte), "not a digit: {encoded:?}");
         value = value * 32 + byte - 0x30;
-        id += value >> 1;
-        found.push((id, value & 1 == 1));
+        if in_article {
+            place += value >> 2;
+            found.push(((article, place), value & 2 == 2));
+            in_article = value & 1 == 0;
+        } else {
+            article += value;
+            place = 0;
+            in_article = true;
+        }
         value = 0;
     }
     assert_eq!(value, 0, "a list ends mid-number: {encoded:?}");
+    assert!(!in_article, "a list ends inside an article: {encoded:?}");
     found
 }
 
@@ -65,18 +81,17 @@ fn decode_postings(encoded: &str) -> Vec<(u64, bool)> {
 /// them (before it orders them).
 fn search(output: &Path, query: &str) -> Vec<Hit> {
     let manifest = load(output, "manifest");
-    assert_eq!(manifest["version"], 2);
+    assert_eq!(manifest["version"], 3);
     let shards = manifest["shards"].as_u64().unwrap() as usize;
-    let chunk = manifest["chunk"].as_u64().unwrap() as usize;
     let words: BTreeSet<String> = terms(query).into_iter().collect();
     assert!(!words.is_empty(), "query {query:?} has no words");
-    let mut found: Option<BTreeSet<u64>> = None;
+    let mut found: Option<BTreeSet<Address>> = None;
     for word in &words {
         let shard = load(output, &format!("terms/{}", shard_of(word, shards)));
         let encoded = shard[word.as_str()].as_str().unwrap_or("");
-        let ids: BTreeSet<u64> = decode_postings(encoded)
+        let ids: BTreeSet<Address> = decode_postings(encoded)
             .into_iter()
-            .map(|(id, _)| id)
+            .map(|(address, _)| address)
             .collect();
         found = Some(match found {
             None => ids,
@@ -86,27 +101,32 @@ fn search(output: &Path, query: &str) -> Vec<Hit> {
     found
         .unwrap_or_default()
         .into_iter()
-        .map(|id| shown(output, chunk, id as usize))
+        .map(|address| shown(output, &manifest, address))
         .collect()
 }
 
-/// Document `id`'s shown fields, from its chunk: its own fields and its
-/// article's URL and title from the chunk's list of articles.
-fn shown(output: &Path, chunk: usize, id: usize) -> Hit {
-    let docs = load(output, &format!("docs/{}", id / chunk));
-    let d = docs["docs"][id % chunk].as_array().unwrap();
-    let article = &docs["articles"][d[0].as_u64().unwrap() as usize];
+/// A document's shown fields, from its chunk: its article's URL and title
+/// and its own fields.
+fn shown(output: &Path, manifest: &Value, (article, place): Address) -> Hit {
+    let per_chunk = manifest["chunk_articles"].as_u64().unwrap();
+    let docs_per_chunk = manifest["chunk_docs"].as_u64().unwrap();
+    let key = format!("docs/{}-{}", article / per_chunk, place / docs_per_chunk);
+    let docs = load(output, &key);
+    let entry = &docs["articles"][(article % per_chunk) as usize];
+    let d = entry[2][(place % docs_per_chunk) as usize]
+        .as_array()
+        .unwrap();
     let field = |value: &Value| value.as_str().unwrap().to_string();
-    let comment = d.len() == 5;
+    let comment = d.len() == 4;
     Hit {
         url: match comment {
-            true => format!("{}#comment-{}", field(&article[0]), field(&d[4])),
-            false => field(&article[0]),
+            true => format!("{}#comment-{}", field(&entry[0]), field(&d[3])),
+            false => field(&entry[0]),
         },
-        title: field(&article[1]),
-        by: field(&d[1]),
-        date: field(&d[2]),
-        text: field(&d[3]),
+        title: field(&entry[1]),
+        by: field(&d[0]),
+        date: field(&d[1]),
+        text: field(&d[2]),
         comment,
     }
 }
@@ -296,10 +316,11 @@ fn the_index_is_the_same_bytes_whatever_the_thread_count() {
 #[test]
 fn results_in_chunks_that_cut_threads_keep_their_article() {
     let site = Site::new();
-    // 13 documents an article, so chunk boundaries fall inside threads.
+    // 46 documents an article: more than one file holds of an article, so
+    // threads are cut.
     for n in 0..12 {
         site.article(&format!("a{n:02}"), "2019-06-01T00:00:00Z", "", "Opening.");
-        let thread: String = (0..12)
+        let thread: String = (0..45)
             .map(|c| {
                 format!(
                     "[[comment]]\nid = \"c{c}\"\nauthor = \"R\"\ndate = 2019-06-02T00:00:00Z\nbody = \"Reply {c} under a{n:02}.\"\n\n"
@@ -310,7 +331,7 @@ fn results_in_chunks_that_cut_threads_keep_their_article() {
     }
     site.build();
     let hits = search(&site.root().join("public"), "reply");
-    assert_eq!(hits.len(), 12 * 12);
+    assert_eq!(hits.len(), 12 * 45);
     for hit in hits {
         let (article, comment) = hit.url.split_once("/index.html#comment-c").unwrap();
         let slug = article.strip_prefix("articles/").unwrap();

@@ -304,7 +304,7 @@ impl<'a> Renderer<'a> {
             }
             Job::SearchManifest => Ok(self.search_index().manifest_file()),
             Job::SearchTerms(shard) => Ok(self.search_index().terms_file(*shard)),
-            Job::SearchDocs(chunk) => Ok(self.search_index().docs_file(*chunk)),
+            Job::SearchDocs(group, part) => Ok(self.search_index().docs_file(*group, *part)),
             Job::SyntaxStylesheet => {
                 // site.toml's check has refused unknown themes already.
                 markdown::stylesheet(&site.config.highlight.theme).map_err(|e| {

@@ -15,7 +15,7 @@ use crate::site::pagination::{Pager, paginate};
 use crate::site::{Article, Site};
 
 use super::feeds::{ARTICLE_FEED_FILE, COMMENT_FEED_FILE, has_comment_feed};
-use super::search::{SEARCH_DIR, chunk_count, document_count, shard_count};
+use super::search::{SEARCH_DIR, document_count, shard_count, site_chunks};
 
 /// The empty file at the output root that turns GitHub Pages' Jekyll off.
 pub const NO_JEKYLL_FILE: &str = ".nojekyll";
@@ -77,8 +77,9 @@ pub(super) enum Job {
     SearchManifest,
     /// One shard of the search index's terms.
     SearchTerms(usize),
-    /// One chunk of the search index's shown document fields.
-    SearchDocs(usize),
+    /// One chunk of the search index's shown document fields: its group of
+    /// articles and its part of their threads.
+    SearchDocs(usize, usize),
 }
 
 /// What a redirect page stands in for.
@@ -232,7 +233,7 @@ impl Plan {
                     }
                     Job::TagFeed(t) => site.tags[*t].name.hash(&mut hasher),
                     Job::Redirect { to, .. } => to.hash(&mut hasher),
-                    Job::SearchManifest | Job::SearchTerms(_) | Job::SearchDocs(_) => {
+                    Job::SearchManifest | Job::SearchTerms(_) | Job::SearchDocs(..) => {
                         all_articles_key.hash(&mut hasher);
                     }
                     Job::Article(_)
@@ -348,7 +349,7 @@ fn output_of(site: &Site, job: &Job) -> String {
         Job::SearchScript => "search.js".into(),
         Job::SearchManifest => format!("{SEARCH_DIR}/manifest.js"),
         Job::SearchTerms(n) => format!("{SEARCH_DIR}/terms/{n}.js"),
-        Job::SearchDocs(n) => format!("{SEARCH_DIR}/docs/{n}.js"),
+        Job::SearchDocs(group, part) => format!("{SEARCH_DIR}/docs/{group}-{part}.js"),
     }
 }
 
@@ -476,7 +477,11 @@ fn search_index_jobs(site: &Site) -> impl Iterator<Item = Job> {
     let documents = document_count(site);
     std::iter::once(Job::SearchManifest)
         .chain((0..shard_count(documents)).map(Job::SearchTerms))
-        .chain((0..chunk_count(documents)).map(Job::SearchDocs))
+        .chain(
+            site_chunks(site)
+                .into_iter()
+                .map(|(group, part)| Job::SearchDocs(group, part)),
+        )
 }
 
 impl Job {
@@ -485,7 +490,7 @@ impl Job {
     pub(super) fn is_search_index(&self) -> bool {
         matches!(
             self,
-            Job::SearchManifest | Job::SearchTerms(_) | Job::SearchDocs(_)
+            Job::SearchManifest | Job::SearchTerms(_) | Job::SearchDocs(..)
         )
     }
 }

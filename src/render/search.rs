@@ -15,9 +15,19 @@
 //! - `manifest.js`: the format version and how the rest is cut up;
 //! - `terms/<n>.js`: the terms whose hash falls in shard `n`, each with its
 //!   postings (a query loads only the shards of its terms);
-//! - `docs/<n>.js`: the shown fields of [`DOCS_PER_CHUNK`] documents, each
+//! - `docs/<g>-<p>.js`: the shown fields of the documents of
+//!   [`ARTICLES_PER_CHUNK`] articles, at most [`DOCS_PER_CHUNK`] of each, each
 //!   article's URL and title once per file (a query loads only the chunks of
 //!   the results it shows).
+//!
+//! A document is addressed by its article's number, counted from the oldest
+//! article, and its place in that article (0 the article, `n` its `n`th
+//! comment), never by a count of the documents before it: a new comment
+//! (last in its thread, as a newer top-level comment is) changes only its
+//! article's chunk and the shards of its own terms, and a new article (the
+//! newest) only its own chunk and shards, so that a build cache can take
+//! every other index file as it was. The shard count, set by the number of
+//! documents, is the exception: when it changes, every shard does.
 //!
 //! The build is in two stages, so that a cache can skip the first for an
 //! unchanged article:
@@ -45,12 +55,18 @@ pub const SEARCH_DIR: &str = "search";
 
 /// The version of the index format, written in the manifest; the client
 /// refuses an index of another version.
-const FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION: u32 = 3;
 
-/// Documents per file of shown fields. The results of one query (20 of them)
-/// may fall in 20 files, so a file must stay small; with each article's URL
-/// and title written once per file, 40 documents weigh about what 32 did
-/// when every comment repeated them, in fewer files.
+/// Articles per file of shown fields. A file's content depends only on its
+/// own articles, so that a new comment changes one file; two articles hold
+/// about 40 documents on the benchmark archive (a mean of 20 documents an
+/// article), what one file held when files were cut every 40 documents.
+const ARTICLES_PER_CHUNK: usize = 2;
+
+/// At most this many documents of one article per file of shown fields: a
+/// long thread is cut into several files, so that no file grows past about
+/// `ARTICLES_PER_CHUNK * DOCS_PER_CHUNK` documents. The results of one query
+/// (20 of them) may fall in 20 files, so a file must stay small.
 const DOCS_PER_CHUNK: usize = 40;
 
 /// At most this many term shards, whatever the site's size.
@@ -79,9 +95,30 @@ pub(super) fn shard_count(documents: usize) -> usize {
         .clamp(1, MAX_SHARDS)
 }
 
-/// The number of files of shown fields for `documents` documents.
-pub(super) fn chunk_count(documents: usize) -> usize {
-    documents.div_ceil(DOCS_PER_CHUNK).max(1)
+/// The files of shown fields of a site whose articles, by number (oldest
+/// first), have these numbers of documents: `(g, p)` for `docs/<g>-<p>.js`,
+/// in order. Group `g` holds articles `g * ARTICLES_PER_CHUNK` onwards, and
+/// part `p` their documents `p * DOCS_PER_CHUNK` onwards.
+fn chunks(documents_by_number: &[usize]) -> Vec<(usize, usize)> {
+    documents_by_number
+        .chunks(ARTICLES_PER_CHUNK)
+        .enumerate()
+        .flat_map(|(group, counts)| {
+            let parts = counts.iter().max().copied().unwrap_or(1);
+            (0..parts.div_ceil(DOCS_PER_CHUNK)).map(move |part| (group, part))
+        })
+        .collect()
+}
+
+/// The files of shown fields of `site` (see [`chunks`]).
+pub(super) fn site_chunks(site: &Site) -> Vec<(usize, usize)> {
+    let counts: Vec<usize> = site
+        .articles
+        .iter()
+        .rev()
+        .map(|article| 1 + article.thread.comments.len())
+        .collect();
+    chunks(&counts)
 }
 
 /// The number of documents `site` has: each article and each comment.
@@ -154,6 +191,7 @@ fn push_number(out: &mut String, value: u32) {
 }
 
 /// The numbers of an encoded list (see [`push_number`]).
+#[cfg(test)]
 fn numbers(encoded: &str) -> impl Iterator<Item = u32> + '_ {
     let mut value = 0u32;
     encoded.bytes().filter_map(move |byte| {
@@ -169,28 +207,19 @@ fn numbers(encoded: &str) -> impl Iterator<Item = u32> + '_ {
     })
 }
 
-/// Appends postings (`(id << 1) | heading`, ids ascending, the first
-/// counted from `previous_id`) to `out` as the index writes them: each the
-/// gap from the id before it, doubled, plus the heading bit. Returns the
-/// last id.
-fn push_postings(out: &mut String, postings: impl Iterator<Item = u32>, previous_id: u32) -> u32 {
-    let mut previous = previous_id;
-    for posting in postings {
+/// Appends one article's postings of a term (`(local id << 1) | heading`,
+/// ascending) to `out` as the index writes them: each the gap from the
+/// local id before it (the first from 0), doubled, plus the heading bit,
+/// doubled again, plus 1 on the article's last. The article's number goes
+/// before them, in the merge.
+fn push_local_postings(out: &mut String, postings: &[u32]) {
+    let mut previous = 0;
+    for (n, &posting) in postings.iter().enumerate() {
         let id = posting >> 1;
-        push_number(out, ((id - previous) << 1) | (posting & 1));
+        let last = u32::from(n + 1 == postings.len());
+        push_number(out, ((((id - previous) << 1) | (posting & 1)) << 1) | last);
         previous = id;
     }
-    previous
-}
-
-/// The postings (`(id << 1) | heading`) of an encoded list whose first gap
-/// is counted from `first_id`.
-fn postings(encoded: &str, first_id: u32) -> impl Iterator<Item = u32> + '_ {
-    let mut id = first_id;
-    numbers(encoded).map(move |number| {
-        id += number >> 1;
-        (id << 1) | (number & 1)
-    })
 }
 
 /// One article's part of the index: what [`SearchIndex::merge`] needs of
@@ -199,8 +228,8 @@ fn postings(encoded: &str, first_id: u32) -> impl Iterator<Item = u32> + '_ {
 /// store it, keyed by what that reads, and hand it back to the merge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct ArticleSearchEntries {
-    /// The article's URL and title, as the JSON array every file of shown
-    /// fields that holds one of its documents lists once.
+    /// The article's URL and title, as the two JSON array items that every
+    /// file of shown fields holding one of its documents lists once.
     article: String,
     /// Each document's own shown fields, as JSON array items without the
     /// brackets: `"by","date","text"`, plus `,"id"` for a comment.
@@ -209,8 +238,8 @@ pub(crate) struct ArticleSearchEntries {
     /// followed by a space.
     terms: String,
     /// For each term of `terms`, its postings within the article (local ids,
-    /// encoded as the index files are, the first gap counted from 0), each
-    /// list followed by a space.
+    /// encoded as the index files write them after the article's number),
+    /// each list followed by a space.
     postings: String,
 }
 
@@ -276,7 +305,7 @@ pub(crate) fn entries_for(site: &Site, article: &Article) -> ArticleSearchEntrie
     for (term, list) in sorted {
         terms.push_str(term);
         terms.push(' ');
-        push_postings(&mut postings, list.into_iter(), 0);
+        push_local_postings(&mut postings, &list);
         postings.push(' ');
     }
     let url = result_url(site, &article.permalink);
@@ -285,7 +314,7 @@ pub(crate) fn entries_for(site: &Site, article: &Article) -> ArticleSearchEntrie
     postings.shrink_to_fit();
     let shown = documents.into_iter().map(|d| d.shown).collect();
     ArticleSearchEntries {
-        article: format!("[{},{}]", json_string(&url), json_string(&article.title)),
+        article: format!("{},{}", json_string(&url), json_string(&article.title)),
         shown,
         terms,
         postings,
@@ -293,13 +322,13 @@ pub(crate) fn entries_for(site: &Site, article: &Article) -> ArticleSearchEntrie
 }
 
 /// The site's whole index as the text of its files, made once per build.
-pub(super) struct SearchIndex {
+pub struct SearchIndex {
     /// `manifest.js`.
     manifest: String,
     /// `terms/<n>.js`, by shard.
     terms: Vec<String>,
-    /// `docs/<n>.js`, by chunk.
-    docs: Vec<String>,
+    /// `docs/<g>-<p>.js`, by group and part.
+    docs: BTreeMap<(usize, usize), String>,
 }
 
 impl SearchIndex {
@@ -317,19 +346,24 @@ impl SearchIndex {
     }
 
     /// The index files of `parts`, one per article in site order (newest
-    /// first): documents are numbered in that order, each article followed
-    /// by its comments. Cheap beside [`entries_for`]: it copies shown
-    /// fields and re-encodes postings with their global ids.
+    /// first). Articles are numbered from the oldest (the last part) up.
+    /// Cheap beside [`entries_for`]: it copies shown fields and postings,
+    /// writing only each article's number before its postings.
     pub(crate) fn merge(mut parts: Vec<ArticleSearchEntries>) -> SearchIndex {
-        let first_ids = first_document_ids(&parts);
+        // By number: the oldest article first.
+        parts.reverse();
         let documents: usize = parts.iter().map(ArticleSearchEntries::documents).sum();
         let shard_total = shard_count(documents);
         let manifest = format!(
-            "{{\"version\":{FORMAT_VERSION},\"shards\":{shard_total},\"chunk\":{DOCS_PER_CHUNK},\"documents\":{documents}}}"
+            "{{\"version\":{FORMAT_VERSION},\"shards\":{shard_total},\
+             \"chunk_articles\":{ARTICLES_PER_CHUNK},\"chunk_docs\":{DOCS_PER_CHUNK},\
+             \"articles\":{},\"documents\":{documents}}}",
+            parts.len()
         );
-        let docs = (0..chunk_count(documents))
+        let counts: Vec<usize> = parts.iter().map(ArticleSearchEntries::documents).collect();
+        let docs = chunks(&counts)
             .into_par_iter()
-            .map(|chunk| docs_file(&parts, &first_ids, chunk))
+            .map(|chunk| (chunk, docs_file(&parts, chunk)))
             .collect();
         // The shown text is in the docs files now: freed before the term
         // files are built, when the build's memory is at its highest.
@@ -339,7 +373,7 @@ impl SearchIndex {
         let terms = shard_entries(&parts, shard_total)
             .into_par_iter()
             .enumerate()
-            .map(|(shard, entries)| terms_file(&parts, &first_ids, shard, entries))
+            .map(|(shard, entries)| terms_file(&parts, shard, entries))
             .collect();
         SearchIndex {
             manifest: script("manifest", &manifest),
@@ -358,31 +392,17 @@ impl SearchIndex {
         self.terms.get(shard).cloned().unwrap_or_default()
     }
 
-    /// `search/docs/<chunk>.js`.
-    pub(super) fn docs_file(&self, chunk: usize) -> String {
-        self.docs.get(chunk).cloned().unwrap_or_default()
+    /// `search/docs/<group>-<part>.js`.
+    pub(super) fn docs_file(&self, group: usize, part: usize) -> String {
+        self.docs.get(&(group, part)).cloned().unwrap_or_default()
     }
 }
 
-/// The id of each article's document: its comments' ids follow it.
-fn first_document_ids(parts: &[ArticleSearchEntries]) -> Vec<u32> {
-    let mut next = 0u32;
-    parts
-        .iter()
-        .map(|part| {
-            let first = next;
-            let documents = u32::try_from(part.documents()).unwrap_or(u32::MAX);
-            next = next.saturating_add(documents);
-            first
-        })
-        .collect()
-}
-
-/// Where one term of one article is: the article's index, and where the
+/// Where one term of one article is: the article's number, and where the
 /// term and its list start in the article's `terms` and `postings`.
 type TermEntry = (u32, u32, u32);
 
-/// Every article's terms, sent to their shards, in article order.
+/// Every article's terms, sent to their shards, in article number order.
 fn shard_entries(parts: &[ArticleSearchEntries], shard_total: usize) -> Vec<Vec<TermEntry>> {
     // Counted first, so that no list holds spare room: these are the
     // merge's biggest lists.
@@ -424,14 +444,10 @@ fn narrow(n: usize) -> u32 {
 }
 
 /// `search/terms/<shard>.js`: each term of the shard, in byte order, with
-/// its postings from every article joined in id order.
-fn terms_file(
-    parts: &[ArticleSearchEntries],
-    first_ids: &[u32],
-    shard: usize,
-    entries: Vec<TermEntry>,
-) -> String {
-    // Entries come in article order, and each term's keep it: ids ascend.
+/// the postings of each article holding it, in article number order, each
+/// article's headed by the gap from the number before it (the first from 0).
+fn terms_file(parts: &[ArticleSearchEntries], shard: usize, entries: Vec<TermEntry>) -> String {
+    // Entries come in article order, and each term's keep it.
     let mut by_term: BTreeMap<&str, Vec<(u32, u32)>> = BTreeMap::new();
     for (article, term_at, list_at) in entries {
         let term = parts[article as usize].term_at(term_at as usize);
@@ -444,11 +460,11 @@ fn terms_file(
         }
         json.push_str(&json_string(term));
         json.push_str(":\"");
-        let mut previous_id = 0;
+        let mut previous = 0;
         for (article, list_at) in lists {
-            let list = parts[article as usize].list_at(list_at as usize);
-            let global = postings(list, first_ids[article as usize]);
-            previous_id = push_postings(&mut json, global, previous_id);
+            push_number(&mut json, article - previous);
+            json.push_str(parts[article as usize].list_at(list_at as usize));
+            previous = article;
         }
         json.push('"');
     }
@@ -456,43 +472,40 @@ fn terms_file(
     script(&format!("terms/{shard}"), &json)
 }
 
-/// `search/docs/<chunk>.js`: the shown fields of documents
-/// `chunk * DOCS_PER_CHUNK` onwards, as `{"articles":[[url,title],…],
-/// "docs":[[article,by,date,text(,comment id)],…]}`, where `article` indexes
-/// this file's `articles`.
-fn docs_file(parts: &[ArticleSearchEntries], first_ids: &[u32], chunk: usize) -> String {
-    let start = narrow(chunk * DOCS_PER_CHUNK);
-    let mut articles = String::new();
-    let mut docs = String::new();
-    let mut left = DOCS_PER_CHUNK;
-    // The article holding the chunk's first document.
-    let mut article = first_ids.partition_point(|&first| first <= start).max(1) - 1;
-    let mut skip = (start - first_ids.get(article).copied().unwrap_or(0)) as usize;
-    let mut listed = 0;
-    while left > 0 && article < parts.len() {
-        let part = &parts[article];
-        let shown = part.shown.iter().skip(skip).take(left);
-        if shown.len() > 0 {
-            if listed > 0 {
-                articles.push(',');
-            }
-            articles.push_str(&part.article);
-            for fields in shown {
-                if !docs.is_empty() {
-                    docs.push(',');
-                }
-                docs.push_str(&format!("[{listed},{fields}]"));
-                left -= 1;
-            }
-            listed += 1;
+/// `search/docs/<group>-<part>.js`: for each article of the group (by
+/// number), `null` when it has no document in the part, else `[url, title,
+/// docs]` with the shown fields of its documents `part * DOCS_PER_CHUNK`
+/// onwards, each `[by,date,text]` (an article) or `[by,date,text,id]` (a
+/// comment). `parts` are by number.
+fn docs_file(parts: &[ArticleSearchEntries], (group, part): (usize, usize)) -> String {
+    let first = group * ARTICLES_PER_CHUNK;
+    let articles = &parts[first..parts.len().min(first + ARTICLES_PER_CHUNK)];
+    let mut json = String::from("{\"articles\":[");
+    for (n, article) in articles.iter().enumerate() {
+        if n > 0 {
+            json.push(',');
         }
-        skip = 0;
-        article += 1;
+        let shown = article.shown.iter().skip(part * DOCS_PER_CHUNK);
+        let shown: Vec<&String> = shown.take(DOCS_PER_CHUNK).collect();
+        if shown.is_empty() {
+            json.push_str("null");
+            continue;
+        }
+        json.push('[');
+        json.push_str(&article.article);
+        json.push_str(",[");
+        for (n, fields) in shown.into_iter().enumerate() {
+            if n > 0 {
+                json.push(',');
+            }
+            json.push('[');
+            json.push_str(fields);
+            json.push(']');
+        }
+        json.push_str("]]");
     }
-    script(
-        &format!("docs/{chunk}"),
-        &format!("{{\"articles\":[{articles}],\"docs\":[{docs}]}}"),
-    )
+    json.push_str("]}");
+    script(&format!("docs/{group}-{part}"), &json)
 }
 
 /// A document before indexing: its heading text (title, authors, tags) and
@@ -699,12 +712,12 @@ mod tests {
     /// `only` in the first.
     fn part(url: &str, term: &str) -> ArticleSearchEntries {
         let mut postings = String::new();
-        push_postings(&mut postings, [0, 3].into_iter(), 0);
+        push_local_postings(&mut postings, &[0, 3]);
         postings.push(' ');
-        push_postings(&mut postings, [0].into_iter(), 0);
+        push_local_postings(&mut postings, &[0]);
         postings.push(' ');
         ArticleSearchEntries {
-            article: format!("[\"{url}\",\"T\"]"),
+            article: format!("\"{url}\",\"T\""),
             shown: vec!["\"a\",\"d\",\"x\"".into(), "\"b\",\"d\",\"y\",\"7\"".into()],
             terms: format!("{term} only "),
             postings,
@@ -712,20 +725,28 @@ mod tests {
     }
 
     #[test]
-    fn merging_numbers_every_part_after_the_ones_before() {
+    fn merging_numbers_articles_from_the_oldest() {
+        // In site order: u1 is the newer, number 1.
         let parts = vec![part("u1", "word"), part("u2", "word")];
         let index = SearchIndex::merge(parts);
         let shard = index.terms_file(shard_of("word", 1));
-        // Ids 0 (article), 1 (heading) from the first part, 2 and 3 from the
-        // second: gaps 0, 1, 1, 1 doubled plus the heading bit.
-        assert!(shard.contains("\"word\":\"0323\""), "{shard}");
-        assert!(shard.contains("\"only\":\"04\""), "{shard}");
+        // Article 0 (gap 0), local ids 0 and 1 (heading, last): 0, then
+        // (1 * 2 + 1) * 2 + 1 = 7; then article 1 (gap 1), the same.
+        assert!(shard.contains("\"word\":\"007107\""), "{shard}");
+        assert!(shard.contains("\"only\":\"0111\""), "{shard}");
         assert_eq!(
-            index.docs_file(0),
-            "scholiaSearch.load(\"docs/0\",{\"articles\":[[\"u1\",\"T\"],[\"u2\",\"T\"]],\
-             \"docs\":[[0,\"a\",\"d\",\"x\"],[0,\"b\",\"d\",\"y\",\"7\"],\
-             [1,\"a\",\"d\",\"x\"],[1,\"b\",\"d\",\"y\",\"7\"]]});\n"
+            index.docs_file(0, 0),
+            "scholiaSearch.load(\"docs/0-0\",{\"articles\":[\
+             [\"u2\",\"T\",[[\"a\",\"d\",\"x\"],[\"b\",\"d\",\"y\",\"7\"]]],\
+             [\"u1\",\"T\",[[\"a\",\"d\",\"x\"],[\"b\",\"d\",\"y\",\"7\"]]]]});\n"
         );
+    }
+
+    #[test]
+    fn long_threads_are_cut_into_parts_and_groups_hold_their_articles() {
+        let counts = [1, DOCS_PER_CHUNK + 1, 3, 1, 2];
+        assert_eq!(chunks(&counts), [(0, 0), (0, 1), (1, 0), (2, 0)]);
+        assert_eq!(chunks(&[]), Vec::<(usize, usize)>::new());
     }
 
     #[test]
