@@ -20,12 +20,13 @@ use crate::cache::StoredCache;
 use crate::config::SiteConfig;
 use crate::content::{CONTENT_DIR, find_articles, read_authors, read_pages};
 use crate::error::{BuildErrors, Error, Warning};
-use crate::incremental::{BuildCache, Pass, content_keys};
+use crate::incremental::{BuildCache, Pass, content_keys, search_keys};
 use crate::output::{
     FileStamp, Linked, PreviousOutput, Staging, check_output_dir, content_hash, files_under,
     join_url_path,
 };
-use crate::render::{Plan, PlannedFile, load_templates, render_plan};
+use crate::render::search::SearchIndex;
+use crate::render::{Plan, PlannedFile, load_templates, render_plan_with};
 use crate::site::{Article, ArticleCache, BuildOptions, Site, Sources, build_site};
 use crate::steps::Steps;
 
@@ -192,6 +193,7 @@ fn run(request: &BuildRequest, mut memory: Memory<'_>) -> Result<(BuildReport, S
         plan: &plan,
         copies: &copies,
         output: &output,
+        search: None,
     };
     let (staged, previous_output) = match memory {
         Memory::None => {
@@ -243,6 +245,8 @@ fn write_through(
 /// into which the files whose content key is unchanged (and which are still
 /// as the last build wrote them) are linked from the previous output and only
 /// the others are rendered; once published, it is recorded in the cache.
+/// The search index is made first, from the parts of unchanged articles that
+/// the cache kept, so that its files are keyed by their text.
 fn write_reusing(
     cache: &mut StoredCache,
     request: &BuildRequest,
@@ -250,12 +254,21 @@ fn write_reusing(
     steps: &mut Steps,
 ) -> Result<(Staged, PreviousOutput), BuildErrors> {
     let choices = (request.options, request.base_url.as_deref());
+    let index = steps.run("search", || {
+        let keys = search_keys(&cache.articles, &request.root, choices, pass.site);
+        SearchIndex::build_reusing(pass.site, &keys, &mut cache.search)
+    });
+    let pass = &Pass {
+        search: Some(&index),
+        ..*pass
+    };
     let keys = content_keys(
         &cache.articles,
         &request.root,
         choices,
         pass.site,
         pass.plan,
+        pass.search,
     );
     let reuse = Reuse { cache, keys: &keys };
     let (staged, previous, stamps) = write_staged(pass, steps, None, Some(&reuse))?;
@@ -313,7 +326,14 @@ fn write_staged(
     let wanted = |file: PlannedFile<'_>| !reused.contains_key(file.path);
     steps
         .run("render", || {
-            render_plan(pass.site, pass.templates, pass.plan, &wanted, &write)
+            render_plan_with(
+                pass.site,
+                pass.templates,
+                pass.plan,
+                pass.search,
+                &wanted,
+                &write,
+            )
         })
         .map_err(BuildErrors)?;
     let copy_errors = steps.run("copy", || staging.copy_files(pass.copies));

@@ -3,7 +3,9 @@
 //!
 //! Owns the build cache file (`.scholia-cache/build.bin` under the site root)
 //! and what it holds: each article's model, serialized and keyed by the hash
-//! of its files and context (an [`ArticleCache`]); a record of the output
+//! of its files and context (an [`ArticleCache`]); each article's part of the
+//! search index, keyed by what it was made from (so that an unchanged
+//! article is not tokenized again); a record of the output
 //! folder the last build published (each rendered file's content key, and a
 //! stamp of the file as written). The build (`build.rs`) consults it and decides
 //! nothing differently for it: this module only says which articles need no
@@ -30,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Location, Warning};
 use crate::output::FileStamp;
+use crate::render::search::StoredIndex;
 use crate::site::ArticleCache;
 
 /// The folder, under the site root, that holds the build cache. Never part
@@ -42,7 +45,7 @@ pub const CACHE_FILE: &str = "build.bin";
 /// Changed whenever what the file holds changes shape, so that an older
 /// file is ignored rather than misread (the version check alone would miss
 /// a change between two builds of one version).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What the file starts with: who wrote it. All of it must match this
 /// binary's, or the rest is not read.
@@ -67,6 +70,7 @@ struct Header {
 struct Body {
     articles: ArticleCache,
     output: Option<OutputRecord>,
+    search: StoredIndex,
 }
 
 /// The build cache as read from a site's cache folder, used by one build and
@@ -77,6 +81,9 @@ pub struct StoredCache {
     pub(crate) articles: ArticleCache,
     /// The output folder as the last build published it, if it did.
     pub(crate) output: Option<OutputRecord>,
+    /// The search index as the last build made it: each article's part, by
+    /// a key of what it was made from, and each file's content key.
+    pub(crate) search: StoredIndex,
 }
 
 /// The output folder a build published: each rendered file (not one a copy
@@ -104,6 +111,7 @@ impl StoredCache {
         StoredCache {
             articles: ArticleCache::serialized(),
             output: None,
+            search: StoredIndex::default(),
         }
     }
 
@@ -124,6 +132,7 @@ impl StoredCache {
         let body = Body {
             articles: self.articles,
             output: self.output,
+            search: self.search,
         };
         write_atomically(&file, &body).err().map(|e| Warning {
             at: Location::file(&file),
@@ -204,6 +213,7 @@ fn decode(bytes: &[u8]) -> Option<StoredCache> {
     rest.is_empty().then_some(StoredCache {
         articles: body.articles,
         output: body.output,
+        search: body.search,
     })
 }
 

@@ -24,8 +24,9 @@ use crate::config::CONFIG_FILE;
 use crate::content::CONTENT_DIR;
 use crate::error::{BuildErrors, Error};
 use crate::output::{content_hash, copy_file, write_file};
+use crate::render::search::SearchIndex;
 use crate::render::templates::TEMPLATES_DIR;
-use crate::render::{Plan, Templates, render_plan};
+use crate::render::{Plan, Templates, render_plan_with};
 use crate::site::{Article, ArticleCache, BuildOptions, Site};
 use crate::steps::Steps;
 
@@ -107,14 +108,15 @@ impl BuildCache {
         site: &Site,
         plan: &Plan,
     ) -> Vec<Option<u64>> {
-        content_keys(&self.articles, root, choices, site, plan)
+        content_keys(&self.articles, root, choices, site, plan, None)
     }
 }
 
 /// Each planned file's content key, in plan order, for a build of the site
 /// at `root` with these choices (options, replaced `base_url`), whose
 /// articles went through `articles`: the same key means the same bytes.
-/// Files without one (`None`) are rendered every time. Serve's rebuilds and
+/// Files without one (`None`) are rendered every time; the files of an
+/// already made `search` index are keyed by their text. Serve's rebuilds and
 /// the build cache on disk both key files here.
 pub(crate) fn content_keys(
     articles: &ArticleCache,
@@ -122,15 +124,38 @@ pub(crate) fn content_keys(
     choices: (BuildOptions, Option<&str>),
     site: &Site,
     plan: &Plan,
+    search: Option<&SearchIndex>,
 ) -> Vec<Option<u64>> {
     let hashes = articles.hashes_by_source(root);
     let site_key = site_key(root, choices, site);
-    plan.content_keys(site, site_key, &|article| {
-        article_key(site, article, &hashes)
-    })
+    let article_key = |article: &Article| article_key(site, article, &hashes);
+    plan.content_keys(site, site_key, &article_key, search)
+}
+
+/// A key for each article's part of the search index, in site order, for
+/// the same build as [`content_keys`]: what its page is keyed by (the
+/// article's own key and the site's), which covers all that the part is
+/// made from (its files, its authors' and tags' names, the configuration).
+pub(crate) fn search_keys(
+    articles: &ArticleCache,
+    root: &Path,
+    choices: (BuildOptions, Option<&str>),
+    site: &Site,
+) -> Vec<u64> {
+    let hashes = articles.hashes_by_source(root);
+    let site_key = site_key(root, choices, site);
+    site.articles
+        .par_iter()
+        .map(|article| {
+            let mut hasher = std::hash::DefaultHasher::new();
+            (site_key, article_key(site, article, &hashes)).hash(&mut hasher);
+            hasher.finish()
+        })
+        .collect()
 }
 
 /// What the output stage of one build works from.
+#[derive(Clone, Copy)]
 pub(crate) struct Pass<'a> {
     /// The model.
     pub(crate) site: &'a Site,
@@ -142,6 +167,9 @@ pub(crate) struct Pass<'a> {
     pub(crate) copies: &'a [(PathBuf, String)],
     /// The output folder.
     pub(crate) output: &'a Path,
+    /// The search index, when the caller made it (else the render makes it
+    /// if one of its files is to be written).
+    pub(crate) search: Option<&'a SearchIndex>,
 }
 
 /// A failed write in place: its errors, and the record if the folder is
@@ -177,10 +205,11 @@ fn write_in_place(
     };
     let rendered = Mutex::new(Vec::new());
     let result = steps.run("render", || {
-        render_plan(
+        render_plan_with(
             pass.site,
             pass.templates,
             pass.plan,
+            pass.search,
             &|file| wanted(file.path),
             &|path, bytes| {
                 let hash = content_hash(bytes);

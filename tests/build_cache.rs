@@ -113,7 +113,17 @@ fn every_kind_of_change_gives_a_clean_builds_output() {
     let report = cached_build_matches_clean_build(&site, &output);
     let page = parse_file(&output.join("articles/a/index.html"));
     assert_eq!(select(&page, "h1.overridden").len(), 1);
-    assert_eq!(report.reused, 0, "a template may change any page");
+    // The search index is made from the model alone: its files, with bytes
+    // unchanged, are the only ones reused.
+    let search_files = files_in(&output.join("search"))
+        .keys()
+        .filter(|path| path.extension().is_some_and(|e| e == "js"))
+        .count();
+    assert!(search_files > 0);
+    assert_eq!(
+        report.reused, search_files,
+        "a template may change any page"
+    );
     // The configuration changed.
     site.file(
         "site.toml",
@@ -259,4 +269,118 @@ fn the_command_keeps_a_cache_unless_told_not_to() {
     assert!(cache_file(site.root()).is_file());
     let run = site.build();
     assert!(run.stdout.contains(" unchanged)"), "{}", run.stdout);
+}
+
+/// An archive big enough for many term shards and docs files: 100 articles
+/// of 10 comments each. Article `n`'s thread is `archive_thread(n)`.
+fn commented_archive() -> Site {
+    let site = Site::new();
+    for n in 0..100 {
+        let slug = format!("a{n:03}");
+        let body = format!("Article {n} on harbours, cranes and policy number {n}.");
+        site.article(&slug, "2019-06-01", "", &body);
+        site.comments(&slug, &archive_thread(n));
+    }
+    site
+}
+
+/// The ten comments of article `n` of [`commented_archive`].
+fn archive_thread(n: usize) -> String {
+    (0..10)
+        .map(|c| {
+            format!(
+                "[[comment]]\nid = \"{c}\"\nauthor = \"Reader {c}\"\ndate = 2019-06-02T00:00:00Z\n\
+                 body = \"Reply {c} to {n}: cranes {}.\"\n\n",
+                n * 10 + c
+            )
+        })
+        .collect()
+}
+
+/// The files of the search index (not the search page) under `output`, by
+/// path under `search/`, with their bytes and inodes.
+#[cfg(unix)]
+fn search_index_files(output: &Path) -> std::collections::BTreeMap<String, (Vec<u8>, u64)> {
+    files_in(&output.join("search"))
+        .into_iter()
+        .filter(|(path, _)| path.extension().is_some_and(|e| e == "js"))
+        .map(|(path, bytes)| {
+            let name = path.to_string_lossy().replace('\\', "/");
+            let inode = inode(output, &format!("search/{name}"));
+            (name, (bytes, inode))
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_comment_changes_only_its_articles_docs_file_and_its_terms_shards() {
+    use scholia::render::search::shard_of;
+
+    let site = commented_archive();
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("site");
+    cached_build_matches_clean_build(&site, &output);
+    let before = search_index_files(&output);
+
+    // The newest comment of its thread, so the last: a reader's new comment.
+    let new_comment = "[[comment]]\nid = \"new\"\nauthor = \"Zed\"\n\
+                       date = 2019-07-01T00:00:00Z\nbody = \"Zeppelin!\"\n";
+    site.comments("a050", &(archive_thread(50) + new_comment));
+    cached_build_matches_clean_build(&site, &output);
+    let after = search_index_files(&output);
+
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "the same index files"
+    );
+    let manifest = String::from_utf8(after["manifest.js"].0.clone()).unwrap();
+    let shards: usize = manifest
+        .split("\"shards\":")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(shards >= 16, "enough shards to tell: {manifest}");
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(name, (bytes, _))| before[*name].0 != *bytes)
+        .map(|(name, _)| name)
+        .collect();
+    let docs: Vec<&&String> = changed.iter().filter(|n| n.starts_with("docs/")).collect();
+    assert_eq!(docs.len(), 1, "one docs file: {changed:?}");
+    let docs_text = String::from_utf8(after[docs[0].as_str()].0.clone()).unwrap();
+    assert!(docs_text.contains("\"Zed\""), "{docs_text}");
+    let terms_of_comment: Vec<String> = ["zed", "zeppelin"]
+        .iter()
+        .map(|term| format!("terms/{}.js", shard_of(term, shards)))
+        .collect();
+    for name in &changed {
+        assert!(
+            name.as_str() == "manifest.js"
+                || name.starts_with("docs/")
+                || terms_of_comment.contains(name),
+            "{name} changed, holding none of the new comment's terms"
+        );
+    }
+    assert!(changed.len() <= 4, "{changed:?}");
+    // And every other file was taken from the last output as it was.
+    for (name, (_, inode)) in &after {
+        if !changed.contains(&name) {
+            assert_eq!(*inode, before[name].1, "{name} linked from the last output");
+        }
+    }
+}
+
+#[test]
+fn an_index_file_edited_by_hand_is_written_again() {
+    let site = commented_archive();
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("site");
+    cached_build_matches_clean_build(&site, &output);
+    // Not a file this build would make: nothing in the site changed.
+    std::fs::write(output.join("search/terms/0.js"), "edited").unwrap();
+    std::fs::remove_file(output.join("search/docs/0-0.js")).unwrap();
+    cached_build_matches_clean_build(&site, &output);
 }

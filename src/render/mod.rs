@@ -56,6 +56,20 @@ pub fn render_plan(
     wanted: &(dyn Fn(PlannedFile<'_>) -> bool + Sync),
     sink: &Sink<'_>,
 ) -> Result<usize, Vec<Error>> {
+    render_plan_with(site, tera, plan, None, wanted, sink)
+}
+
+/// [`render_plan`], taking the search index's files from `search` when it
+/// has them (made by the caller through a cache), else from an index made
+/// here.
+pub(crate) fn render_plan_with(
+    site: &Site,
+    tera: &Templates,
+    plan: &Plan,
+    search: Option<&SearchIndex>,
+    wanted: &(dyn Fn(PlannedFile<'_>) -> bool + Sync),
+    sink: &Sink<'_>,
+) -> Result<usize, Vec<Error>> {
     let selected: Vec<&(String, Job)> = plan
         .files
         .iter()
@@ -65,10 +79,19 @@ pub fn render_plan(
         .collect();
     // Built here, before the parallel render, and only when one of its files
     // is wanted: every index file is cut from the one index.
-    let search_index = selected
+    // Made whole here when a wanted file of it was not made by the caller
+    // (a cache makes only the files that changed).
+    let built;
+    let unmade = |job: &Job| search.is_none_or(|index| index.file(job).is_none());
+    let search_index = if selected
         .iter()
-        .any(|(_, job)| job.is_search_index())
-        .then(|| SearchIndex::build(site));
+        .any(|(_, job)| job.is_search_index() && unmade(job))
+    {
+        built = SearchIndex::build(site);
+        Some(&built)
+    } else {
+        search
+    };
     let renderer = Renderer::new(site, tera, search_index);
     let errors: Vec<Error> = selected
         .par_iter()
@@ -160,14 +183,14 @@ struct Renderer<'a> {
     /// the feeds it is in (making its URLs absolute is a pass over the HTML).
     feed_contents: Vec<OnceLock<String>>,
     /// The search index, when a file of it is to be rendered.
-    search_index: Option<SearchIndex>,
+    search_index: Option<&'a SearchIndex>,
 }
 
 /// What a rendered job produced: the file's text.
 type Rendered = Result<String, Error>;
 
 impl<'a> Renderer<'a> {
-    fn new(site: &'a Site, tera: &'a Templates, search_index: Option<SearchIndex>) -> Self {
+    fn new(site: &'a Site, tera: &'a Templates, search_index: Option<&'a SearchIndex>) -> Self {
         let views = ViewBuilder::new(site);
         let summaries = site.articles.iter().map(|_| OnceLock::new()).collect();
         let feed_contents = site.articles.iter().map(|_| OnceLock::new()).collect();
@@ -205,7 +228,6 @@ impl<'a> Renderer<'a> {
     /// selected.
     fn search_index(&self) -> &SearchIndex {
         self.search_index
-            .as_ref()
             .expect("render_plan builds the index when an index file is selected")
     }
 
@@ -302,9 +324,11 @@ impl<'a> Renderer<'a> {
                 let context = self.context("Search", None);
                 self.page("search.html", &format!("/{}/", search::SEARCH_DIR), context)
             }
-            Job::SearchManifest => Ok(self.search_index().manifest_file()),
-            Job::SearchTerms(shard) => Ok(self.search_index().terms_file(*shard)),
-            Job::SearchDocs(group, part) => Ok(self.search_index().docs_file(*group, *part)),
+            Job::SearchManifest | Job::SearchTerms(_) | Job::SearchDocs(..) => Ok(self
+                .search_index()
+                .file(job)
+                .unwrap_or_default()
+                .to_string()),
             Job::SyntaxStylesheet => {
                 // site.toml's check has refused unknown themes already.
                 markdown::stylesheet(&site.config.highlight.theme).map_err(|e| {

@@ -15,7 +15,7 @@ use crate::site::pagination::{Pager, paginate};
 use crate::site::{Article, Site};
 
 use super::feeds::{ARTICLE_FEED_FILE, COMMENT_FEED_FILE, has_comment_feed};
-use super::search::{SEARCH_DIR, document_count, shard_count, site_chunks};
+use super::search::{SEARCH_DIR, SearchIndex, document_count, shard_count, site_chunks};
 
 /// The empty file at the output root that turns GitHub Pages' Jekyll off.
 pub const NO_JEKYLL_FILE: &str = ".nojekyll";
@@ -200,11 +200,15 @@ impl Plan {
     /// everything an article shows of itself, on its page and in listings.
     /// The articles a listing or feed shows come from [`Job::shown`], as the
     /// renderer's do. `None` marks small files that are always rendered.
+    /// With the build's `search` index already made, each of its files is
+    /// keyed by its text, so that only the index files whose bytes changed
+    /// need writing; else by every article.
     pub fn content_keys(
         &self,
         site: &Site,
         site_key: u64,
         article_key: &(dyn Fn(&Article) -> u64 + Sync),
+        search: Option<&SearchIndex>,
     ) -> Vec<Option<u64>> {
         let article_keys: Vec<u64> = site.articles.par_iter().map(article_key).collect();
         // The search index holds every article: one key for all of them,
@@ -217,6 +221,11 @@ impl Plan {
         self.files
             .par_iter()
             .map(|(path, job)| {
+                if job.is_search_index()
+                    && let Some(index) = search
+                {
+                    return index.key(job);
+                }
                 let mut hasher = std::hash::DefaultHasher::new();
                 (site_key, path).hash(&mut hasher);
                 match job {

@@ -48,7 +48,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::UrlStyle;
 use crate::site::{Article, Comment, Site};
 
-use super::plan::output_path;
+use super::plan::{Job, output_path};
 
 /// The folder, under the output root, of the index files.
 pub const SEARCH_DIR: &str = "search";
@@ -231,12 +231,20 @@ pub(crate) struct ArticleSearchEntries {
     /// The article's URL and title, as the two JSON array items that every
     /// file of shown fields holding one of its documents lists once.
     article: String,
+    /// The number of documents: the article and its comments.
+    documents: usize,
     /// Each document's own shown fields, as JSON array items without the
-    /// brackets: `"by","date","text"`, plus `,"id"` for a comment.
+    /// brackets: `"by","date","text"`, plus `,"id"` for a comment. Dropped
+    /// once the docs files are made (and in the build cache).
     shown: Vec<String>,
     /// Each term of the article's documents once, in byte order, each
     /// followed by a space.
     terms: String,
+    /// For each term of `terms`, its shard among [`MAX_SHARDS`]: its shard
+    /// among any smaller count (a power of two, dividing it) is this modulo
+    /// that count. Kept so that finding the terms of a few shards, in a
+    /// build through a cache, hashes no term.
+    residues: Vec<u16>,
     /// For each term of `terms`, its postings within the article (local ids,
     /// encoded as the index files write them after the article's number),
     /// each list followed by a space.
@@ -246,7 +254,7 @@ pub(crate) struct ArticleSearchEntries {
 impl ArticleSearchEntries {
     /// The number of documents: the article and its comments.
     fn documents(&self) -> usize {
-        self.shown.len()
+        self.documents
     }
 
     /// Each term with its encoded local postings, and where both start in
@@ -266,6 +274,21 @@ impl ArticleSearchEntries {
     /// The term starting at byte `at` of `terms`.
     fn term_at(&self, at: usize) -> &str {
         until_space(&self.terms[at..])
+    }
+
+    /// The shards of the article's terms, for `shards` shards.
+    fn shards(&self, shards: usize) -> impl Iterator<Item = usize> + '_ {
+        self.residues
+            .iter()
+            .map(move |&residue| usize::from(residue) % shards)
+    }
+
+    /// Each term with its shard among `shards` and where the term and its
+    /// list start in `terms` and `postings`.
+    fn term_lists_in(&self, shards: usize) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+        self.term_lists()
+            .zip(self.shards(shards))
+            .map(|((term_at, list_at, _), shard)| (shard, term_at, list_at))
     }
 
     /// The encoded list starting at byte `at` of `postings`.
@@ -302,7 +325,9 @@ pub(crate) fn entries_for(site: &Site, article: &Article) -> ArticleSearchEntrie
     sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut terms = String::new();
     let mut postings = String::new();
+    let mut residues = Vec::with_capacity(sorted.len());
     for (term, list) in sorted {
+        residues.push(u16::try_from(shard_of(term, MAX_SHARDS)).unwrap_or(0));
         terms.push_str(term);
         terms.push(' ');
         push_local_postings(&mut postings, &list);
@@ -312,8 +337,10 @@ pub(crate) fn entries_for(site: &Site, article: &Article) -> ArticleSearchEntrie
     // Parts are kept until the merge: no spare capacity.
     terms.shrink_to_fit();
     postings.shrink_to_fit();
-    let shown = documents.into_iter().map(|d| d.shown).collect();
+    let shown: Vec<String> = documents.into_iter().map(|d| d.shown).collect();
     ArticleSearchEntries {
+        documents: shown.len(),
+        residues,
         article: format!("{},{}", json_string(&url), json_string(&article.title)),
         shown,
         terms,
@@ -321,14 +348,32 @@ pub(crate) fn entries_for(site: &Site, article: &Article) -> ArticleSearchEntrie
     }
 }
 
-/// The site's whole index as the text of its files, made once per build.
+/// What the build cache keeps of the search index for the next build.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct StoredIndex {
+    /// Each article's part, without its shown fields (which only the docs
+    /// files of its own group need, made again when they change), by a key
+    /// of everything [`entries_for`] read.
+    parts: HashMap<u64, ArticleSearchEntries>,
+    /// The key of each article's part, by article number.
+    numbers: Vec<u64>,
+    /// The number of term shards.
+    shards: usize,
+    /// The content key of each index file, by name (`terms/3`).
+    files: HashMap<String, u64>,
+}
+
+/// The site's index as the text of its files, made once per build: every
+/// file, or (made through a build cache) only the files that changed since
+/// the last build, with the content key of every file.
+#[derive(Debug)]
 pub struct SearchIndex {
-    /// `manifest.js`.
-    manifest: String,
-    /// `terms/<n>.js`, by shard.
-    terms: Vec<String>,
-    /// `docs/<g>-<p>.js`, by group and part.
-    docs: BTreeMap<(usize, usize), String>,
+    /// The text of each file made, by name (`manifest`, `terms/3`,
+    /// `docs/12-0`).
+    made: HashMap<String, String>,
+    /// The content key of every file, by name, when made through a cache:
+    /// the same key means the same text.
+    keys: HashMap<String, u64>,
 }
 
 impl SearchIndex {
@@ -337,73 +382,302 @@ impl SearchIndex {
     /// for) and every comment of theirs: each article's part, made in
     /// parallel, then merged.
     pub(super) fn build(site: &Site) -> SearchIndex {
-        let parts: Vec<ArticleSearchEntries> = site
+        let mut parts: Vec<ArticleSearchEntries> = site
             .articles
             .par_iter()
             .map(|article| entries_for(site, article))
             .collect();
-        SearchIndex::merge(parts)
-    }
-
-    /// The index files of `parts`, one per article in site order (newest
-    /// first). Articles are numbered from the oldest (the last part) up.
-    /// Cheap beside [`entries_for`]: it copies shown fields and postings,
-    /// writing only each article's number before its postings.
-    pub(crate) fn merge(mut parts: Vec<ArticleSearchEntries>) -> SearchIndex {
-        // By number: the oldest article first.
-        parts.reverse();
-        let documents: usize = parts.iter().map(ArticleSearchEntries::documents).sum();
-        let shard_total = shard_count(documents);
-        let manifest = format!(
-            "{{\"version\":{FORMAT_VERSION},\"shards\":{shard_total},\
-             \"chunk_articles\":{ARTICLES_PER_CHUNK},\"chunk_docs\":{DOCS_PER_CHUNK},\
-             \"articles\":{},\"documents\":{documents}}}",
-            parts.len()
-        );
-        let counts: Vec<usize> = parts.iter().map(ArticleSearchEntries::documents).collect();
-        let docs = chunks(&counts)
-            .into_par_iter()
-            .map(|chunk| (chunk, docs_file(&parts, chunk)))
-            .collect();
+        let mut made = docs_files(&numbered(&parts), None);
         // The shown text is in the docs files now: freed before the term
         // files are built, when the build's memory is at its highest.
         for part in &mut parts {
             part.shown = Vec::new();
         }
-        let terms = shard_entries(&parts, shard_total)
-            .into_par_iter()
-            .enumerate()
-            .map(|(shard, entries)| terms_file(&parts, shard, entries))
-            .collect();
+        made.extend(terms_files(&numbered(&parts), None));
+        made.insert(MANIFEST.into(), manifest(&parts));
         SearchIndex {
-            manifest: script("manifest", &manifest),
-            terms,
-            docs,
+            made,
+            keys: HashMap::new(),
         }
     }
 
-    /// `search/manifest.js`.
-    pub(super) fn manifest_file(&self) -> String {
-        self.manifest.clone()
+    /// The index files of `parts`, one per article in site order (newest
+    /// first; articles are numbered from the oldest, the last part, up).
+    /// Cheap beside [`entries_for`]: it copies shown fields and postings,
+    /// writing only each article's number before its postings.
+    #[cfg(test)]
+    fn merge(parts: &[ArticleSearchEntries]) -> SearchIndex {
+        let by_number = numbered(parts);
+        let mut made = docs_files(&by_number, None);
+        made.extend(terms_files(&by_number, None));
+        made.insert(MANIFEST.into(), manifest(parts));
+        SearchIndex {
+            made,
+            keys: HashMap::new(),
+        }
     }
 
-    /// `search/terms/<shard>.js`.
-    pub(super) fn terms_file(&self, shard: usize) -> String {
-        self.terms.get(shard).cloned().unwrap_or_default()
+    /// The index of `site` through what the last build left in `stored`
+    /// (updated for the next): each article whose part's key (in `keys`, in
+    /// site order) is unchanged is not read again, and only the files that
+    /// hold a changed article's documents or terms are made; every other
+    /// file keeps its key. With no last build, or another shard count,
+    /// every file is made.
+    pub(crate) fn build_reusing(
+        site: &Site,
+        keys: &[u64],
+        stored: &mut StoredIndex,
+    ) -> SearchIndex {
+        let numbers: Vec<u64> = keys.iter().rev().copied().collect();
+        let shards = shard_count(document_count(site));
+        let by_number = |number: usize| &site.articles[numbers.len() - 1 - number];
+        let same_layout = stored.shards == shards && !stored.files.is_empty();
+        let mut earlier = std::mem::take(&mut stored.parts);
+        let found: Vec<Option<ArticleSearchEntries>> = numbers
+            .iter()
+            .map(|key| earlier.remove(key).filter(|_| same_layout))
+            .collect();
+        let mut parts: Vec<ArticleSearchEntries> = found
+            .into_par_iter()
+            .enumerate()
+            .map(|(number, found)| found.unwrap_or_else(|| entries_for(site, by_number(number))))
+            .collect();
+        let changed = changed_numbers(&stored.numbers, &numbers);
+        let dirty = same_layout.then(|| {
+            let old_part = |n: usize| earlier.get(stored.numbers.get(n)?);
+            Dirty {
+                shards: changed
+                    .iter()
+                    .flat_map(|&n| changed_shards(old_part(n), parts.get(n), shards))
+                    .collect(),
+                groups: changed.iter().map(|n| n / ARTICLES_PER_CHUNK).collect(),
+            }
+        });
+        drop(earlier);
+        // A docs file to make needs the shown fields of its group's articles.
+        if let Some(dirty) = &dirty {
+            let groups = &dirty.groups;
+            parts.par_iter_mut().enumerate().for_each(|(number, part)| {
+                if groups.contains(&(number / ARTICLES_PER_CHUNK)) && part.shown.is_empty() {
+                    part.shown = shown_fields_of(site, by_number(number));
+                }
+            });
+        }
+        let refs: Vec<&ArticleSearchEntries> = parts.iter().collect();
+        let mut made = docs_files(&refs, dirty.as_ref());
+        made.extend(terms_files(&refs, dirty.as_ref()));
+        let mut in_site_order: Vec<&ArticleSearchEntries> = refs;
+        in_site_order.reverse();
+        made.insert(MANIFEST.into(), manifest_of(&in_site_order));
+        let plan: Vec<String> = file_names(&parts, shards);
+        let keys: HashMap<String, u64> = plan
+            .into_par_iter()
+            .filter_map(|name| {
+                let key = match made.get(&name) {
+                    Some(text) => file_key(&name, text),
+                    None => *stored.files.get(&name)?,
+                };
+                Some((name, key))
+            })
+            .collect();
+        for part in &mut parts {
+            part.shown = Vec::new();
+        }
+        *stored = StoredIndex {
+            parts: numbers.iter().copied().zip(parts).collect(),
+            numbers,
+            shards,
+            files: keys.clone(),
+        };
+        SearchIndex { made, keys }
     }
 
-    /// `search/docs/<group>-<part>.js`.
-    pub(super) fn docs_file(&self, group: usize, part: usize) -> String {
-        self.docs.get(&(group, part)).cloned().unwrap_or_default()
+    /// The text of the index file that `job` writes, if it was made.
+    pub(super) fn file(&self, job: &Job) -> Option<&str> {
+        self.made.get(&file_name(job)?).map(String::as_str)
     }
+
+    /// The content key of the index file that `job` writes, when the index
+    /// was made through a cache and knows it.
+    pub(super) fn key(&self, job: &Job) -> Option<u64> {
+        self.keys.get(&file_name(job)?).copied()
+    }
+}
+
+/// The name of the manifest file.
+const MANIFEST: &str = "manifest";
+
+/// The name of the index file that `job` writes (its path under `search/`
+/// without `.js`, the key it loads under), if it writes one.
+fn file_name(job: &Job) -> Option<String> {
+    match job {
+        Job::SearchManifest => Some(MANIFEST.into()),
+        Job::SearchTerms(shard) => Some(format!("terms/{shard}")),
+        Job::SearchDocs(group, part) => Some(format!("docs/{group}-{part}")),
+        _ => None,
+    }
+}
+
+/// The name of every index file of `parts` (by number).
+fn file_names(parts: &[ArticleSearchEntries], shards: usize) -> Vec<String> {
+    let counts: Vec<usize> = parts.iter().map(ArticleSearchEntries::documents).collect();
+    let docs = chunks(&counts)
+        .into_iter()
+        .map(|(group, part)| format!("docs/{group}-{part}"));
+    let terms = (0..shards).map(|shard| format!("terms/{shard}"));
+    std::iter::once(MANIFEST.to_string())
+        .chain(terms)
+        .chain(docs)
+        .collect()
+}
+
+/// The content key of the index file `name` with `text`.
+fn file_key(name: &str, text: &str) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(name.as_bytes());
+    hasher.update(b"\0");
+    hasher.update(text.as_bytes());
+    hasher.digest()
+}
+
+/// The article numbers whose part's key differs between the last build's
+/// `before` and this one's `after`, including numbers only one of them has.
+fn changed_numbers(before: &[u64], after: &[u64]) -> Vec<usize> {
+    (0..before.len().max(after.len()))
+        .filter(|&n| before.get(n) != after.get(n))
+        .collect()
+}
+
+/// The shards (of `shards`) of the terms whose postings differ between
+/// `before` and `after`, two parts at one article number (either may be
+/// missing): the shards whose files may have changed with the article.
+fn changed_shards(
+    before: Option<&ArticleSearchEntries>,
+    after: Option<&ArticleSearchEntries>,
+    shards: usize,
+) -> Vec<usize> {
+    let (before, after) = (term_lists_of(before, shards), term_lists_of(after, shards));
+    let (mut b, mut a) = (before.iter().peekable(), after.iter().peekable());
+    let mut changed = Vec::new();
+    // Both are in term order: walked side by side.
+    loop {
+        match (b.peek(), a.peek()) {
+            (None, None) => break,
+            (Some(old), Some(new)) if old.0 == new.0 => {
+                if old.1 != new.1 {
+                    changed.push(new.2);
+                }
+                b.next();
+                a.next();
+            }
+            (Some(old), Some(new)) if old.0 < new.0 => {
+                changed.push(old.2);
+                b.next();
+            }
+            (Some(old), None) => {
+                changed.push(old.2);
+                b.next();
+            }
+            (_, Some(new)) => {
+                changed.push(new.2);
+                a.next();
+            }
+        }
+    }
+    changed
+}
+
+/// Each term of `part` (none if missing) with its encoded list and its
+/// shard among `shards`, in term order.
+fn term_lists_of(part: Option<&ArticleSearchEntries>, shards: usize) -> Vec<(&str, &str, usize)> {
+    let Some(part) = part else {
+        return Vec::new();
+    };
+    part.term_lists()
+        .zip(part.shards(shards))
+        .map(|((_, list_at, term), shard)| (term, part.list_at(list_at), shard))
+        .collect()
+}
+
+/// The index files that a build through a cache makes: the term shards and
+/// the groups of docs files that hold a changed article's terms or
+/// documents. The rest are as the last build made them.
+struct Dirty {
+    shards: std::collections::HashSet<usize>,
+    groups: std::collections::HashSet<usize>,
+}
+
+/// The shown fields of each of `article`'s documents (see
+/// [`ArticleSearchEntries::shown`]).
+fn shown_fields_of(site: &Site, article: &Article) -> Vec<String> {
+    article_documents(site, article).map(|d| d.shown).collect()
+}
+
+/// `parts`, given in site order, by article number: the oldest first.
+fn numbered(parts: &[ArticleSearchEntries]) -> Vec<&ArticleSearchEntries> {
+    parts.iter().rev().collect()
+}
+
+/// `search/manifest.js` of an index of `parts` (in site order).
+fn manifest(parts: &[ArticleSearchEntries]) -> String {
+    manifest_of(&parts.iter().collect::<Vec<_>>())
+}
+
+/// [`manifest`], of borrowed parts.
+fn manifest_of(parts: &[&ArticleSearchEntries]) -> String {
+    let documents: usize = parts.iter().map(|part| part.documents()).sum();
+    let json = format!(
+        "{{\"version\":{FORMAT_VERSION},\"shards\":{},\
+         \"chunk_articles\":{ARTICLES_PER_CHUNK},\"chunk_docs\":{DOCS_PER_CHUNK},\
+         \"articles\":{},\"documents\":{documents}}}",
+        shard_count(documents),
+        parts.len()
+    );
+    script(MANIFEST, &json)
+}
+
+/// The `search/docs/<g>-<p>.js` files of `parts` (by number), by name:
+/// every one, or only those of the `dirty` groups.
+fn docs_files(parts: &[&ArticleSearchEntries], dirty: Option<&Dirty>) -> HashMap<String, String> {
+    let counts: Vec<usize> = parts.iter().map(|part| part.documents()).collect();
+    chunks(&counts)
+        .into_par_iter()
+        .filter(|(group, _)| dirty.is_none_or(|dirty| dirty.groups.contains(group)))
+        .map(|(group, part)| {
+            let name = format!("docs/{group}-{part}");
+            let text = docs_file(parts, (group, part));
+            (name, text)
+        })
+        .collect()
+}
+
+/// The `search/terms/<n>.js` files of `parts` (by number), by name: every
+/// one, or only the `dirty` shards.
+fn terms_files(parts: &[&ArticleSearchEntries], dirty: Option<&Dirty>) -> HashMap<String, String> {
+    if dirty.is_some_and(|dirty| dirty.shards.is_empty()) {
+        return HashMap::new();
+    }
+    let documents: usize = parts.iter().map(|part| part.documents()).sum();
+    let wanted = |shard: usize| dirty.is_none_or(|dirty| dirty.shards.contains(&shard));
+    shard_entries(parts, shard_count(documents), &wanted)
+        .into_par_iter()
+        .enumerate()
+        .filter(|(shard, _)| wanted(*shard))
+        .map(|(shard, entries)| (format!("terms/{shard}"), terms_file(parts, shard, entries)))
+        .collect()
 }
 
 /// Where one term of one article is: the article's number, and where the
 /// term and its list start in the article's `terms` and `postings`.
 type TermEntry = (u32, u32, u32);
 
-/// Every article's terms, sent to their shards, in article number order.
-fn shard_entries(parts: &[ArticleSearchEntries], shard_total: usize) -> Vec<Vec<TermEntry>> {
+/// Every article's terms in a `wanted` shard, sent to their shards, in
+/// article number order.
+fn shard_entries(
+    parts: &[&ArticleSearchEntries],
+    shard_total: usize,
+    wanted: &(dyn Fn(usize) -> bool + Sync),
+) -> Vec<Vec<TermEntry>> {
     // Counted first, so that no list holds spare room: these are the
     // merge's biggest lists.
     let counts = parts
@@ -411,8 +685,10 @@ fn shard_entries(parts: &[ArticleSearchEntries], shard_total: usize) -> Vec<Vec<
         .fold(
             || vec![0usize; shard_total],
             |mut counts, part| {
-                for (_, _, term) in part.term_lists() {
-                    counts[shard_of(term, shard_total)] += 1;
+                for shard in part.shards(shard_total) {
+                    if wanted(shard) {
+                        counts[shard] += 1;
+                    }
                 }
                 counts
             },
@@ -426,12 +702,11 @@ fn shard_entries(parts: &[ArticleSearchEntries], shard_total: usize) -> Vec<Vec<
         );
     let mut shards: Vec<Vec<TermEntry>> = counts.into_iter().map(Vec::with_capacity).collect();
     for (article, part) in parts.iter().enumerate() {
-        for (term_at, list_at, term) in part.term_lists() {
-            shards[shard_of(term, shard_total)].push((
-                narrow(article),
-                narrow(term_at),
-                narrow(list_at),
-            ));
+        for (shard, term_at, list_at) in part.term_lists_in(shard_total) {
+            if !wanted(shard) {
+                continue;
+            }
+            shards[shard].push((narrow(article), narrow(term_at), narrow(list_at)));
         }
     }
     shards
@@ -446,7 +721,7 @@ fn narrow(n: usize) -> u32 {
 /// `search/terms/<shard>.js`: each term of the shard, in byte order, with
 /// the postings of each article holding it, in article number order, each
 /// article's headed by the gap from the number before it (the first from 0).
-fn terms_file(parts: &[ArticleSearchEntries], shard: usize, entries: Vec<TermEntry>) -> String {
+fn terms_file(parts: &[&ArticleSearchEntries], shard: usize, entries: Vec<TermEntry>) -> String {
     // Entries come in article order, and each term's keep it.
     let mut by_term: BTreeMap<&str, Vec<(u32, u32)>> = BTreeMap::new();
     for (article, term_at, list_at) in entries {
@@ -477,7 +752,7 @@ fn terms_file(parts: &[ArticleSearchEntries], shard: usize, entries: Vec<TermEnt
 /// docs]` with the shown fields of its documents `part * DOCS_PER_CHUNK`
 /// onwards, each `[by,date,text]` (an article) or `[by,date,text,id]` (a
 /// comment). `parts` are by number.
-fn docs_file(parts: &[ArticleSearchEntries], (group, part): (usize, usize)) -> String {
+fn docs_file(parts: &[&ArticleSearchEntries], (group, part): (usize, usize)) -> String {
     let first = group * ARTICLES_PER_CHUNK;
     let articles = &parts[first..parts.len().min(first + ARTICLES_PER_CHUNK)];
     let mut json = String::from("{\"articles\":[");
@@ -718,7 +993,11 @@ mod tests {
         postings.push(' ');
         ArticleSearchEntries {
             article: format!("\"{url}\",\"T\""),
+            documents: 2,
             shown: vec!["\"a\",\"d\",\"x\"".into(), "\"b\",\"d\",\"y\",\"7\"".into()],
+            residues: [term, "only"]
+                .map(|t| u16::try_from(shard_of(t, MAX_SHARDS)).unwrap())
+                .to_vec(),
             terms: format!("{term} only "),
             postings,
         }
@@ -728,14 +1007,14 @@ mod tests {
     fn merging_numbers_articles_from_the_oldest() {
         // In site order: u1 is the newer, number 1.
         let parts = vec![part("u1", "word"), part("u2", "word")];
-        let index = SearchIndex::merge(parts);
-        let shard = index.terms_file(shard_of("word", 1));
+        let index = SearchIndex::merge(&parts);
+        let shard = &index.made[&format!("terms/{}", shard_of("word", 1))];
         // Article 0 (gap 0), local ids 0 and 1 (heading, last): 0, then
         // (1 * 2 + 1) * 2 + 1 = 7; then article 1 (gap 1), the same.
         assert!(shard.contains("\"word\":\"007107\""), "{shard}");
         assert!(shard.contains("\"only\":\"0111\""), "{shard}");
         assert_eq!(
-            index.docs_file(0, 0),
+            index.made["docs/0-0"],
             "scholiaSearch.load(\"docs/0-0\",{\"articles\":[\
              [\"u2\",\"T\",[[\"a\",\"d\",\"x\"],[\"b\",\"d\",\"y\",\"7\"]]],\
              [\"u1\",\"T\",[[\"a\",\"d\",\"x\"],[\"b\",\"d\",\"y\",\"7\"]]]]});\n"
@@ -754,10 +1033,8 @@ mod tests {
         let parts = vec![part("u1", "word"), part("u2", "other")];
         let stored = serde_json::to_string(&parts).unwrap();
         let restored: Vec<ArticleSearchEntries> = serde_json::from_str(&stored).unwrap();
-        let (before, after) = (SearchIndex::merge(parts), SearchIndex::merge(restored));
-        assert_eq!(before.manifest, after.manifest);
-        assert_eq!(before.terms, after.terms);
-        assert_eq!(before.docs, after.docs);
+        let (before, after) = (SearchIndex::merge(&parts), SearchIndex::merge(&restored));
+        assert_eq!(before.made, after.made);
     }
 
     #[test]
