@@ -36,9 +36,12 @@
 //!    postings, with ids local to the article). A pure function of the
 //!    article, the names of its authors and tags, and `[build] urls`; it can
 //!    be stored (serde) under a key of those and reused.
-//! 2. [`SearchIndex::merge`]: every article's part, in site order, into the
-//!    index files. It only numbers documents, concatenates and re-encodes;
-//!    it reads no text of a document.
+//! 2. The merge: every article's part, by number, into the index files. It
+//!    only writes each article's number before its postings and copies; it
+//!    reads no text of a document. Through a cache
+//!    ([`SearchIndex::build_reusing`]) it makes only the files that a changed
+//!    part touches (found by comparing the part with the last build's) and
+//!    keys the others as the last build did.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -463,12 +466,16 @@ impl SearchIndex {
                 }
             });
         }
-        let refs: Vec<&ArticleSearchEntries> = parts.iter().collect();
-        let mut made = docs_files(&refs, dirty.as_ref());
-        made.extend(terms_files(&refs, dirty.as_ref()));
-        let mut in_site_order: Vec<&ArticleSearchEntries> = refs;
-        in_site_order.reverse();
-        made.insert(MANIFEST.into(), manifest_of(&in_site_order));
+        let by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
+        let mut made = docs_files(&by_number, dirty.as_ref());
+        // As in a build without cache: the shown text is in the docs files
+        // now, and the next build does not need it.
+        for part in &mut parts {
+            part.shown = Vec::new();
+        }
+        let by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
+        made.extend(terms_files(&by_number, dirty.as_ref()));
+        made.insert(MANIFEST.into(), manifest_of(&by_number));
         let plan: Vec<String> = file_names(&parts, shards);
         let keys: HashMap<String, u64> = plan
             .into_par_iter()
@@ -480,9 +487,6 @@ impl SearchIndex {
                 Some((name, key))
             })
             .collect();
-        for part in &mut parts {
-            part.shown = Vec::new();
-        }
         *stored = StoredIndex {
             parts: numbers.iter().copied().zip(parts).collect(),
             numbers,
@@ -658,8 +662,13 @@ fn terms_files(parts: &[&ArticleSearchEntries], dirty: Option<&Dirty>) -> HashMa
         return HashMap::new();
     }
     let documents: usize = parts.iter().map(|part| part.documents()).sum();
+    let shard_total = shard_count(documents);
     let wanted = |shard: usize| dirty.is_none_or(|dirty| dirty.shards.contains(&shard));
-    shard_entries(parts, shard_count(documents), &wanted)
+    let entries = match dirty {
+        None => shard_entries(parts, shard_total),
+        Some(_) => few_shard_entries(parts, shard_total, &wanted),
+    };
+    entries
         .into_par_iter()
         .enumerate()
         .filter(|(shard, _)| wanted(*shard))
@@ -671,13 +680,65 @@ fn terms_files(parts: &[&ArticleSearchEntries], dirty: Option<&Dirty>) -> HashMa
 /// term and its list start in the article's `terms` and `postings`.
 type TermEntry = (u32, u32, u32);
 
-/// Every article's terms in a `wanted` shard, sent to their shards, in
-/// article number order.
-fn shard_entries(
+/// Every article's terms in a `wanted` shard (a few of them), sent to
+/// their shards, in article number order. Each part's terms are found by
+/// their stored shards, and only as far as its last wanted one is its text
+/// walked.
+fn few_shard_entries(
     parts: &[&ArticleSearchEntries],
     shard_total: usize,
     wanted: &(dyn Fn(usize) -> bool + Sync),
 ) -> Vec<Vec<TermEntry>> {
+    let found: Vec<Vec<(usize, TermEntry)>> = parts
+        .par_iter()
+        .enumerate()
+        .map(|(article, part)| {
+            let (at, shards): (Vec<usize>, Vec<usize>) = part
+                .shards(shard_total)
+                .enumerate()
+                .filter(|(_, shard)| wanted(*shard))
+                .unzip();
+            let terms = item_starts(&part.terms, &at);
+            let lists = item_starts(&part.postings, &at);
+            let entries = terms
+                .into_iter()
+                .zip(lists)
+                .map(|(term_at, list_at)| (narrow(article), narrow(term_at), narrow(list_at)));
+            shards.into_iter().zip(entries).collect()
+        })
+        .collect();
+    let mut shards: Vec<Vec<TermEntry>> = vec![Vec::new(); shard_total];
+    for (shard, entry) in found.into_iter().flatten() {
+        shards[shard].push(entry);
+    }
+    shards
+}
+
+/// Where the items numbered `wanted` (ascending) of a list of items each
+/// followed by a space start in `text`.
+fn item_starts(text: &str, wanted: &[usize]) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(wanted.len());
+    let mut wanted = wanted.iter().copied().peekable();
+    let mut item = 0;
+    let mut start = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let Some(&next) = wanted.peek() else {
+            break;
+        };
+        if next == item {
+            starts.push(start);
+            wanted.next();
+        }
+        if byte == b' ' {
+            item += 1;
+            start = at + 1;
+        }
+    }
+    starts
+}
+
+/// Every article's terms, sent to their shards, in article number order.
+fn shard_entries(parts: &[&ArticleSearchEntries], shard_total: usize) -> Vec<Vec<TermEntry>> {
     // Counted first, so that no list holds spare room: these are the
     // merge's biggest lists.
     let counts = parts
@@ -686,9 +747,7 @@ fn shard_entries(
             || vec![0usize; shard_total],
             |mut counts, part| {
                 for shard in part.shards(shard_total) {
-                    if wanted(shard) {
-                        counts[shard] += 1;
-                    }
+                    counts[shard] += 1;
                 }
                 counts
             },
@@ -703,9 +762,6 @@ fn shard_entries(
     let mut shards: Vec<Vec<TermEntry>> = counts.into_iter().map(Vec::with_capacity).collect();
     for (article, part) in parts.iter().enumerate() {
         for (shard, term_at, list_at) in part.term_lists_in(shard_total) {
-            if !wanted(shard) {
-                continue;
-            }
             shards[shard].push((narrow(article), narrow(term_at), narrow(list_at)));
         }
     }
@@ -1035,6 +1091,35 @@ mod tests {
         let restored: Vec<ArticleSearchEntries> = serde_json::from_str(&stored).unwrap();
         let (before, after) = (SearchIndex::merge(&parts), SearchIndex::merge(&restored));
         assert_eq!(before.made, after.made);
+    }
+
+    #[test]
+    fn items_are_found_by_number() {
+        assert_eq!(item_starts("ab c def ", &[0, 2]), [0, 5]);
+        assert_eq!(item_starts("ab c def ", &[1]), [3]);
+        assert!(item_starts("ab ", &[]).is_empty());
+    }
+
+    #[test]
+    fn only_the_shards_of_terms_whose_postings_differ_change() {
+        let before = part("u1", "word");
+        let mut after = part("u1", "word");
+        // `only` now in both documents; `word` as it was.
+        let mut postings = String::new();
+        push_local_postings(&mut postings, &[0, 3]);
+        postings.push(' ');
+        push_local_postings(&mut postings, &[0, 2]);
+        postings.push(' ');
+        after.postings = postings;
+        let shards = MAX_SHARDS;
+        let only = shard_of("only", shards);
+        assert_eq!(changed_shards(Some(&before), Some(&after), shards), [only]);
+        assert!(changed_shards(Some(&before), Some(&before), shards).is_empty());
+        let mut gone = changed_shards(Some(&before), None, shards);
+        gone.sort_unstable();
+        let mut both = vec![shard_of("word", shards), only];
+        both.sort_unstable();
+        assert_eq!(gone, both);
     }
 
     #[test]
