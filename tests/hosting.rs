@@ -312,10 +312,13 @@ fn search_result_urls(agent: &ureq::Agent, search_html: &str, search_page: &Url)
     let page = Html::parse_document(search_html);
     let script = attr(one(&page, "script[src$='search.js']"), "src").unwrap();
     let root = search_page.join(script).unwrap().join("./").unwrap();
-    let load = |key: &str| -> serde_json::Value {
+    // Some(the file's JSON), or None when the file is not there.
+    let load = |key: &str| -> Option<serde_json::Value> {
         let url = root.join(&format!("search/{key}.js")).unwrap();
-        let Answer::Ok { body, .. } = fetch(agent, url.as_str()) else {
-            panic!("{url} does not answer 200");
+        let body = match fetch(agent, url.as_str()) {
+            Answer::Ok { body, .. } => body,
+            Answer::Status(404) => return None,
+            _ => panic!("{url} answers neither 200 nor 404"),
         };
         let prefix = format!("scholiaSearch.load(\"{key}\",");
         let json = body
@@ -323,26 +326,37 @@ fn search_result_urls(agent: &ureq::Agent, search_html: &str, search_page: &Url)
             .strip_prefix(&prefix)
             .and_then(|rest| rest.strip_suffix(");"))
             .unwrap_or_else(|| panic!("{url}: {body}"));
-        serde_json::from_str(json).unwrap()
+        Some(serde_json::from_str(json).unwrap())
     };
-    let manifest = load("manifest");
-    let documents = manifest["documents"].as_u64().unwrap();
-    let chunk = manifest["chunk"].as_u64().unwrap();
+    let manifest = load("manifest").expect("search/manifest.js is served");
+    let number = |key: &str| manifest[key].as_u64().unwrap();
+    let (articles, documents) = (number("articles"), number("documents"));
     let mut urls = Vec::new();
-    for n in 0..documents.div_ceil(chunk) {
-        // Format 2: each article's URL once per chunk; a comment's result
-        // is that URL with its anchor (as search.js makes it).
-        let chunk = load(&format!("docs/{n}"));
-        for doc in chunk["docs"].as_array().unwrap() {
-            let article = &chunk["articles"][doc[0].as_u64().unwrap() as usize];
-            let url = article[0].as_str().unwrap();
-            let url = match doc.get(4).and_then(|id| id.as_str()) {
-                Some(id) => format!("{url}#comment-{id}"),
-                None => url.to_string(),
-            };
-            urls.push(root.join(&url).unwrap().to_string());
+    // Format 3: docs files per group of articles, in as many parts as the
+    // group's longest thread needs; a comment's result is its article's
+    // URL with its anchor (as search.js makes it).
+    for group in 0..articles.div_ceil(number("chunk_articles")) {
+        let parts = (0..).map_while(|part| load(&format!("docs/{group}-{part}")));
+        for file in parts {
+            let entries = file["articles"].as_array().unwrap();
+            // An article with no document in this part is null.
+            for entry in entries.iter().filter(|a| !a.is_null()) {
+                let (url, docs) = (entry[0].as_str().unwrap(), &entry[2]);
+                for doc in docs.as_array().unwrap() {
+                    let url = match doc.get(3).and_then(|id| id.as_str()) {
+                        Some(id) => format!("{url}#comment-{id}"),
+                        None => url.to_string(),
+                    };
+                    urls.push(root.join(&url).unwrap().to_string());
+                }
+            }
         }
     }
+    assert_eq!(
+        urls.len() as u64,
+        documents,
+        "every document of the index has a URL"
+    );
     urls
 }
 
