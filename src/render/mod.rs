@@ -70,32 +70,77 @@ pub(crate) fn render_plan_with(
     wanted: &(dyn Fn(PlannedFile<'_>) -> bool + Sync),
     sink: &Sink<'_>,
 ) -> Result<usize, Vec<Error>> {
-    let selected: Vec<&(String, Job)> = plan
+    let selected: Vec<(usize, &(String, Job))> = plan
         .files
         .iter()
         .zip(plan.files())
         .filter(|(_, file)| wanted(*file))
         .map(|(planned, _)| planned)
+        .enumerate()
         .collect();
-    // Built here, before the parallel render, and only when one of its files
-    // is wanted: every index file is cut from the one index.
-    // Made whole here when a wanted file of it was not made by the caller
-    // (a cache makes only the files that changed).
-    let built;
-    let unmade = |job: &Job| search.is_none_or(|index| index.file(job).is_none());
-    let search_index = if selected
-        .iter()
-        .any(|(_, job)| job.is_search_index() && unmade(job))
-    {
-        built = SearchIndex::build(site);
-        Some(&built)
+    let rendered = selected.len();
+    let (index_files, others): (Vec<_>, Vec<_>) = selected
+        .into_iter()
+        .partition(|(_, (_, job))| job.is_search_index());
+    // The index's files first, and an index made for them dropped before the
+    // pages: beside the model, a whole index is the most a build holds, and
+    // the pages need none of it.
+    let mut errors = write_index_files(site, search, &index_files, sink);
+    let renderer = Renderer::new(site, tera);
+    errors.append(&mut render_each(&renderer, &others, sink));
+    // Reported in plan order, as if rendered in one pass.
+    errors.sort_by_key(|(position, _)| *position);
+    let errors = errors.into_iter().map(|(_, error)| error).collect();
+    let errors = once_per_template_problem(errors);
+    if errors.is_empty() {
+        Ok(rendered)
     } else {
-        search
+        Err(errors)
+    }
+}
+
+/// Writes the search index's files among `jobs` (each with its position in
+/// the plan) to `sink`: from `search` when it has every one of them (the
+/// caller made them through a cache), else from a whole index made here.
+/// Returns the errors met, with their jobs' positions.
+fn write_index_files(
+    site: &Site,
+    search: Option<&SearchIndex>,
+    jobs: &[(usize, &(String, Job))],
+    sink: &Sink<'_>,
+) -> Vec<(usize, Error)> {
+    if jobs.is_empty() {
+        return Vec::new();
+    }
+    let built;
+    let index = match search {
+        Some(index) if jobs.iter().all(|(_, (_, job))| index.file(job).is_some()) => index,
+        _ => {
+            built = SearchIndex::build(site);
+            &built
+        }
     };
-    let renderer = Renderer::new(site, tera, search_index);
-    let errors: Vec<Error> = selected
-        .par_iter()
-        .filter_map(|(path, job)| {
+    jobs.par_iter()
+        .filter_map(|(position, (path, job))| {
+            let text = index.file(job).unwrap_or_default();
+            let text = chars::remove_unwritable(text);
+            sink(path, text.as_bytes())
+                .err()
+                .map(|error| (*position, error))
+        })
+        .collect()
+}
+
+/// Renders each of `jobs` (each with its position in the plan; none of the
+/// search index's files) in parallel and hands it to `sink`; returns the
+/// errors met, with their jobs' positions.
+fn render_each(
+    renderer: &Renderer<'_>,
+    jobs: &[(usize, &(String, Job))],
+    sink: &Sink<'_>,
+) -> Vec<(usize, Error)> {
+    jobs.par_iter()
+        .filter_map(|(position, (path, job))| {
             renderer
                 .render(job)
                 .map_err(|e| on_page(e, path))
@@ -105,14 +150,9 @@ pub(crate) fn render_plan_with(
                     sink(path, text.as_bytes())
                 })
                 .err()
+                .map(|error| (*position, error))
         })
-        .collect();
-    let errors = once_per_template_problem(errors);
-    if errors.is_empty() {
-        Ok(selected.len())
-    } else {
-        Err(errors)
-    }
+        .collect()
 }
 
 /// A template failure, told the page it broke.
@@ -182,15 +222,13 @@ struct Renderer<'a> {
     /// Each article's tag and author feed entry content, made once for all
     /// the feeds it is in (making its URLs absolute is a pass over the HTML).
     feed_contents: Vec<OnceLock<String>>,
-    /// The search index, when a file of it is to be rendered.
-    search_index: Option<&'a SearchIndex>,
 }
 
 /// What a rendered job produced: the file's text.
 type Rendered = Result<String, Error>;
 
 impl<'a> Renderer<'a> {
-    fn new(site: &'a Site, tera: &'a Templates, search_index: Option<&'a SearchIndex>) -> Self {
+    fn new(site: &'a Site, tera: &'a Templates) -> Self {
         let views = ViewBuilder::new(site);
         let summaries = site.articles.iter().map(|_| OnceLock::new()).collect();
         let feed_contents = site.articles.iter().map(|_| OnceLock::new()).collect();
@@ -200,7 +238,6 @@ impl<'a> Renderer<'a> {
             views,
             summaries,
             feed_contents,
-            search_index,
         }
     }
 
@@ -222,13 +259,6 @@ impl<'a> Renderer<'a> {
                 page: path.to_string(),
                 message: e.to_string(),
             })
-    }
-
-    /// The search index, built by [`render_plan`] whenever a file of it is
-    /// selected.
-    fn search_index(&self) -> &SearchIndex {
-        self.search_index
-            .expect("render_plan builds the index when an index file is selected")
     }
 
     /// Article `i` as listed.
@@ -324,11 +354,9 @@ impl<'a> Renderer<'a> {
                 let context = self.context("Search", None);
                 self.page("search.html", &format!("/{}/", search::SEARCH_DIR), context)
             }
-            Job::SearchManifest | Job::SearchTerms(_) | Job::SearchDocs(..) => Ok(self
-                .search_index()
-                .file(job)
-                .unwrap_or_default()
-                .to_string()),
+            Job::SearchManifest | Job::SearchTerms(_) | Job::SearchDocs(..) => {
+                unreachable!("render_plan writes the search index's files from the index")
+            }
             Job::SyntaxStylesheet => {
                 // site.toml's check has refused unknown themes already.
                 markdown::stylesheet(&site.config.highlight.theme).map_err(|e| {
