@@ -87,11 +87,7 @@ pub fn render_untrusted(markdown: &str) -> String {
     let parser = pulldown_cmark::TextMergeStream::new(Parser::new_ext(markdown, comment_options()));
     pulldown_cmark::html::push_html(&mut html, linkify_bare_urls(parser));
     let html = super::html::cap_nesting(&html, MAX_COMMENT_NESTING);
-    let mut clean = sanitizer().clean(&html).to_string();
-    // The model keeps every comment until the pages are written: spare
-    // capacity would be held by all of them at once.
-    clean.shrink_to_fit();
-    clean
+    super::exact_size(sanitizer().clean(&html).to_string())
 }
 
 /// Turns bare `http(s)://` URLs in text into links, leaving alone text inside
