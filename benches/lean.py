@@ -28,20 +28,63 @@ STEPS = re.compile(r"steps: (.*)")
 
 
 def build(site, output, *extra):
-    """One `scholia build`: (wall seconds, peak RSS MiB, {step: ms})."""
+    """One `scholia build`: (wall seconds, peak RSS MiB, {step: ms},
+    {step: peak anonymous memory MiB})."""
     start = time.perf_counter()
-    run = subprocess.run(["/usr/bin/time", "-f", "%M", BINARY, "build", "--root", site,
-                          "--output", output, *extra],
-                         check=True, capture_output=True, text=True)
+    run = subprocess.Popen(["/usr/bin/time", "-f", "%M", BINARY, "build", "--root", site,
+                            "--output", output, *extra],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    samples = sample_memory(run)
+    stdout, stderr = run.communicate()
     wall = time.perf_counter() - start
-    peak = int(run.stderr.strip().splitlines()[-1]) / 1024
+    if run.returncode != 0:
+        raise subprocess.CalledProcessError(run.returncode, run.args, stdout, stderr)
+    peak = int(stderr.strip().splitlines()[-1]) / 1024
     steps = {}
-    match = STEPS.search(run.stdout + run.stderr)
+    match = STEPS.search(stdout + stderr)
     if match:
         for part in match.group(1).split(", "):
             name, ms, _ = part.rsplit(" ", 2)
             steps[name] = int(ms)
-    return wall, peak, steps
+    return wall, peak, steps, peak_by_step(samples, steps)
+
+
+def sample_memory(run, every=0.02):
+    """The build's anonymous memory (RssAnon, MiB) every `every` seconds
+    until it ends, each with its time since the build started. Polls
+    /proc: `/usr/bin/time` runs scholia as its one child."""
+    samples = []
+    start = time.perf_counter()
+    child = None
+    while run.poll() is None:
+        try:
+            if child is None:
+                with open(f"/proc/{run.pid}/task/{run.pid}/children") as f:
+                    child = int(f.read().split()[0])
+                start = time.perf_counter()
+            with open(f"/proc/{child}/status") as f:
+                status = f.read()
+            anon = next(line for line in status.splitlines() if line.startswith("RssAnon:"))
+            samples.append((time.perf_counter() - start, int(anon.split()[1]) / 1024))
+        except (OSError, IndexError, ValueError, StopIteration):
+            pass  # not started yet, or already gone
+        time.sleep(every)
+    return samples
+
+
+def peak_by_step(samples, steps):
+    """The highest sampled memory while each step ran, placing the steps
+    one after the other from the start (their times as the build printed
+    them; the gaps between steps are a few milliseconds)."""
+    peaks = {}
+    begin = 0.0
+    for name, ms in steps.items():
+        end = begin + ms / 1000
+        during = [anon for t, anon in samples if begin <= t < end]
+        if during:
+            peaks[name] = max(during)
+        begin = end
+    return peaks
 
 
 def full_builds(site, out, runs, label):
@@ -78,13 +121,18 @@ def summary(label, results):
     walls = [r[0] for r in results]
     peaks = [r[1] for r in results]
     steps = defaultdict(list)
+    step_peaks = defaultdict(list)
     for r in results:
         for name, ms in r[2].items():
             steps[name].append(ms)
+        for name, mib in r[3].items():
+            step_peaks[name].append(mib)
     step_text = ", ".join(f"{k} {median(v):.0f}" for k, v in steps.items())
+    memory_text = ", ".join(f"{k} {median(v):.0f}" for k, v in step_peaks.items())
     print(f"{label}: wall median {median(walls):.2f} s (runs {', '.join(f'{w:.2f}' for w in walls)}), "
           f"peak RSS median {median(peaks):.0f} MiB")
     print(f"  steps (ms, medians): {step_text}")
+    print(f"  peak anonymous memory by step (MiB, medians, sampled every 20 ms): {memory_text}")
     return median(walls)
 
 
