@@ -183,12 +183,16 @@ pub fn thread(data: &[u8]) {
             comment.id
         );
         assert!(
-            (1..=config.max_depth).contains(&comment.depth),
+            (1..=config.max_depth).contains(&(comment.depth as usize)),
             "depth {} out of range",
             comment.depth
         );
         match comment.parent {
-            Some(p) => assert!(p < i, "reply {} shown before its parent", comment.id),
+            Some(p) => assert!(
+                (p as usize) < i,
+                "reply {} shown before its parent",
+                comment.id
+            ),
             None => assert_eq!(comment.depth, 1, "a top-level comment is at depth 1"),
         }
     }

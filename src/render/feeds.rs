@@ -108,7 +108,7 @@ pub fn comment_feed(site: &Site, article: &Article) -> String {
         .into_iter()
         .map(|comment| {
             let url = format!("{page}#{}", anchor(&comment.id));
-            let parent = comment.parent.map(|p| &comments[p]);
+            let parent = comment.parent.map(|p| &comments[p as usize]);
             let title = match parent {
                 Some(parent) => format!(
                     "{} replied to {} on {}",
@@ -128,8 +128,8 @@ pub fn comment_feed(site: &Site, article: &Article) -> String {
                 // its date, and a `published` equal to it would only add bytes.
                 updated: comment.date,
                 authors: vec![Person {
-                    name: comment.author.clone(),
-                    uri: comment.url.clone(),
+                    name: comment.author.to_string(),
+                    uri: comment.url.as_deref().map(str::to_string),
                     ..Person::default()
                 }],
                 links: vec![link("alternate", url, "text/html")],

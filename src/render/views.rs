@@ -140,7 +140,7 @@ pub struct CommentView<'a> {
     /// Sanitized body HTML.
     pub body_html: &'a str,
     /// Nesting level shown, 1 = top level.
-    pub depth: usize,
+    pub depth: u32,
     /// The parent, for replies.
     pub reply_to: Option<ReplyToView<'a>>,
     /// True when the next comment is a reply nested one level deeper: open a
@@ -148,7 +148,7 @@ pub struct CommentView<'a> {
     pub opens: bool,
     /// When `opens` is false: after closing this comment's item, how many nested
     /// lists (each with its parent's item) to close.
-    pub closes: usize,
+    pub closes: u32,
 }
 
 /// The comment a reply answers.
@@ -358,6 +358,7 @@ pub fn comment_views(comments: &[Comment]) -> Vec<CommentView<'_>> {
         .map(|(i, comment)| {
             let next_depth = comments.get(i + 1).map_or(1, |next| next.depth);
             let opens = next_depth > comment.depth;
+            let parent = comment.parent.map(|p| &comments[p as usize]);
             CommentView {
                 id: &comment.id,
                 anchor: anchor(&comment.id),
@@ -367,9 +368,9 @@ pub fn comment_views(comments: &[Comment]) -> Vec<CommentView<'_>> {
                 date_display: comment_date_display(comment),
                 body_html: &comment.body_html,
                 depth: comment.depth,
-                reply_to: comment.parent.map(|p| ReplyToView {
-                    author: &comments[p].author,
-                    anchor: anchor(&comments[p].id),
+                reply_to: parent.map(|parent| ReplyToView {
+                    author: &parent.author,
+                    anchor: anchor(&parent.id),
                 }),
                 opens,
                 closes: if opens { 0 } else { comment.depth - next_depth },
