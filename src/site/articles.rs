@@ -133,7 +133,10 @@ impl ArticleCache {
             .par_iter()
             .map(|(file, hash)| self.outcome(context, file, (*hash, context_key)))
             .collect();
-        let (mut articles, mut warnings, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+        // Sized for every file: the articles are kept until the pages are
+        // written, and growing by doubling would hold up to twice the room.
+        let mut articles = Vec::with_capacity(outcomes.len());
+        let (mut warnings, mut errors) = (Vec::new(), Vec::new());
         self.hashes = files.iter().cloned().collect();
         self.entries
             .retain(|file, _| self.hashes.contains_key(file));
