@@ -128,7 +128,7 @@ def summary(label, results):
         for name, mib in r[3].items():
             step_peaks[name].append(mib)
     step_text = ", ".join(f"{k} {median(v):.0f}" for k, v in steps.items())
-    memory_text = ", ".join(f"{k} {median(v):.0f}" for k, v in step_peaks.items())
+    memory_text = ", ".join(f"{k} {median(step_peaks[k]):.0f}" for k in steps if k in step_peaks)
     print(f"{label}: wall median {median(walls):.2f} s (runs {', '.join(f'{w:.2f}' for w in walls)}), "
           f"peak RSS median {median(peaks):.0f} MiB")
     print(f"  steps (ms, medians): {step_text}")
