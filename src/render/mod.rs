@@ -15,7 +15,8 @@ pub mod templates;
 pub mod views;
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -101,34 +102,48 @@ pub(crate) fn render_plan_with(
 
 /// Writes the search index's files among `jobs` (each with its position in
 /// the plan) to `sink`: from `search` when it has every one of them (the
-/// caller made them through a cache), else from a whole index made here.
-/// Returns the errors met, with their jobs' positions.
+/// caller made them through a cache), else from a whole index made here,
+/// each file written as it is made. Returns the errors met, with their
+/// jobs' positions.
 fn write_index_files(
     site: &Site,
     search: Option<&SearchIndex>,
     jobs: &[(usize, &(String, Job))],
     sink: &Sink<'_>,
 ) -> Vec<(usize, Error)> {
-    if jobs.is_empty() {
-        return Vec::new();
-    }
-    let built;
-    let index = match search {
-        Some(index) if jobs.iter().all(|(_, (_, job))| index.file(job).is_some()) => index,
-        _ => {
-            built = SearchIndex::build(site);
-            &built
-        }
+    let write = |position: usize, path: &str, text: &str| {
+        let text = chars::remove_unwritable(text);
+        sink(path, text.as_bytes())
+            .err()
+            .map(|error| (position, error))
     };
-    jobs.par_iter()
+    if let Some(index) = search
+        && let Some(files) = jobs
+            .iter()
+            .map(|(_, (_, job))| index.file(job))
+            .collect::<Option<Vec<&str>>>()
+    {
+        return jobs
+            .par_iter()
+            .zip(files)
+            .filter_map(|((position, (path, _)), text)| write(*position, path, text))
+            .collect();
+    }
+    let wanted: HashMap<String, (usize, &str)> = jobs
+        .iter()
         .filter_map(|(position, (path, job))| {
-            let text = index.file(job).unwrap_or_default();
-            let text = chars::remove_unwritable(text);
-            sink(path, text.as_bytes())
-                .err()
-                .map(|error| (*position, error))
+            Some((search::file_name(job)?, (*position, path.as_str())))
         })
-        .collect()
+        .collect();
+    let errors = Mutex::new(Vec::new());
+    SearchIndex::write_whole(site, &|name, text| {
+        if let Some(&(position, path)) = wanted.get(name)
+            && let Some(error) = write(position, path, text)
+        {
+            errors.lock().unwrap().push(error);
+        }
+    });
+    errors.into_inner().unwrap()
 }
 
 /// Renders each of `jobs` (each with its position in the plan; none of the

@@ -380,28 +380,26 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// The index of every article in `site` (the model already holds only
-    /// what this build publishes: drafts and future articles only when asked
-    /// for) and every comment of theirs: each article's part, made in
-    /// parallel, then merged.
-    pub(super) fn build(site: &Site) -> SearchIndex {
+    /// Makes every file of the index of `site` (the model already holds
+    /// only what this build publishes: drafts and future articles only when
+    /// asked for) and hands each to `each` with its name as it is made, from
+    /// several threads: each article's part is made in parallel, then
+    /// merged. No file is kept: beside the model, a whole index held at once
+    /// would be the most a build holds.
+    pub(super) fn write_whole(site: &Site, each: &(dyn Fn(&str, &str) + Sync)) {
         let mut parts: Vec<ArticleSearchEntries> = site
             .articles
             .par_iter()
             .map(|article| entries_for(site, article))
             .collect();
-        let mut made = docs_files(&numbered(&parts), None);
+        docs_files(&numbered(&parts), None).for_each(|(name, text)| each(&name, &text));
         // The shown text is in the docs files now: freed before the term
         // files are built, when the build's memory is at its highest.
         for part in &mut parts {
             part.shown = Vec::new();
         }
-        made.extend(terms_files(&numbered(&parts), None));
-        made.insert(MANIFEST.into(), manifest(&parts));
-        SearchIndex {
-            made,
-            keys: HashMap::new(),
-        }
+        terms_files(&numbered(&parts), None).for_each(|(name, text)| each(&name, &text));
+        each(MANIFEST, &manifest(&parts));
     }
 
     /// The index files of `parts`, one per article in site order (newest
@@ -411,8 +409,8 @@ impl SearchIndex {
     #[cfg(test)]
     fn merge(parts: &[ArticleSearchEntries]) -> SearchIndex {
         let by_number = numbered(parts);
-        let mut made = docs_files(&by_number, None);
-        made.extend(terms_files(&by_number, None));
+        let mut made: HashMap<String, String> = docs_files(&by_number, None).collect();
+        made.extend(terms_files(&by_number, None).collect::<Vec<_>>());
         made.insert(MANIFEST.into(), manifest(parts));
         SearchIndex {
             made,
@@ -467,14 +465,14 @@ impl SearchIndex {
             });
         }
         let by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
-        let mut made = docs_files(&by_number, dirty.as_ref());
+        let mut made: HashMap<String, String> = docs_files(&by_number, dirty.as_ref()).collect();
         // As in a build without cache: the shown text is in the docs files
         // now, and the next build does not need it.
         for part in &mut parts {
             part.shown = Vec::new();
         }
         let by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
-        made.extend(terms_files(&by_number, dirty.as_ref()));
+        made.extend(terms_files(&by_number, dirty.as_ref()).collect::<Vec<_>>());
         made.insert(MANIFEST.into(), manifest_of(&by_number));
         let plan: Vec<String> = file_names(&parts, shards);
         let keys: HashMap<String, u64> = plan
@@ -513,7 +511,7 @@ const MANIFEST: &str = "manifest";
 
 /// The name of the index file that `job` writes (its path under `search/`
 /// without `.js`, the key it loads under), if it writes one.
-fn file_name(job: &Job) -> Option<String> {
+pub(super) fn file_name(job: &Job) -> Option<String> {
     match job {
         Job::SearchManifest => Some(MANIFEST.into()),
         Job::SearchTerms(shard) => Some(format!("terms/{shard}")),
@@ -640,40 +638,42 @@ fn manifest_of(parts: &[&ArticleSearchEntries]) -> String {
     script(MANIFEST, &json)
 }
 
-/// The `search/docs/<g>-<p>.js` files of `parts` (by number), by name:
-/// every one, or only those of the `dirty` groups.
-fn docs_files(parts: &[&ArticleSearchEntries], dirty: Option<&Dirty>) -> HashMap<String, String> {
+/// The `search/docs/<g>-<p>.js` files of `parts` (by number), each with
+/// its name: every one, or only those of the `dirty` groups.
+fn docs_files<'p>(
+    parts: &'p [&'p ArticleSearchEntries],
+    dirty: Option<&'p Dirty>,
+) -> impl ParallelIterator<Item = (String, String)> + 'p {
     let counts: Vec<usize> = parts.iter().map(|part| part.documents()).collect();
     chunks(&counts)
         .into_par_iter()
-        .filter(|(group, _)| dirty.is_none_or(|dirty| dirty.groups.contains(group)))
+        .filter(move |(group, _)| dirty.is_none_or(|dirty| dirty.groups.contains(group)))
         .map(|(group, part)| {
             let name = format!("docs/{group}-{part}");
             let text = docs_file(parts, (group, part));
             (name, text)
         })
-        .collect()
 }
 
-/// The `search/terms/<n>.js` files of `parts` (by number), by name: every
-/// one, or only the `dirty` shards.
-fn terms_files(parts: &[&ArticleSearchEntries], dirty: Option<&Dirty>) -> HashMap<String, String> {
-    if dirty.is_some_and(|dirty| dirty.shards.is_empty()) {
-        return HashMap::new();
-    }
+/// The `search/terms/<n>.js` files of `parts` (by number), each with its
+/// name: every one, or only the `dirty` shards.
+fn terms_files<'p>(
+    parts: &'p [&'p ArticleSearchEntries],
+    dirty: Option<&'p Dirty>,
+) -> impl ParallelIterator<Item = (String, String)> + 'p {
     let documents: usize = parts.iter().map(|part| part.documents()).sum();
     let shard_total = shard_count(documents);
-    let wanted = |shard: usize| dirty.is_none_or(|dirty| dirty.shards.contains(&shard));
+    let wanted = move |shard: usize| dirty.is_none_or(|dirty| dirty.shards.contains(&shard));
     let entries = match dirty {
         None => shard_entries(parts, shard_total),
+        Some(dirty) if dirty.shards.is_empty() => Vec::new(),
         Some(_) => few_shard_entries(parts, shard_total, &wanted),
     };
     entries
         .into_par_iter()
         .enumerate()
-        .filter(|(shard, _)| wanted(*shard))
+        .filter(move |(shard, _)| wanted(*shard))
         .map(|(shard, entries)| (format!("terms/{shard}"), terms_file(parts, shard, entries)))
-        .collect()
 }
 
 /// Where one term of one article is: the article's number, and where the
