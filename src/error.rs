@@ -7,6 +7,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::site::permalink::MAX_SEGMENT_BYTES;
+
 /// A place in the site's files: a path (relative to the site root where possible)
 /// and, when known, a 1-based line number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -386,6 +388,8 @@ pub enum SlugProblem {
     NotASegment,
     /// It holds a character that splits or ends a URL path.
     Character(char),
+    /// Longer (in UTF-8 bytes, given) than a file name may be.
+    TooLong(usize),
 }
 
 impl fmt::Display for SlugProblem {
@@ -397,6 +401,11 @@ impl fmt::Display for SlugProblem {
             SlugProblem::Character(c) => write!(
                 f,
                 "contains {c:?}; write a `slug` of letters, digits and `-`"
+            ),
+            SlugProblem::TooLong(bytes) => write!(
+                f,
+                "is {bytes} bytes long, more than the {MAX_SEGMENT_BYTES} a folder name may be; \
+                 write a shorter `slug`"
             ),
         }
     }
@@ -414,11 +423,13 @@ pub enum AliasProblem {
     /// A file name that web hosts run as a program or read as their own
     /// settings (`.htaccess`, `_worker.js`, `x.php`, …).
     HostFile,
+    /// A segment longer (in UTF-8 bytes, given) than a file name may be.
+    SegmentTooLong(usize),
 }
 
 impl fmt::Display for AliasProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        let fixed = match self {
             AliasProblem::FullUrl => {
                 "is a full URL; write only its path, e.g. `/2016/08/22/old-slug/`"
             }
@@ -430,7 +441,15 @@ impl fmt::Display for AliasProblem {
                 "would be written as a file that web hosts run or read as their settings; \
                  end it with `/` to make it a folder (`/old.php/`), or remove it"
             }
-        })
+            AliasProblem::SegmentTooLong(bytes) => {
+                return write!(
+                    f,
+                    "has a part {bytes} bytes long, more than the {MAX_SEGMENT_BYTES} a file \
+                     or folder name may be; shorten it or remove the alias"
+                );
+            }
+        };
+        f.write_str(fixed)
     }
 }
 

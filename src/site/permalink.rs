@@ -37,11 +37,21 @@ pub fn resolve(pattern: &str, date: &DateTime<FixedOffset>, slug: &str) -> Strin
         .replace("{slug}", slug)
 }
 
+/// The longest name, in UTF-8 bytes, that a folder or file of the output
+/// may have: what ext4, XFS, Btrfs and APFS allow (NTFS counts 255 UTF-16
+/// units, never fewer characters). A URL segment longer than this cannot be
+/// written as a folder.
+pub const MAX_SEGMENT_BYTES: usize = 255;
+
 /// Checks that a slug can be one folder of a URL path: not empty, no `/`, `\`,
-/// `?`, `#`, and not `.` or `..` (which would escape the output folder).
+/// `?`, `#`, not `.` or `..` (which would escape the output folder), and at
+/// most [`MAX_SEGMENT_BYTES`] long.
 pub fn validate_slug(slug: &str) -> Result<(), SlugProblem> {
     if slug.is_empty() || slug == "." || slug == ".." {
         return Err(SlugProblem::NotASegment);
+    }
+    if slug.len() > MAX_SEGMENT_BYTES {
+        return Err(SlugProblem::TooLong(slug.len()));
     }
     match slug
         .chars()
@@ -53,8 +63,9 @@ pub fn validate_slug(slug: &str) -> Result<(), SlugProblem> {
 }
 
 /// An alias as a site-root path: a leading `/` is added if missing. Full URLs,
-/// `..` segments, query strings and fragments are refused, since a static host
-/// can serve none of them as a redirect page.
+/// `..` segments, query strings, fragments and segments longer than
+/// [`MAX_SEGMENT_BYTES`] are refused, since a static host can serve none of
+/// them as a redirect page.
 pub fn normalize_alias(alias: &str) -> Result<String, AliasProblem> {
     let alias = alias.trim();
     if alias.contains("://") {
@@ -70,6 +81,9 @@ pub fn normalize_alias(alias: &str) -> Result<String, AliasProblem> {
     };
     if path == "/" {
         return Err(AliasProblem::SiteRoot);
+    }
+    if let Some(long) = path.split('/').find(|s| s.len() > MAX_SEGMENT_BYTES) {
+        return Err(AliasProblem::SegmentTooLong(long.len()));
     }
     if path.rsplit('/').next().is_some_and(is_host_file) {
         return Err(AliasProblem::HostFile);
@@ -168,6 +182,20 @@ mod tests {
         ] {
             assert!(normalize_alias(alias).is_ok(), "{alias}");
         }
+    }
+
+    #[test]
+    fn a_segment_too_long_for_a_file_name_is_refused() {
+        let longest = "é".repeat(MAX_SEGMENT_BYTES / 2) + "x";
+        let long = "é".repeat(MAX_SEGMENT_BYTES / 2 + 1);
+        assert_eq!(longest.len(), MAX_SEGMENT_BYTES);
+        assert!(validate_slug(&longest).is_ok());
+        assert_eq!(validate_slug(&long), Err(SlugProblem::TooLong(256)));
+        assert!(normalize_alias(&format!("/2016/{longest}/")).is_ok());
+        assert_eq!(
+            normalize_alias(&format!("/2016/{long}/x/")),
+            Err(AliasProblem::SegmentTooLong(256))
+        );
     }
 
     #[test]

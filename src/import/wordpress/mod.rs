@@ -521,7 +521,7 @@ fn write_site_file(context: &Context<'_>) -> Result<(), ImportError> {
 fn report_plan(plan: &Plan, report: &mut ImportReport) {
     for link in &plan.unkeepable_links {
         report.skip(
-            "old URLs no static host can redirect (a query string such as ?p=N, or `..`, `\\`, `?` or `#` in the path)",
+            "old URLs no static host can redirect (a query string such as ?p=N, or `..`, `\\`, `?` or `#` in the path, or a part too long for a file name)",
             link.as_str(),
         );
     }
