@@ -43,7 +43,7 @@
 //!    part touches (found by comparing the part with the last build's) and
 //!    keys the others as the last build did.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -387,18 +387,33 @@ impl SearchIndex {
     /// merged. No file is kept: beside the model, a whole index held at once
     /// would be the most a build holds.
     pub(super) fn write_whole(site: &Site, each: &(dyn Fn(&str, &str) + Sync)) {
-        let mut parts: Vec<ArticleSearchEntries> = site
-            .articles
-            .par_iter()
-            .map(|article| entries_for(site, article))
+        let by_number: Vec<&Article> = site.articles.iter().rev().collect();
+        // A group's docs files are made as soon as its parts are, and their
+        // shown text dropped: it is the biggest part of a part, and only
+        // its own group's files need it.
+        let groups: Vec<Vec<ArticleSearchEntries>> = by_number
+            .par_chunks(ARTICLES_PER_CHUNK)
+            .enumerate()
+            .map(|(group, articles)| {
+                let mut parts: Vec<ArticleSearchEntries> = articles
+                    .iter()
+                    .map(|article| entries_for(site, article))
+                    .collect();
+                let group_parts: Vec<&ArticleSearchEntries> = parts.iter().collect();
+                let counts: Vec<usize> = parts.iter().map(|part| part.documents()).collect();
+                for (_, part) in chunks(&counts) {
+                    let name = format!("docs/{group}-{part}");
+                    each(&name, &docs_file(&group_parts, (group, part)));
+                }
+                for part in &mut parts {
+                    part.shown = Vec::new();
+                }
+                parts
+            })
             .collect();
-        docs_files(&numbered(&parts), None).for_each(|(name, text)| each(&name, &text));
-        // The shown text is in the docs files now: freed before the term
-        // files are built, when the build's memory is at its highest.
-        for part in &mut parts {
-            part.shown = Vec::new();
-        }
-        terms_files(&numbered(&parts), None).for_each(|(name, text)| each(&name, &text));
+        let parts: Vec<ArticleSearchEntries> = groups.into_iter().flatten().collect();
+        let parts_by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
+        terms_files(&parts_by_number, None).for_each(|(name, text)| each(&name, &text));
         each(MANIFEST, &manifest(&parts));
     }
 
@@ -408,7 +423,7 @@ impl SearchIndex {
     /// writing only each article's number before its postings.
     #[cfg(test)]
     fn merge(parts: &[ArticleSearchEntries]) -> SearchIndex {
-        let by_number = numbered(parts);
+        let by_number: Vec<&ArticleSearchEntries> = parts.iter().rev().collect();
         let mut made: HashMap<String, String> = docs_files(&by_number, None).collect();
         made.extend(terms_files(&by_number, None).collect::<Vec<_>>());
         made.insert(MANIFEST.into(), manifest(parts));
@@ -605,19 +620,14 @@ fn term_lists_of(part: Option<&ArticleSearchEntries>, shards: usize) -> Vec<(&st
 /// the groups of docs files that hold a changed article's terms or
 /// documents. The rest are as the last build made them.
 struct Dirty {
-    shards: std::collections::HashSet<usize>,
-    groups: std::collections::HashSet<usize>,
+    shards: HashSet<usize>,
+    groups: HashSet<usize>,
 }
 
 /// The shown fields of each of `article`'s documents (see
 /// [`ArticleSearchEntries::shown`]).
 fn shown_fields_of(site: &Site, article: &Article) -> Vec<String> {
     article_documents(site, article).map(|d| d.shown).collect()
-}
-
-/// `parts`, given in site order, by article number: the oldest first.
-fn numbered(parts: &[ArticleSearchEntries]) -> Vec<&ArticleSearchEntries> {
-    parts.iter().rev().collect()
 }
 
 /// `search/manifest.js` of an index of `parts` (in site order).
@@ -650,7 +660,9 @@ fn docs_files<'p>(
         .filter(move |(group, _)| dirty.is_none_or(|dirty| dirty.groups.contains(group)))
         .map(|(group, part)| {
             let name = format!("docs/{group}-{part}");
-            let text = docs_file(parts, (group, part));
+            let first = group * ARTICLES_PER_CHUNK;
+            let articles = &parts[first..parts.len().min(first + ARTICLES_PER_CHUNK)];
+            let text = docs_file(articles, (group, part));
             (name, text)
         })
 }
@@ -803,14 +815,12 @@ fn terms_file(parts: &[&ArticleSearchEntries], shard: usize, entries: Vec<TermEn
     script(&format!("terms/{shard}"), &json)
 }
 
-/// `search/docs/<group>-<part>.js`: for each article of the group (by
-/// number), `null` when it has no document in the part, else `[url, title,
+/// `search/docs/<group>-<part>.js`: for each of `articles`, the group's
+/// parts by number, `null` when it has no document in the part, else `[url, title,
 /// docs]` with the shown fields of its documents `part * DOCS_PER_CHUNK`
 /// onwards, each `[by,date,text]` (an article) or `[by,date,text,id]` (a
-/// comment). `parts` are by number.
-fn docs_file(parts: &[&ArticleSearchEntries], (group, part): (usize, usize)) -> String {
-    let first = group * ARTICLES_PER_CHUNK;
-    let articles = &parts[first..parts.len().min(first + ARTICLES_PER_CHUNK)];
+/// comment).
+fn docs_file(articles: &[&ArticleSearchEntries], (group, part): (usize, usize)) -> String {
     let mut json = String::from("{\"articles\":[");
     for (n, article) in articles.iter().enumerate() {
         if n > 0 {
