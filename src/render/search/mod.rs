@@ -3,7 +3,7 @@
 //! needs them.
 //!
 //! Owns the index format (docs/search.md) and the one tokenizer the index is
-//! built with; `templates/search.js` splits queries and decodes postings the
+//! built with (in [`article_part`]); `templates/search.js` splits queries and decodes postings the
 //! same way and must follow any change here. Every index file is a
 //! JavaScript file that hands its data to `scholiaSearch.load(key, data)`,
 //! so it loads through a `<script>` tag, from any static host and from
@@ -31,7 +31,7 @@
 //!
 //! The build is in two stages, so that a cache can skip the first for an
 //! unchanged article:
-//! 1. [`entries_for`]: one article's part of the index
+//! 1. [`entries_for`] ([`article_part`]): one article's part of the index
 //!    ([`ArticleSearchEntries`]: its documents' shown fields and its terms'
 //!    postings, with ids local to the article). A pure function of the
 //!    article, the names of its authors and tags, and `[build] urls`; it can
@@ -48,10 +48,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::config::UrlStyle;
-use crate::site::{Article, Comment, Site};
+use crate::site::{Article, Site};
 
-use super::plan::{Job, output_path};
+use super::plan::Job;
+
+mod article_part;
+
+pub use article_part::terms;
+pub(crate) use article_part::{ArticleSearchEntries, entries_for};
+use article_part::{json_string, push_number, shown_fields_of};
 
 /// The folder, under the output root, of the index files.
 pub const SEARCH_DIR: &str = "search";
@@ -138,217 +143,6 @@ pub fn shard_of(term: &str, shards: usize) -> usize {
         hash = hash.wrapping_mul(0x0100_0193);
     }
     hash as usize % shards
-}
-
-/// The index terms of a text: lowercased, then cut into runs of letters
-/// and digits, each at most [`MAX_TERM_CHARS`] long, in order (with
-/// repeats). The client lowercases and splits queries in the same order.
-pub fn terms(text: &str) -> Vec<String> {
-    split_terms(&text.to_lowercase())
-        .map(str::to_string)
-        .collect()
-}
-
-/// The terms of an already lowercased text.
-fn split_terms(lowercase: &str) -> impl Iterator<Item = &str> {
-    lowercase
-        .split(|c: char| !c.is_alphanumeric())
-        // No more bytes than the limit means no more characters either.
-        .filter(|word| {
-            !word.is_empty()
-                && (word.len() <= MAX_TERM_CHARS || word.chars().count() <= MAX_TERM_CHARS)
-        })
-}
-
-/// The first character of a final digit of an encoded number (`'0'`, then
-/// on through `'O'` for 31).
-const FINAL_DIGIT: u32 = 0x30;
-
-/// The first character of a digit that more digits follow (`'^'`, then on
-/// through `'}'` for 31). Neither range holds `"` or `\`, so an encoded
-/// list is a JSON string as it is.
-const MORE_DIGIT: u32 = 0x5e;
-
-/// Appends `value` to `out` as base-32 digits, most significant first, the
-/// last from the final range: numbers need no separator.
-fn push_number(out: &mut String, value: u32) {
-    let mut digits = [0u32; 7];
-    let mut count = 0;
-    let mut rest = value;
-    loop {
-        digits[count] = rest & 31;
-        count += 1;
-        rest >>= 5;
-        if rest == 0 {
-            break;
-        }
-    }
-    for (n, &digit) in digits[..count].iter().rev().enumerate() {
-        let base = if n + 1 == count {
-            FINAL_DIGIT
-        } else {
-            MORE_DIGIT
-        };
-        out.push(char::from_u32(base + digit).unwrap_or('0'));
-    }
-}
-
-/// The numbers of an encoded list (see [`push_number`]).
-#[cfg(test)]
-fn numbers(encoded: &str) -> impl Iterator<Item = u32> + '_ {
-    let mut value = 0u32;
-    encoded.bytes().filter_map(move |byte| {
-        let byte = u32::from(byte);
-        if byte >= MORE_DIGIT {
-            value = (value << 5) | (byte - MORE_DIGIT);
-            None
-        } else {
-            let number = (value << 5) | (byte.wrapping_sub(FINAL_DIGIT) & 31);
-            value = 0;
-            Some(number)
-        }
-    })
-}
-
-/// Appends one article's postings of a term (`(local id << 1) | heading`,
-/// ascending) to `out` as the index writes them: each the gap from the
-/// local id before it (the first from 0), doubled, plus the heading bit,
-/// doubled again, plus 1 on the article's last. The article's number goes
-/// before them, in the merge.
-fn push_local_postings(out: &mut String, postings: &[u32]) {
-    let mut previous = 0;
-    for (n, &posting) in postings.iter().enumerate() {
-        let id = posting >> 1;
-        let last = u32::from(n + 1 == postings.len());
-        push_number(out, ((((id - previous) << 1) | (posting & 1)) << 1) | last);
-        previous = id;
-    }
-}
-
-/// One article's part of the index: what [`SearchIndex::merge`] needs of
-/// it, with document ids local to the article (0 is the article, `n` its
-/// `n`th comment in thread order). Made by [`entries_for`]; a cache may
-/// store it, keyed by what that reads, and hand it back to the merge.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct ArticleSearchEntries {
-    /// The article's URL and title, as the two JSON array items that every
-    /// file of shown fields holding one of its documents lists once.
-    article: String,
-    /// The number of documents: the article and its comments.
-    documents: usize,
-    /// Each document's own shown fields, as JSON array items without the
-    /// brackets: `"by","date","text"`, plus `,"id"` for a comment. Dropped
-    /// once the docs files are made (and in the build cache).
-    shown: Vec<String>,
-    /// Each term of the article's documents once, in byte order, each
-    /// followed by a space.
-    terms: String,
-    /// For each term of `terms`, its shard among [`MAX_SHARDS`]: its shard
-    /// among any smaller count (a power of two, dividing it) is this modulo
-    /// that count. Kept so that finding the terms of a few shards, in a
-    /// build through a cache, hashes no term.
-    residues: Vec<u16>,
-    /// For each term of `terms`, its postings within the article (local ids,
-    /// encoded as the index files write them after the article's number),
-    /// each list followed by a space.
-    postings: String,
-}
-
-impl ArticleSearchEntries {
-    /// The number of documents: the article and its comments.
-    fn documents(&self) -> usize {
-        self.documents
-    }
-
-    /// Each term with its encoded local postings, and where both start in
-    /// `terms` and `postings`.
-    fn term_lists(&self) -> impl Iterator<Item = (usize, usize, &str)> {
-        let terms = self.terms.split_terminator(' ');
-        let lists = self.postings.split_terminator(' ');
-        let (mut term_at, mut list_at) = (0, 0);
-        terms.zip(lists).map(move |(term, list)| {
-            let found = (term_at, list_at, term);
-            term_at += term.len() + 1;
-            list_at += list.len() + 1;
-            found
-        })
-    }
-
-    /// The term starting at byte `at` of `terms`.
-    fn term_at(&self, at: usize) -> &str {
-        until_space(&self.terms[at..])
-    }
-
-    /// The shards of the article's terms, for `shards` shards.
-    fn shards(&self, shards: usize) -> impl Iterator<Item = usize> + '_ {
-        self.residues
-            .iter()
-            .map(move |&residue| usize::from(residue) % shards)
-    }
-
-    /// Each term with its shard among `shards` and where the term and its
-    /// list start in `terms` and `postings`.
-    fn term_lists_in(&self, shards: usize) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
-        self.term_lists()
-            .zip(self.shards(shards))
-            .map(|((term_at, list_at, _), shard)| (shard, term_at, list_at))
-    }
-
-    /// The encoded list starting at byte `at` of `postings`.
-    fn list_at(&self, at: usize) -> &str {
-        until_space(&self.postings[at..])
-    }
-}
-
-/// `text` up to its first space.
-fn until_space(text: &str) -> &str {
-    text.split(' ').next().unwrap_or("")
-}
-
-/// The part of the index of `article` (with its comments) in `site`: its
-/// documents' shown fields and its terms' postings. Reads only the article,
-/// its thread, the names of its authors and tags, and `[build] urls`.
-pub(crate) fn entries_for(site: &Site, article: &Article) -> ArticleSearchEntries {
-    let documents: Vec<Document> = article_documents(site, article).collect();
-    // Borrowed from `documents`: no term is copied until it is written.
-    let mut lists: HashMap<&str, Vec<u32>, foldhash::fast::RandomState> = HashMap::default();
-    for (id, document) in (0u32..).zip(&documents) {
-        // Heading terms come first, so a term's first posting for a
-        // document is the one that knows whether the heading holds it.
-        let heading = split_terms(&document.heading).map(|term| (term, 1));
-        let body = split_terms(&document.body).map(|term| (term, 0));
-        for (term, in_heading) in heading.chain(body) {
-            let list = lists.entry(term).or_default();
-            if list.last().is_none_or(|last| last >> 1 != id) {
-                list.push((id << 1) | in_heading);
-            }
-        }
-    }
-    let mut sorted: Vec<(&str, Vec<u32>)> = lists.into_iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut terms = String::new();
-    let mut postings = String::new();
-    let mut residues = Vec::with_capacity(sorted.len());
-    for (term, list) in sorted {
-        residues.push(u16::try_from(shard_of(term, MAX_SHARDS)).unwrap_or(0));
-        terms.push_str(term);
-        terms.push(' ');
-        push_local_postings(&mut postings, &list);
-        postings.push(' ');
-    }
-    let url = result_url(site, &article.permalink);
-    // Parts are kept until the merge: no spare capacity.
-    terms.shrink_to_fit();
-    postings.shrink_to_fit();
-    let shown: Vec<String> = documents.into_iter().map(|d| d.shown).collect();
-    ArticleSearchEntries {
-        documents: shown.len(),
-        residues,
-        article: format!("{},{}", json_string(&url), json_string(&article.title)),
-        shown,
-        terms,
-        postings,
-    }
 }
 
 /// What the build cache keeps of the search index for the next build.
@@ -624,12 +418,6 @@ struct Dirty {
     groups: HashSet<usize>,
 }
 
-/// The shown fields of each of `article`'s documents (see
-/// [`ArticleSearchEntries::shown`]).
-fn shown_fields_of(site: &Site, article: &Article) -> Vec<String> {
-    article_documents(site, article).map(|d| d.shown).collect()
-}
-
 /// `search/manifest.js` of an index of `parts` (in site order).
 fn manifest(parts: &[ArticleSearchEntries]) -> String {
     manifest_of(&parts.iter().collect::<Vec<_>>())
@@ -849,185 +637,15 @@ fn docs_file(articles: &[&ArticleSearchEntries], (group, part): (usize, usize)) 
     script(&format!("docs/{group}-{part}"), &json)
 }
 
-/// A document before indexing: its heading text (title, authors, tags) and
-/// its body text, both lowercased, and its own shown fields (see
-/// [`ArticleSearchEntries::shown`]).
-struct Document {
-    heading: String,
-    body: String,
-    shown: String,
-}
-
 /// An index file: a script handing `json` to the page's loader under `key`.
 fn script(key: &str, json: &str) -> String {
     format!("scholiaSearch.load(\"{key}\",{json});\n")
 }
 
-/// A JSON string literal of `s`.
-fn json_string(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
-}
-
-/// A document's own shown fields: who, when, and the start of its text.
-fn shown_fields(by: &str, date: &str, text: &str) -> String {
-    format!(
-        "{},{},{}",
-        json_string(by),
-        json_string(date),
-        json_string(&shown_text(text))
-    )
-}
-
-/// An article's document followed by one per comment, in thread order.
-fn article_documents<'s>(
-    site: &'s Site,
-    article: &'s Article,
-) -> impl Iterator<Item = Document> + 's {
-    let date = article.date.format("%Y-%m-%d").to_string();
-    let authors: Vec<&str> = article
-        .authors
-        .iter()
-        .map(|&a| site.authors[a].name.as_str())
-        .collect();
-    let tags = article.tags.iter().map(|&t| site.tags[t].name.as_str());
-    let heading = [article.title.as_str()]
-        .into_iter()
-        .chain(authors.iter().copied())
-        .chain(tags)
-        .collect::<Vec<_>>()
-        .join(" ");
-    let body = html_text(&article.content_html);
-    let article_doc = Document {
-        heading: heading.to_lowercase(),
-        shown: {
-            let mut shown = shown_fields(&authors.join(", "), &date, &body);
-            shown.shrink_to_fit();
-            shown
-        },
-        body: body.to_lowercase(),
-    };
-    let comments = article.thread.comments.iter().map(comment_document);
-    std::iter::once(article_doc).chain(comments)
-}
-
-/// A comment's document: found by its author's name and its text, shown
-/// under its article's title, linking to its anchor (`#comment-<id>`).
-fn comment_document(comment: &Comment) -> Document {
-    let body = html_text(&comment.body_html);
-    let date = comment.date.format("%Y-%m-%d").to_string();
-    Document {
-        heading: comment.author.to_lowercase(),
-        shown: {
-            let mut shown = shown_fields(&comment.author, &date, &body);
-            shown.push(',');
-            shown.push_str(&json_string(&comment.id));
-            shown.shrink_to_fit();
-            shown
-        },
-        body: body.to_lowercase(),
-    }
-}
-
-/// The URL a result links to, relative to the site root (the script adds
-/// the root it was loaded from), for the page at `permalink`: the portable
-/// form (`/articles/a/` → `articles/a/index.html`), which opens from disk,
-/// unless the site asks for site-root URLs (`articles/a/`).
-fn result_url(site: &Site, permalink: &str) -> String {
-    match site.config.build.urls {
-        UrlStyle::Relative => output_path(permalink),
-        UrlStyle::Root => permalink.trim_start_matches('/').to_string(),
-    }
-}
-
-/// The start of a document's text, cut at a character boundary.
-fn shown_text(text: &str) -> String {
-    match text.char_indices().nth(SHOWN_TEXT_CHARS) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_string(),
-    }
-}
-
-/// Inline elements: their tags do not separate words.
-const INLINE_TAGS: &[&str] = &[
-    "a", "abbr", "b", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "small", "span",
-    "strong", "sub", "sup", "u",
-];
-
-/// The text of rendered (trusted or sanitized) HTML: tags dropped (a block
-/// tag leaves a space, so that words of two paragraphs do not run together),
-/// `script` and `style` contents dropped, entities decoded, whitespace
-/// collapsed.
-fn html_text(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        text.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let Some(close) = tag_end(after) else {
-            rest = "";
-            break;
-        };
-        let tag = &after[..close];
-        // A custom element's name (`style-guide`) runs on past its letters.
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect::<String>()
-            .to_ascii_lowercase();
-        rest = &after[close + 1..];
-        if !INLINE_TAGS.contains(&name.as_str()) {
-            text.push(' ');
-        }
-        if (name == "script" || name == "style") && !tag.starts_with('/') {
-            let end_tag = format!("</{name}");
-            rest = match rest.to_ascii_lowercase().find(&end_tag) {
-                Some(end) => &rest[end..],
-                None => "",
-            };
-        }
-    }
-    text.push_str(rest);
-    let decoded = html_escape::decode_html_entities(&text);
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Where the tag that `after` (the text after a `<`) opens ends: its `>`,
-/// outside quoted attribute values (a sanitized `title="a>b"` keeps its `>`).
-fn tag_end(after: &str) -> Option<usize> {
-    let mut quote = None;
-    for (at, byte) in after.bytes().enumerate() {
-        match (quote, byte) {
-            (None, b'>') => return Some(at),
-            (None, b'"' | b'\'') => quote = Some(byte),
-            (Some(q), _) if q == byte => quote = None,
-            _ => {}
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
+    use super::article_part::push_local_postings;
     use super::*;
-
-    #[test]
-    fn text_of_html_keeps_words_apart_and_together() {
-        let html = "<p>One <em>tw</em>o</p><p>three&amp;four</p><script>x()</script><pre>a</pre>";
-        assert_eq!(html_text(html), "One two three&four a");
-    }
-
-    #[test]
-    fn text_of_html_skips_whole_tags_and_only_real_style_elements() {
-        let html = r#"<p><a href="x" title="a>b">link</a> <img alt="c>d" src="y"></p><style-guide>kept</style-guide>"#;
-        assert_eq!(html_text(html), "link kept");
-    }
-
-    #[test]
-    fn terms_are_lowercase_runs_of_letters_and_digits() {
-        let found = terms("Iran’s JCPOA, 2016-08 Ünïcode");
-        assert_eq!(found, ["iran", "s", "jcpoa", "2016", "08", "ünïcode"]);
-    }
 
     #[test]
     fn shards_match_fnv1a() {
@@ -1035,18 +653,6 @@ mod tests {
         assert_eq!(shard_of("a", 1 << 16), 0x292c);
         assert_eq!(shard_count(0), 1);
         assert_eq!(shard_count(205_000), MAX_SHARDS);
-    }
-
-    #[test]
-    fn numbers_need_no_separator_and_stay_json_strings() {
-        let values = [0, 1, 31, 32, 1023, 1024, 205_158 << 1 | 1, u32::MAX];
-        let mut encoded = String::new();
-        for value in values {
-            push_number(&mut encoded, value);
-        }
-        assert_eq!(&encoded[..3], "01O", "one digit each below 32");
-        assert_eq!(numbers(&encoded).collect::<Vec<_>>(), values);
-        assert!(!encoded.contains(['"', '\\', ' ']));
     }
 
     /// A part of two documents: `term` in both (in the second's heading),
@@ -1130,11 +736,5 @@ mod tests {
         let mut both = vec![shard_of("word", shards), only];
         both.sort_unstable();
         assert_eq!(gone, both);
-    }
-
-    #[test]
-    fn shown_text_is_cut_on_a_character() {
-        let long = "é".repeat(SHOWN_TEXT_CHARS + 5);
-        assert_eq!(shown_text(&long).chars().count(), SHOWN_TEXT_CHARS + 1);
     }
 }
