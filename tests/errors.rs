@@ -726,9 +726,27 @@ fn slug_alias_and_tag_errors_name_their_lines() {
         "content/pages/about.md",
         "+++\ntitle = \"About\"\n\nslug = \"..\"\n+++\nBody.\n",
     );
+    // A segment longer than a file name may be could not be written.
+    let long = "x".repeat(256);
+    site.file(
+        "content/articles/long.md",
+        &format!(
+            "+++\ntitle = \"Long\"\ndate = 2020-01-01\nslug = \"{long}\"\naliases = [\"/old/{long}/\"]\n+++\nBody.\n"
+        ),
+    );
     assert_exactly(
         &errors_of(&site),
         &[
+            format!(
+                "{} alias /old/{long}/: {:?}",
+                at("content/articles/long.md", 5),
+                AliasProblem::SegmentTooLong(256)
+            ),
+            format!(
+                "{} slug {long}: {:?}",
+                at("content/articles/long.md", 4),
+                SlugProblem::TooLong(256)
+            ),
             format!(
                 "{} slug a/b: {:?}",
                 at("content/articles/bad.md", 4),

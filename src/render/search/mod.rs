@@ -177,8 +177,8 @@ impl SearchIndex {
     /// Makes every file of the index of `site` (the model already holds
     /// only what this build publishes: drafts and future articles only when
     /// asked for) and hands each to `each` with its name as it is made, from
-    /// several threads: each article's part is made in parallel, then
-    /// merged. No file is kept: beside the model, a whole index held at once
+    /// several threads: the parts of each group of articles are made in
+    /// parallel, with the group's docs files, then merged into term files. No file is kept: beside the model, a whole index held at once
     /// would be the most a build holds.
     pub(super) fn write_whole(site: &Site, each: &(dyn Fn(&str, &str) + Sync)) {
         let by_number: Vec<&Article> = site.articles.iter().rev().collect();
@@ -208,7 +208,7 @@ impl SearchIndex {
         let parts: Vec<ArticleSearchEntries> = groups.into_iter().flatten().collect();
         let parts_by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
         terms_files(&parts_by_number, None).for_each(|(name, text)| each(&name, &text));
-        each(MANIFEST, &manifest(&parts));
+        each(MANIFEST, &manifest(&parts_by_number));
     }
 
     /// The index files of `parts`, one per article in site order (newest
@@ -220,7 +220,7 @@ impl SearchIndex {
         let by_number: Vec<&ArticleSearchEntries> = parts.iter().rev().collect();
         let mut made: HashMap<String, String> = docs_files(&by_number, None).collect();
         made.extend(terms_files(&by_number, None).collect::<Vec<_>>());
-        made.insert(MANIFEST.into(), manifest(parts));
+        made.insert(MANIFEST.into(), manifest(&by_number));
         SearchIndex {
             made,
             keys: HashMap::new(),
@@ -282,7 +282,7 @@ impl SearchIndex {
         }
         let by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
         made.extend(terms_files(&by_number, dirty.as_ref()).collect::<Vec<_>>());
-        made.insert(MANIFEST.into(), manifest_of(&by_number));
+        made.insert(MANIFEST.into(), manifest(&by_number));
         let plan: Vec<String> = file_names(&parts, shards);
         let keys: HashMap<String, u64> = plan
             .into_par_iter()
@@ -418,13 +418,8 @@ struct Dirty {
     groups: HashSet<usize>,
 }
 
-/// `search/manifest.js` of an index of `parts` (in site order).
-fn manifest(parts: &[ArticleSearchEntries]) -> String {
-    manifest_of(&parts.iter().collect::<Vec<_>>())
-}
-
-/// [`manifest`], of borrowed parts.
-fn manifest_of(parts: &[&ArticleSearchEntries]) -> String {
+/// `search/manifest.js` of an index of `parts` (in any order).
+fn manifest(parts: &[&ArticleSearchEntries]) -> String {
     let documents: usize = parts.iter().map(|part| part.documents()).sum();
     let json = format!(
         "{{\"version\":{FORMAT_VERSION},\"shards\":{},\
