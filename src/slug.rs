@@ -1,4 +1,4 @@
-//! URL slugs, for tags and heading anchors.
+//! URL slugs, for tags, heading anchors and the slugs and ids an import makes.
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -36,6 +36,31 @@ pub fn slugify(name: &str) -> String {
     slug
 }
 
+/// The longest slug made from a name, in bytes (WordPress's own limit for a
+/// slug). It leaves room for a `-<n>` that makes a slug unique within the
+/// longest folder or file name a file system allows (255 bytes), and a name
+/// can be any length.
+pub const MAX_SLUG_BYTES: usize = 200;
+
+/// The slug of a tag name: [`slugify`], cut to [`MAX_SLUG_BYTES`]. The tag's
+/// pages live in a folder of that name, so a longer one could not be written.
+pub fn tag_slug(name: &str) -> String {
+    let mut slug = slugify(name);
+    let end = shortened(&slug).len();
+    slug.truncate(end);
+    slug
+}
+
+/// `slug` cut to at most [`MAX_SLUG_BYTES`] at a character boundary, without
+/// a hyphen left at the end.
+pub fn shortened(slug: &str) -> &str {
+    let mut end = slug.len().min(MAX_SLUG_BYTES);
+    while !slug.is_char_boundary(end) {
+        end -= 1;
+    }
+    slug[..end].trim_end_matches('-')
+}
+
 /// Pushes a letter or digit, lowercased, folding Latin letters to ASCII.
 fn push_folded(slug: &mut String, c: char) {
     if c.is_ascii() {
@@ -60,7 +85,7 @@ fn is_latin(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::slugify;
+    use super::{MAX_SLUG_BYTES, slugify, tag_slug};
 
     #[test]
     fn slugs() {
@@ -79,5 +104,21 @@ mod tests {
         ] {
             assert_eq!(slugify(name), slug, "{name}");
         }
+    }
+
+    #[test]
+    fn tag_slugs_are_cut_at_a_character_boundary_without_a_trailing_hyphen() {
+        assert_eq!(tag_slug("Middle East"), "middle-east");
+        // 199 bytes, then a hyphen at byte 200, then more.
+        let name = format!("{} {}", "a".repeat(199), "b".repeat(100));
+        assert_eq!(tag_slug(&name), "a".repeat(199));
+        // Two-byte letters: 200 bytes is exactly 100 of them.
+        let cyrillic = "ж".repeat(150);
+        assert_eq!(tag_slug(&cyrillic), "ж".repeat(100));
+        // Three-byte letters: 200 is not a boundary, so 198 bytes are kept.
+        let devanagari = "क".repeat(100);
+        let slug = tag_slug(&devanagari);
+        assert_eq!(slug, "क".repeat(66));
+        assert!(slug.len() <= MAX_SLUG_BYTES);
     }
 }

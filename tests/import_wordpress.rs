@@ -1001,3 +1001,63 @@ fn a_child_page_keeps_its_old_url_and_its_uploaded_image() {
     let file = served_file(&public, &resolve_link("/team/", src));
     assert_eq!(std::fs::read(&file).unwrap(), PNG);
 }
+
+// ------------------------------------------------------- names of any length
+
+/// An export whose author login and category name are each 300 bytes as a
+/// slug (150 Cyrillic letters), past the 255 a file or folder name may be.
+fn long_names_export(login: &str, category: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+  <title>Long names</title>
+  <link>https://blog.example.org</link>
+  <wp:base_blog_url>https://blog.example.org</wp:base_blog_url>
+  <wp:author><wp:author_login><![CDATA[{login}]]></wp:author_login><wp:author_display_name><![CDATA[Long Login]]></wp:author_display_name></wp:author>
+  <item>
+    <title>Names</title>
+    <link>https://blog.example.org/names/</link>
+    <dc:creator><![CDATA[{login}]]></dc:creator>
+    <content:encoded><![CDATA[A post by an author with a long login.]]></content:encoded>
+    <wp:post_id>5</wp:post_id>
+    <wp:post_date>2016-08-01 10:00:00</wp:post_date>
+    <wp:post_date_gmt>2016-08-01 14:00:00</wp:post_date_gmt>
+    <wp:post_name>names</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+    <category domain="category" nicename="long"><![CDATA[{category}]]></category>
+  </item>
+</channel>
+</rss>
+"#
+    )
+}
+
+#[test]
+fn a_login_and_a_category_too_long_for_a_file_name_still_import_and_build() {
+    let (login, category) = ("ж".repeat(150), "щ".repeat(150));
+    let tmp = tempfile::tempdir().unwrap();
+    let export = tmp.path().join("export.xml");
+    std::fs::write(&export, long_names_export(&login, &category)).unwrap();
+    let dir = tmp.path().join("site");
+    let run = scholia(&[
+        "import",
+        "wordpress",
+        export.to_str().unwrap(),
+        "--into",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let built = scholia(&["build", "--root", dir.to_str().unwrap()]);
+    assert_eq!(built.code, Some(0), "{}", built.stderr);
+
+    let page = parse_file(&dir.join("public/names/index.html"));
+    let author = one(&page, ".byline a[rel=author]");
+    assert_eq!(text(author), "Long Login");
+    let href = attr(author, "href").expect("href");
+    let public = dir.join("public");
+    let author_page = parse_file(&served_file(&public, &resolve_link("/names/", href)));
+    assert!(text(one(&author_page, "h1")).contains("Long Login"));
+    assert_eq!(texts(&page, ".article-footer .tags a"), [category]);
+}

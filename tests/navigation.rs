@@ -601,6 +601,34 @@ fn non_ascii_tags_get_readable_slugs() {
 }
 
 #[test]
+fn a_tag_too_long_for_a_folder_name_gets_a_shortened_slug_and_keeps_its_name() {
+    // 150 Cyrillic letters: a 300-byte slug, past the 255 a folder name may be.
+    let name = "ж".repeat(150);
+    let site = Site::new();
+    site.article(
+        "long",
+        "2016-08-22",
+        &format!("tags = [\"{name}\"]\n"),
+        "L.",
+    );
+    site.build();
+
+    let slug = "ж".repeat(100);
+    let page = site.page(&format!("tags/{slug}/index.html"));
+    assert!(text(one(&page, "h1")).contains(&name));
+    assert_eq!(listed_titles(&page), ["Title of long"]);
+    let article = site.page("articles/long/index.html");
+    assert_eq!(
+        links_on(
+            &article,
+            "articles/long/index.html",
+            ".article-footer .tags a"
+        ),
+        [format!("/tags/{slug}/")]
+    );
+    assert_eq!(texts(&article, ".article-footer .tags a"), [name]);
+}
+#[test]
 fn tags_that_slug_alike_merge_into_one_tag_page() {
     let site = Site::new();
     site.article("newer", "2016-08-22", "tags = [\"Middle East\"]\n", "N.");

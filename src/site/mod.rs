@@ -24,7 +24,7 @@ use crate::error::{Error, Location, Warning};
 use crate::markdown::{
     self, first_image, first_paragraph, render_trusted, summary_html, summary_text,
 };
-use crate::slug::slugify;
+use crate::slug::tag_slug;
 pub use articles::ArticleCache;
 pub use thread::{Comment, CommentThread};
 
@@ -302,7 +302,7 @@ pub fn assemble(
             .collect();
         article.tags.clear();
         for name in &article.tag_names {
-            if let Some(&t) = tag_index.get(slugify(name).as_str())
+            if let Some(&t) = tag_index.get(tag_slug(name).as_str())
                 && !article.tags.contains(&t)
             {
                 article.tags.push(t);
@@ -398,7 +398,7 @@ pub fn resolve_article(
         }
     }
     for (tag, line) in &source.tags {
-        if slugify(tag).is_empty() {
+        if tag_slug(tag).is_empty() {
             errors.push(Error::UnsluggableTag {
                 at: at(Some(*line)),
                 tag: tag.clone(),

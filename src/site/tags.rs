@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{Article, Tag};
-use crate::slug::slugify;
+use crate::slug::tag_slug;
 
 /// Every tag used by `articles`, one per slug, sorted by slug. Spellings that
 /// slug alike merge; the most used spelling names the tag (ties: the first in
@@ -12,7 +12,7 @@ use crate::slug::slugify;
 pub fn collect_tags(articles: &[Article]) -> Vec<Tag> {
     let mut spellings: BTreeMap<String, BTreeMap<&str, usize>> = BTreeMap::new();
     for name in articles.iter().flat_map(|a| &a.tag_names) {
-        let slug = slugify(name);
+        let slug = tag_slug(name);
         if !slug.is_empty() {
             *spellings.entry(slug).or_default().entry(name).or_default() += 1;
         }

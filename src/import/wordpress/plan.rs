@@ -10,7 +10,7 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
 use super::records::{Author, Channel, Item, ItemKind, percent_decoded};
 use crate::import::html::MediaLibrary;
 use crate::site::permalink;
-use crate::slug::slugify;
+use crate::slug::{shortened, slugify};
 
 /// The permalink pattern used when the old links fit none.
 const DEFAULT_PERMALINK: &str = "/articles/{slug}/";
@@ -296,22 +296,6 @@ fn drop_taken_aliases(
     dropped
 }
 
-/// The longest slug the import makes, in bytes: WordPress's own limit for
-/// a post name, which leaves room for a `-<n>` that makes a slug unique
-/// within the longest folder name a file system allows.
-const MAX_SLUG_BYTES: usize = 200;
-
-/// `slug` cut to at most [`MAX_SLUG_BYTES`] at a character boundary, without
-/// a hyphen left at the end. A title can be any length, and a slug too long
-/// to be a folder name would make a site that cannot be built.
-fn shortened(slug: &str) -> &str {
-    let mut end = slug.len().min(MAX_SLUG_BYTES);
-    while !slug.is_char_boundary(end) {
-        end -= 1;
-    }
-    slug[..end].trim_end_matches('-')
-}
-
 /// The pattern that gives `path` for this date and slug, if any: each path
 /// segment that equals the slug, the year, month or day becomes its token.
 fn pattern_of(path: &str, date: &DateTime<FixedOffset>, slug: &str) -> Option<String> {
@@ -403,10 +387,11 @@ fn assign_author_ids(survey: &Survey) -> (HashMap<String, String>, usize) {
         if ids.contains_key(login) {
             continue;
         }
-        let mut base = slugify(login);
+        // Logins and display names can be any length; an id names a file.
+        let mut base = shortened(&slugify(login)).to_string();
         if login.contains('@') {
             email_logins += 1;
-            base = slugify(names.get(login).copied().unwrap_or(""));
+            base = shortened(&slugify(names.get(login).copied().unwrap_or(""))).to_string();
         }
         if base.is_empty() {
             base = "author".into();
