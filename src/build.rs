@@ -109,7 +109,10 @@ pub fn build(request: &BuildRequest) -> Result<BuildReport, BuildErrors> {
 pub fn build_cached(request: &BuildRequest) -> Result<BuildReport, BuildErrors> {
     let mut steps = Steps(Vec::new());
     let mut cache = steps.run("cache", || StoredCache::load(&request.root));
-    let (mut report, _) = run(request, Memory::Stored(&mut cache))?;
+    let (mut report, site) = run(request, Memory::Stored(&mut cache))?;
+    steps.run("pack cache", || {
+        cache.articles.pack_built(&request.root, site.articles);
+    });
     let warning = steps.run("save cache", || cache.save(&request.root));
     report.warnings.extend(warning);
     report.steps.splice(0..0, steps.0.drain(..1));

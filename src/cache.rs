@@ -45,7 +45,7 @@ pub const CACHE_FILE: &str = "build.bin";
 /// Changed whenever what the file holds changes shape, so that an older
 /// file is ignored rather than misread (the version check alone would miss
 /// a change between two builds of one version).
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// What the file starts with: who wrote it. All of it must match this
 /// binary's, or the rest is not read.
