@@ -118,15 +118,14 @@ fn write_index_files(
             .map(|error| (position, error))
     };
     if let Some(index) = search
-        && let Some(files) = jobs
-            .iter()
-            .map(|(_, (_, job))| index.file(job))
-            .collect::<Option<Vec<&str>>>()
+        && jobs.iter().all(|(_, (_, job))| index.has_file(job))
     {
         return jobs
             .par_iter()
-            .zip(files)
-            .filter_map(|((position, (path, _)), text)| write(*position, path, text))
+            .filter_map(|(position, (path, job))| {
+                let text = index.take_file(job)?;
+                write(*position, path, &text)
+            })
             .collect();
     }
     let wanted: HashMap<String, (usize, &str)> = jobs

@@ -44,6 +44,7 @@
 //!    keys the others as the last build did.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -165,9 +166,9 @@ pub(crate) struct StoredIndex {
 /// the last build, with the content key of every file.
 #[derive(Debug)]
 pub struct SearchIndex {
-    /// The text of each file made, by name (`manifest`, `terms/3`,
-    /// `docs/12-0`).
-    made: HashMap<String, String>,
+    /// Each file made, by name (`manifest`, `terms/3`, `docs/12-0`), until
+    /// it is taken to be written.
+    made: Mutex<HashMap<String, HeldFile>>,
     /// The content key of every file, by name, when made through a cache:
     /// the same key means the same text.
     keys: HashMap<String, u64>,
@@ -193,15 +194,10 @@ impl SearchIndex {
                     .iter()
                     .map(|article| entries_for(site, article))
                     .collect();
-                let group_parts: Vec<&ArticleSearchEntries> = parts.iter().collect();
-                let counts: Vec<usize> = parts.iter().map(|part| part.documents()).collect();
-                for (_, part) in chunks(&counts) {
-                    let name = format!("docs/{group}-{part}");
-                    each(&name, &docs_file(&group_parts, (group, part)));
+                for (name, text) in group_docs_files(group, &parts) {
+                    each(&name, &text);
                 }
-                for part in &mut parts {
-                    part.shown = Vec::new();
-                }
+                drop_shown(&mut parts);
                 parts
             })
             .collect();
@@ -216,15 +212,17 @@ impl SearchIndex {
     /// Cheap beside [`entries_for`]: it copies shown fields and postings,
     /// writing only each article's number before its postings.
     #[cfg(test)]
-    fn merge(parts: &[ArticleSearchEntries]) -> SearchIndex {
+    fn merge(parts: &[ArticleSearchEntries]) -> HashMap<String, String> {
+        let in_order: Vec<ArticleSearchEntries> = parts.iter().rev().cloned().collect();
+        let mut made: HashMap<String, String> = in_order
+            .chunks(ARTICLES_PER_CHUNK)
+            .enumerate()
+            .flat_map(|(group, parts)| group_docs_files(group, parts))
+            .collect();
         let by_number: Vec<&ArticleSearchEntries> = parts.iter().rev().collect();
-        let mut made: HashMap<String, String> = docs_files(&by_number, None).collect();
         made.extend(terms_files(&by_number, None).collect::<Vec<_>>());
         made.insert(MANIFEST.into(), manifest(&by_number));
-        SearchIndex {
-            made,
-            keys: HashMap::new(),
-        }
+        made
     }
 
     /// The index of `site` through what the last build left in `stored`
@@ -243,16 +241,50 @@ impl SearchIndex {
         let by_number = |number: usize| &site.articles[numbers.len() - 1 - number];
         let same_layout = stored.shards == shards && !stored.files.is_empty();
         let mut earlier = std::mem::take(&mut stored.parts);
-        let found: Vec<Option<ArticleSearchEntries>> = numbers
+        let mut found: Vec<Option<ArticleSearchEntries>> = numbers
             .iter()
             .map(|key| earlier.remove(key).filter(|_| same_layout))
             .collect();
-        let mut parts: Vec<ArticleSearchEntries> = found
-            .into_par_iter()
-            .enumerate()
-            .map(|(number, found)| found.unwrap_or_else(|| entries_for(site, by_number(number))))
-            .collect();
         let changed = changed_numbers(&stored.numbers, &numbers);
+        // The groups whose docs files are made: all of them, without a
+        // last build to keep files from.
+        let groups: Option<HashSet<usize>> =
+            same_layout.then(|| changed.iter().map(|n| n / ARTICLES_PER_CHUNK).collect());
+        // As in a build without cache, each group's docs files are made with
+        // its parts and their shown text dropped at once: the next build
+        // does not need it, and all of it held at once would be the peak.
+        let (parts, docs): (Vec<Vec<ArticleSearchEntries>>, Vec<Vec<Held>>) = found
+            .par_chunks_mut(ARTICLES_PER_CHUNK)
+            .enumerate()
+            .map(|(group, found)| {
+                let first = group * ARTICLES_PER_CHUNK;
+                let mut parts: Vec<ArticleSearchEntries> = found
+                    .iter_mut()
+                    .enumerate()
+                    .map(|(i, found)| {
+                        found
+                            .take()
+                            .unwrap_or_else(|| entries_for(site, by_number(first + i)))
+                    })
+                    .collect();
+                let mut docs = Vec::new();
+                if groups.as_ref().is_none_or(|groups| groups.contains(&group)) {
+                    for (i, part) in parts.iter_mut().enumerate() {
+                        if part.shown.is_empty() {
+                            part.shown = shown_fields_of(site, by_number(first + i));
+                        }
+                    }
+                    docs = group_docs_files(group, &parts)
+                        .into_iter()
+                        .map(hold)
+                        .collect();
+                }
+                drop_shown(&mut parts);
+                (parts, docs)
+            })
+            .unzip();
+        let parts: Vec<ArticleSearchEntries> = parts.into_iter().flatten().collect();
+        let mut made: HashMap<String, HeldFile> = docs.into_iter().flatten().collect();
         let dirty = same_layout.then(|| {
             let old_part = |n: usize| earlier.get(stored.numbers.get(n)?);
             Dirty {
@@ -260,35 +292,22 @@ impl SearchIndex {
                     .iter()
                     .flat_map(|&n| changed_shards(old_part(n), parts.get(n), shards))
                     .collect(),
-                groups: changed.iter().map(|n| n / ARTICLES_PER_CHUNK).collect(),
             }
         });
         drop(earlier);
-        // A docs file to make needs the shown fields of its group's articles.
-        if let Some(dirty) = &dirty {
-            let groups = &dirty.groups;
-            parts.par_iter_mut().enumerate().for_each(|(number, part)| {
-                if groups.contains(&(number / ARTICLES_PER_CHUNK)) && part.shown.is_empty() {
-                    part.shown = shown_fields_of(site, by_number(number));
-                }
-            });
-        }
         let by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
-        let mut made: HashMap<String, String> = docs_files(&by_number, dirty.as_ref()).collect();
-        // As in a build without cache: the shown text is in the docs files
-        // now, and the next build does not need it.
-        for part in &mut parts {
-            part.shown = Vec::new();
-        }
-        let by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
-        made.extend(terms_files(&by_number, dirty.as_ref()).collect::<Vec<_>>());
-        made.insert(MANIFEST.into(), manifest(&by_number));
+        made.extend(
+            terms_files(&by_number, dirty.as_ref())
+                .map(hold)
+                .collect::<Vec<_>>(),
+        );
+        made.extend([hold((MANIFEST.into(), manifest(&by_number)))]);
         let plan: Vec<String> = file_names(&parts, shards);
         let keys: HashMap<String, u64> = plan
             .into_par_iter()
             .filter_map(|name| {
                 let key = match made.get(&name) {
-                    Some(text) => file_key(&name, text),
+                    Some(held) => held.key,
                     None => *stored.files.get(&name)?,
                 };
                 Some((name, key))
@@ -300,12 +319,25 @@ impl SearchIndex {
             shards,
             files: keys.clone(),
         };
-        SearchIndex { made, keys }
+        SearchIndex {
+            made: Mutex::new(made),
+            keys,
+        }
     }
 
-    /// The text of the index file that `job` writes, if it was made.
-    pub(super) fn file(&self, job: &Job) -> Option<&str> {
-        self.made.get(&file_name(job)?).map(String::as_str)
+    /// Whether the index file that `job` writes was made (and not taken).
+    pub(super) fn has_file(&self, job: &Job) -> bool {
+        file_name(job).is_some_and(|name| self.made.lock().unwrap().contains_key(&name))
+    }
+
+    /// The text of the index file that `job` writes, if it was made, handed
+    /// over once: each file is written once, and the whole index held
+    /// through the rendering of the pages would add its size to the build's
+    /// peak memory.
+    pub(super) fn take_file(&self, job: &Job) -> Option<String> {
+        let held = self.made.lock().unwrap().remove(&file_name(job)?)?;
+        let bytes = lz4_flex::decompress_size_prepended(&held.packed).ok()?;
+        String::from_utf8(bytes).ok()
     }
 
     /// The content key of the index file that `job` writes, when the index
@@ -313,6 +345,28 @@ impl SearchIndex {
     pub(super) fn key(&self, job: &Job) -> Option<u64> {
         self.keys.get(&file_name(job)?).copied()
     }
+}
+
+/// An index file made through a cache, held until the render writes it.
+#[derive(Debug)]
+struct HeldFile {
+    /// Its content key ([`file_key`]).
+    key: u64,
+    /// Its text, compressed with LZ4: the files a first build makes, held
+    /// as text beside the model, would be the most the build holds at once.
+    packed: Vec<u8>,
+}
+
+/// An index file's name, and the file held until it is written.
+type Held = (String, HeldFile);
+
+/// The file `name` with `text`, to be held until it is written.
+fn hold((name, text): (String, String)) -> Held {
+    let held = HeldFile {
+        key: file_key(&name, &text),
+        packed: lz4_flex::compress_prepend_size(text.as_bytes()),
+    };
+    (name, held)
 }
 
 /// The name of the manifest file.
@@ -410,12 +464,10 @@ fn term_lists_of(part: Option<&ArticleSearchEntries>, shards: usize) -> Vec<(&st
         .collect()
 }
 
-/// The index files that a build through a cache makes: the term shards and
-/// the groups of docs files that hold a changed article's terms or
-/// documents. The rest are as the last build made them.
+/// The term files that a build through a cache makes: the shards that hold
+/// a changed article's terms. The rest are as the last build made them.
 struct Dirty {
     shards: HashSet<usize>,
-    groups: HashSet<usize>,
 }
 
 /// `search/manifest.js` of an index of `parts` (in any order).
@@ -431,23 +483,25 @@ fn manifest(parts: &[&ArticleSearchEntries]) -> String {
     script(MANIFEST, &json)
 }
 
-/// The `search/docs/<g>-<p>.js` files of `parts` (by number), each with
-/// its name: every one, or only those of the `dirty` groups.
-fn docs_files<'p>(
-    parts: &'p [&'p ArticleSearchEntries],
-    dirty: Option<&'p Dirty>,
-) -> impl ParallelIterator<Item = (String, String)> + 'p {
+/// The `search/docs/<group>-<part>.js` files of one group of articles (its
+/// `parts`, by number, with their shown fields), each with its name.
+fn group_docs_files(group: usize, parts: &[ArticleSearchEntries]) -> Vec<(String, String)> {
+    let parts: Vec<&ArticleSearchEntries> = parts.iter().collect();
     let counts: Vec<usize> = parts.iter().map(|part| part.documents()).collect();
     chunks(&counts)
-        .into_par_iter()
-        .filter(move |(group, _)| dirty.is_none_or(|dirty| dirty.groups.contains(group)))
-        .map(|(group, part)| {
+        .into_iter()
+        .map(|(_, part)| {
             let name = format!("docs/{group}-{part}");
-            let first = group * ARTICLES_PER_CHUNK;
-            let articles = &parts[first..parts.len().min(first + ARTICLES_PER_CHUNK)];
-            let text = docs_file(articles, (group, part));
-            (name, text)
+            (name, docs_file(&parts, (group, part)))
         })
+        .collect()
+}
+
+/// Drops the shown fields of `parts`, once their docs files are made.
+fn drop_shown(parts: &mut [ArticleSearchEntries]) {
+    for part in parts {
+        part.shown = Vec::new();
+    }
 }
 
 /// The `search/terms/<n>.js` files of `parts` (by number), each with its
@@ -675,13 +729,13 @@ mod tests {
         // In site order: u1 is the newer, number 1.
         let parts = vec![part("u1", "word"), part("u2", "word")];
         let index = SearchIndex::merge(&parts);
-        let shard = &index.made[&format!("terms/{}", shard_of("word", 1))];
+        let shard = &index[&format!("terms/{}", shard_of("word", 1))];
         // Article 0 (gap 0), local ids 0 and 1 (heading, last): 0, then
         // (1 * 2 + 1) * 2 + 1 = 7; then article 1 (gap 1), the same.
         assert!(shard.contains("\"word\":\"007107\""), "{shard}");
         assert!(shard.contains("\"only\":\"0111\""), "{shard}");
         assert_eq!(
-            index.made["docs/0-0"],
+            index["docs/0-0"],
             "scholiaSearch.load(\"docs/0-0\",{\"articles\":[\
              [\"u2\",\"T\",[[\"a\",\"d\",\"x\"],[\"b\",\"d\",\"y\",\"7\"]]],\
              [\"u1\",\"T\",[[\"a\",\"d\",\"x\"],[\"b\",\"d\",\"y\",\"7\"]]]]});\n"
@@ -701,7 +755,7 @@ mod tests {
         let stored = serde_json::to_string(&parts).unwrap();
         let restored: Vec<ArticleSearchEntries> = serde_json::from_str(&stored).unwrap();
         let (before, after) = (SearchIndex::merge(&parts), SearchIndex::merge(&restored));
-        assert_eq!(before.made, after.made);
+        assert_eq!(before, after);
     }
 
     #[test]
