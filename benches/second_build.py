@@ -3,7 +3,8 @@
 in one call: a full build (`--no-cache`), a first build that fills the
 cache, a second build of the unchanged site,
 and a second build after one comment is appended to one article's
-comments.toml. Prints the medians, the ratios, and each case's step times.
+comments.toml. Prints the medians, the ratios, each case's peak memory
+(GNU time's maximum resident set) and its step times.
 
 The site is copied to tmpfs (/dev/shm), with its output and its build cache,
 since this machine's ext4 slows down after many big trees are made and
@@ -38,16 +39,20 @@ One more comment, added between two builds.
 
 
 def build(site, output, *flags):
-    """One build: (wall seconds, {step: ms}, files, unchanged files)."""
-    start = time.perf_counter()
-    run = subprocess.run([BINARY, "build", "--root", site, "--output", output, *flags],
-                         check=True, capture_output=True, text=True)
-    wall = time.perf_counter() - start
+    """One build: (wall seconds, {step: ms}, files, unchanged files, peak
+    resident MiB, from GNU time's %M)."""
+    with tempfile.NamedTemporaryFile("r") as peak:
+        start = time.perf_counter()
+        run = subprocess.run(["/usr/bin/time", "-o", peak.name, "-f", "%M",
+                              BINARY, "build", "--root", site, "--output", output, *flags],
+                             check=True, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        peak_mib = int(peak.read().split()[-1]) / 1024
     steps = {name: int(ms) for name, ms in re.findall(r"([a-z ]+) (\d+) ms", run.stderr.split("steps:")[-1])}
     steps = {name.strip(): ms for name, ms in steps.items()}
     files = int(re.search(r"(\d+) files", run.stdout).group(1))
     unchanged = re.search(r"\((\d+) unchanged\)", run.stdout)
-    return wall, steps, files, int(unchanged.group(1)) if unchanged else 0
+    return wall, steps, files, int(unchanged.group(1)) if unchanged else 0, peak_mib
 
 
 def wait_for_removal(output):
@@ -104,7 +109,8 @@ def main():
             names = list(runs[0][1])
             steps = ", ".join(f"{n} {statistics.median(r[1].get(n, 0) for r in runs):.0f}" for n in names)
             files, unchanged = runs[0][2], runs[0][3]
-            print(f"  {case:12} {wall * 1000:6.0f} ms  {wall / full:5.2f} of full  "
+            peak = statistics.median(r[4] for r in runs)
+            print(f"  {case:12} {wall * 1000:6.0f} ms  {wall / full:5.2f} of full  {peak:4.0f} MiB peak  "
                   f"({files} files, {unchanged} reused)  steps ms: {steps}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
