@@ -258,29 +258,9 @@ impl SearchIndex {
             .enumerate()
             .map(|(group, found)| {
                 let first = group * ARTICLES_PER_CHUNK;
-                let mut parts: Vec<ArticleSearchEntries> = found
-                    .iter_mut()
-                    .enumerate()
-                    .map(|(i, found)| {
-                        found
-                            .take()
-                            .unwrap_or_else(|| entries_for(site, by_number(first + i)))
-                    })
-                    .collect();
-                let mut docs = Vec::new();
-                if groups.as_ref().is_none_or(|groups| groups.contains(&group)) {
-                    for (i, part) in parts.iter_mut().enumerate() {
-                        if part.shown.is_empty() {
-                            part.shown = shown_fields_of(site, by_number(first + i));
-                        }
-                    }
-                    docs = group_docs_files(group, &parts)
-                        .into_iter()
-                        .map(hold)
-                        .collect();
-                }
-                drop_shown(&mut parts);
-                (parts, docs)
+                let articles: Vec<&Article> = (first..first + found.len()).map(by_number).collect();
+                let docs = groups.as_ref().is_none_or(|groups| groups.contains(&group));
+                group_through_cache(site, group, &articles, found, docs)
             })
             .unzip();
         let parts: Vec<ArticleSearchEntries> = parts.into_iter().flatten().collect();
@@ -336,8 +316,9 @@ impl SearchIndex {
     /// peak memory.
     pub(super) fn take_file(&self, job: &Job) -> Option<String> {
         let held = self.made.lock().unwrap().remove(&file_name(job)?)?;
-        let bytes = lz4_flex::decompress_size_prepended(&held.packed).ok()?;
-        String::from_utf8(bytes).ok()
+        let bytes = lz4_flex::decompress_size_prepended(&held.packed)
+            .expect("an index file this build compressed decompresses");
+        Some(String::from_utf8(bytes).expect("an index file is the UTF-8 it was made from"))
     }
 
     /// The content key of the index file that `job` writes, when the index
@@ -345,6 +326,37 @@ impl SearchIndex {
     pub(super) fn key(&self, job: &Job) -> Option<u64> {
         self.keys.get(&file_name(job)?).copied()
     }
+}
+
+/// The parts of one `group` of `articles` (by number) through a cache:
+/// each taken from `found`, else made; with `docs`, the group's docs files
+/// too, held. The parts' shown text is dropped either way.
+fn group_through_cache(
+    site: &Site,
+    group: usize,
+    articles: &[&Article],
+    found: &mut [Option<ArticleSearchEntries>],
+    docs: bool,
+) -> (Vec<ArticleSearchEntries>, Vec<Held>) {
+    let mut parts: Vec<ArticleSearchEntries> = found
+        .iter_mut()
+        .zip(articles)
+        .map(|(found, article)| found.take().unwrap_or_else(|| entries_for(site, article)))
+        .collect();
+    let mut files = Vec::new();
+    if docs {
+        for (part, article) in parts.iter_mut().zip(articles) {
+            if part.shown.is_empty() {
+                part.shown = shown_fields_of(site, article);
+            }
+        }
+        files = group_docs_files(group, &parts)
+            .into_iter()
+            .map(hold)
+            .collect();
+    }
+    drop_shown(&mut parts);
+    (parts, files)
 }
 
 /// An index file made through a cache, held until the render writes it.
