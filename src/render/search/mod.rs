@@ -203,7 +203,9 @@ impl SearchIndex {
             .collect();
         let parts: Vec<ArticleSearchEntries> = groups.into_iter().flatten().collect();
         let parts_by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
-        terms_files(&parts_by_number, None).for_each(|(name, text)| each(&name, &text));
+        for batch in terms_files(&parts_by_number, None) {
+            batch.for_each(|(name, text)| each(&name, &text));
+        }
         each(MANIFEST, &manifest(&parts_by_number));
     }
 
@@ -220,7 +222,9 @@ impl SearchIndex {
             .flat_map(|(group, parts)| group_docs_files(group, parts))
             .collect();
         let by_number: Vec<&ArticleSearchEntries> = parts.iter().rev().collect();
-        made.extend(terms_files(&by_number, None).collect::<Vec<_>>());
+        for batch in terms_files(&by_number, None) {
+            made.extend(batch.collect::<Vec<_>>());
+        }
         made.insert(MANIFEST.into(), manifest(&by_number));
         made
     }
@@ -276,11 +280,9 @@ impl SearchIndex {
         });
         drop(earlier);
         let by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
-        made.extend(
-            terms_files(&by_number, dirty.as_ref())
-                .map(hold)
-                .collect::<Vec<_>>(),
-        );
+        for batch in terms_files(&by_number, dirty.as_ref()) {
+            made.extend(batch.map(hold).collect::<Vec<_>>());
+        }
         made.extend([hold((MANIFEST.into(), manifest(&by_number)))]);
         let plan: Vec<String> = file_names(&parts, shards);
         let keys: HashMap<String, u64> = plan
@@ -516,25 +518,42 @@ fn drop_shown(parts: &mut [ArticleSearchEntries]) {
     }
 }
 
+/// How many batches a whole index's term files are made in, at most: each
+/// batch's term entries (the merge's biggest lists, 50 MB for the 10,000
+/// articles of the benchmark archive) are held only while its files are made.
+const TERM_BATCHES: usize = 8;
+
 /// The `search/terms/<n>.js` files of `parts` (by number), each with its
-/// name: every one, or only the `dirty` shards.
+/// name: every one, or only the `dirty` shards. They come in batches of
+/// shards, one after the other, each batch's files made in parallel.
 fn terms_files<'p>(
     parts: &'p [&'p ArticleSearchEntries],
     dirty: Option<&'p Dirty>,
-) -> impl ParallelIterator<Item = (String, String)> + 'p {
+) -> impl Iterator<Item = impl ParallelIterator<Item = (String, String)> + 'p> + 'p {
     let documents: usize = parts.iter().map(|part| part.documents()).sum();
     let shard_total = shard_count(documents);
-    let wanted = move |shard: usize| dirty.is_none_or(|dirty| dirty.shards.contains(&shard));
-    let entries = match dirty {
-        None => shard_entries(parts, shard_total),
-        Some(dirty) if dirty.shards.is_empty() => Vec::new(),
-        Some(_) => few_shard_entries(parts, shard_total, &wanted),
+    let batches = if dirty.is_some() {
+        1
+    } else {
+        TERM_BATCHES.min(shard_total)
     };
-    entries
-        .into_par_iter()
-        .enumerate()
-        .filter(move |(shard, _)| wanted(*shard))
-        .map(|(shard, entries)| (format!("terms/{shard}"), terms_file(parts, shard, entries)))
+    let per_batch = shard_total / batches;
+    (0..batches).map(move |batch| {
+        let wanted = move |shard: usize| match dirty {
+            Some(dirty) => dirty.shards.contains(&shard),
+            None => shard / per_batch == batch,
+        };
+        let entries = match dirty {
+            None if batches == 1 => shard_entries(parts, shard_total),
+            Some(dirty) if dirty.shards.is_empty() => Vec::new(),
+            _ => few_shard_entries(parts, shard_total, &wanted),
+        };
+        entries
+            .into_par_iter()
+            .enumerate()
+            .filter(move |(shard, _)| wanted(*shard))
+            .map(|(shard, entries)| (format!("terms/{shard}"), terms_file(parts, shard, entries)))
+    })
 }
 
 /// Where one term of one article is: the article's number, and where the
