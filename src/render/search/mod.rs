@@ -756,6 +756,34 @@ mod tests {
     }
 
     #[test]
+    fn term_files_made_in_batches_are_those_made_at_once() {
+        let mut parts: Vec<ArticleSearchEntries> = (0..40)
+            .map(|n| part(&format!("u{n}"), &format!("a{n}")))
+            .collect();
+        // 4,000 documents: 64 shards, so eight batches of eight.
+        for part in &mut parts {
+            part.documents = 100;
+        }
+        let by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
+        let shards = shard_count(4000);
+        assert_eq!(shards, 64);
+        let batched: BTreeMap<String, String> = terms_files(&by_number, None)
+            .flat_map(|batch| batch.collect::<Vec<_>>())
+            .collect();
+        let at_once: BTreeMap<String, String> = shard_entries(&by_number, shards)
+            .into_iter()
+            .enumerate()
+            .map(|(shard, entries)| {
+                let text = terms_file(&by_number, shard, entries);
+                (format!("terms/{shard}"), text)
+            })
+            .collect();
+        assert_eq!(batched.len(), shards);
+        assert_eq!(batched, at_once);
+        assert!(batched.values().any(|text| text.contains("\"a17\"")));
+    }
+
+    #[test]
     fn merging_numbers_articles_from_the_oldest() {
         // In site order: u1 is the newer, number 1.
         let parts = vec![part("u1", "word"), part("u2", "word")];
