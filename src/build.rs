@@ -107,6 +107,13 @@ pub fn build(request: &BuildRequest) -> Result<BuildReport, BuildErrors> {
 /// published all or nothing; a missing or unreadable cache makes it a full
 /// build, and the cache is saved only after the output is published.
 pub fn build_cached(request: &BuildRequest) -> Result<BuildReport, BuildErrors> {
+    // The cache knows articles and files by their paths under the root, so
+    // it is given one spelling of the root: `.` and `/home/me/site` are one
+    // site, not two that each miss the other's cache.
+    let request = &BuildRequest {
+        root: std::fs::canonicalize(&request.root).unwrap_or_else(|_| request.root.clone()),
+        ..request.clone()
+    };
     let mut steps = Steps(Vec::new());
     let mut cache = steps.run("cache", || StoredCache::load(&request.root));
     let (mut report, site) = run(request, Memory::Stored(&mut cache))?;

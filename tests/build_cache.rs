@@ -271,6 +271,52 @@ fn the_command_keeps_a_cache_unless_told_not_to() {
     assert!(run.stdout.contains(" unchanged)"), "{}", run.stdout);
 }
 
+#[test]
+fn one_site_named_two_ways_shares_its_cache() {
+    let site = three_articles();
+    // From inside the site, with the default root `.`.
+    let inside = std::process::Command::new(env!("CARGO_BIN_EXE_scholia"))
+        .arg("build")
+        .current_dir(site.root())
+        .output()
+        .expect("run scholia");
+    let inside: Run = inside.into();
+    assert_eq!(inside.code, Some(0), "{}", inside.stderr);
+    assert!(
+        inside.stdout.trim_end().ends_with("→ public"),
+        "{}",
+        inside.stdout
+    );
+    // From elsewhere, naming the same folder through a detour.
+    let detour = site.root().join("content").join("..");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_scholia"))
+        .args(["build", "--root"])
+        .arg(&detour)
+        .output()
+        .expect("run scholia");
+    let run: Run = run.into();
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let reused: usize = run
+        .stdout
+        .split(" unchanged)")
+        .next()
+        .and_then(|before| before.rsplit('(').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no files reused: {}", run.stdout));
+    let files: usize = run
+        .stdout
+        .split(" files")
+        .next()
+        .and_then(|before| before.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("a file count");
+    assert!(
+        reused > files / 2,
+        "{reused} of {files} reused: {}",
+        run.stdout
+    );
+}
+
 /// An archive big enough for many term shards and docs files: 100 articles
 /// of 10 comments each. Article `n`'s thread is `archive_thread(n)`.
 fn commented_archive() -> Site {

@@ -1,6 +1,6 @@
 //! `scholia build`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
 use scholia::output::{PreviousOutput, is_previous_output};
@@ -135,8 +135,19 @@ pub(crate) fn summary(report: &BuildReport) -> String {
         plural(report.comments),
         report.files,
         millis(report.total_time()),
-        report.output.display()
+        shown_path(&report.output).display()
     )
+}
+
+/// `path` as the user would write it from here: relative to the current
+/// folder when it is under it (a build through the cache names the output
+/// from the site's full path).
+fn shown_path(path: &Path) -> &Path {
+    std::env::current_dir()
+        .ok()
+        .and_then(|here| path.strip_prefix(here).ok())
+        .filter(|relative| !relative.as_os_str().is_empty())
+        .unwrap_or(path)
 }
 
 fn millis(time: std::time::Duration) -> String {
