@@ -166,7 +166,9 @@ fn field_text<'a>(element: &'a Element, name: &str) -> &'a str {
     field(element, name).map_or("", |c| c.text.trim())
 }
 
-/// The `dsq:id` of an element or of its child `name`.
+/// The `dsq:id` of an element or of its child `name`, trimmed. Disqus's ids
+/// are numbers: one with a space or line break inside is damage, and is no
+/// id, since it could not be a comment's (its `#comment-` anchor).
 fn dsq_id<'a>(element: &'a Element, name: Option<&str>) -> Option<&'a str> {
     let element = match name {
         Some(name) => field(element, name)?,
@@ -174,7 +176,8 @@ fn dsq_id<'a>(element: &'a Element, name: Option<&str>) -> Option<&'a str> {
     };
     element
         .attr(Ns::DisqusInternals, "id")
-        .filter(|id| !id.trim().is_empty())
+        .map(str::trim)
+        .filter(|id| !id.is_empty() && !id.contains(char::is_whitespace))
 }
 
 /// What the first pass keeps of a post: enough to decide, not its text.
@@ -248,7 +251,7 @@ fn survey(
                 let digest = PostDigest::read(&record);
                 if digest.is_none() {
                     report.skip(
-                        "posts without an id or a thread",
+                        "posts without a usable id or a thread",
                         format!("post {}", survey.posts.len() + 1),
                     );
                 }
