@@ -296,20 +296,18 @@ fn one_site_named_two_ways_shares_its_cache() {
         .expect("run scholia");
     let run: Run = run.into();
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let reused: usize = run
-        .stdout
-        .split(" unchanged)")
-        .next()
-        .and_then(|before| before.rsplit('(').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no files reused: {}", run.stdout));
-    let files: usize = run
-        .stdout
-        .split(" files")
-        .next()
-        .and_then(|before| before.rsplit(' ').next())
-        .and_then(|n| n.parse().ok())
-        .expect("a file count");
+    // "Built 3 articles, 1 comment, 31 files (27 unchanged) in …"
+    let number_before = |marker: &str, opening: char| -> usize {
+        let before = run.stdout.split(marker).next().unwrap_or_default();
+        let number = before.rsplit(opening).next().unwrap_or_default();
+        number
+            .parse()
+            .unwrap_or_else(|_| panic!("no `{marker}`: {}", run.stdout))
+    };
+    let (reused, files) = (
+        number_before(" unchanged)", '('),
+        number_before(" files", ' '),
+    );
     assert!(
         reused > files / 2,
         "{reused} of {files} reused: {}",

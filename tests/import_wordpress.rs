@@ -939,6 +939,22 @@ fn links_that_fit_no_pattern_still_resolve() {
 
 // ------------------------------------------------------------ child pages
 
+/// Writes `export` into `tmp`, imports it into `tmp/site` with `flags`, and
+/// builds that site; asserts both succeed and returns the site's folder.
+fn import_and_build(tmp: &Path, export: &str, flags: &[&str]) -> PathBuf {
+    let file = tmp.join("export.xml");
+    std::fs::write(&file, export).unwrap();
+    let dir = tmp.join("site");
+    let mut args = vec!["import", "wordpress", file.to_str().unwrap()];
+    args.extend(["--into", dir.to_str().unwrap()]);
+    args.extend(flags);
+    let run = scholia(&args);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let built = scholia(&["build", "--root", dir.to_str().unwrap()]);
+    assert_eq!(built.code, Some(0), "{}", built.stderr);
+    dir
+}
+
 /// A one-page export: "Team", a child of "About", showing an uploaded image.
 const CHILD_PAGE_EXPORT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
@@ -968,24 +984,14 @@ const CHILD_PAGE_EXPORT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 #[test]
 fn a_child_page_keeps_its_old_url_and_its_uploaded_image() {
     let tmp = tempfile::tempdir().unwrap();
-    let export = tmp.path().join("export.xml");
-    std::fs::write(&export, CHILD_PAGE_EXPORT).unwrap();
     let uploads = tmp.path().join("uploads");
     std::fs::create_dir_all(uploads.join("2016/08")).unwrap();
     std::fs::write(uploads.join("2016/08/team.png"), PNG).unwrap();
-    let dir = tmp.path().join("site");
-    let run = scholia(&[
-        "import",
-        "wordpress",
-        export.to_str().unwrap(),
-        "--into",
-        dir.to_str().unwrap(),
-        "--uploads",
-        uploads.to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
-    let built = scholia(&["build", "--root", dir.to_str().unwrap()]);
-    assert_eq!(built.code, Some(0), "{}", built.stderr);
+    let dir = import_and_build(
+        tmp.path(),
+        CHILD_PAGE_EXPORT,
+        &["--uploads", uploads.to_str().unwrap()],
+    );
     let public = dir.join("public");
 
     let old = parse_file(&public.join("about/team/index.html"));
@@ -1038,19 +1044,7 @@ fn long_names_export(login: &str, category: &str) -> String {
 fn a_login_and_a_category_too_long_for_a_file_name_still_import_and_build() {
     let (login, category) = ("ж".repeat(150), "щ".repeat(150));
     let tmp = tempfile::tempdir().unwrap();
-    let export = tmp.path().join("export.xml");
-    std::fs::write(&export, long_names_export(&login, &category)).unwrap();
-    let dir = tmp.path().join("site");
-    let run = scholia(&[
-        "import",
-        "wordpress",
-        export.to_str().unwrap(),
-        "--into",
-        dir.to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
-    let built = scholia(&["build", "--root", dir.to_str().unwrap()]);
-    assert_eq!(built.code, Some(0), "{}", built.stderr);
+    let dir = import_and_build(tmp.path(), &long_names_export(&login, &category), &[]);
 
     let page = parse_file(&dir.join("public/names/index.html"));
     let author = one(&page, ".byline a[rel=author]");
