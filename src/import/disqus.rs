@@ -576,4 +576,19 @@ mod tests {
         assert_eq!(normalized_path(&url_path("https://x.org")), "/");
         assert_eq!(normalized_path("/%d8%a5/"), "/إ");
     }
+
+    #[test]
+    fn an_id_is_trimmed_and_one_with_a_space_inside_is_none() {
+        let post = |id: &str| Element {
+            ns: Ns::Disqus,
+            name: "post".into(),
+            attrs: vec![(Ns::DisqusInternals, "id".into(), id.into())],
+            text: String::new(),
+            children: Vec::new(),
+        };
+        assert_eq!(dsq_id(&post(" 8001\n"), None), Some("8001"));
+        assert_eq!(dsq_id(&post("80\n01"), None), None);
+        assert_eq!(dsq_id(&post("8 001"), None), None);
+        assert_eq!(dsq_id(&post("  "), None), None);
+    }
 }

@@ -223,7 +223,7 @@ impl SearchIndex {
             .collect();
         let by_number: Vec<&ArticleSearchEntries> = parts.iter().rev().collect();
         for batch in terms_files(&by_number, None) {
-            made.extend(batch.collect::<Vec<_>>());
+            made.par_extend(batch);
         }
         made.insert(MANIFEST.into(), manifest(&by_number));
         made
@@ -281,7 +281,7 @@ impl SearchIndex {
         drop(earlier);
         let by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
         for batch in terms_files(&by_number, dirty.as_ref()) {
-            made.extend(batch.map(hold).collect::<Vec<_>>());
+            made.par_extend(batch.map(hold));
         }
         made.extend([hold((MANIFEST.into(), manifest(&by_number)))]);
         let plan: Vec<String> = file_names(&parts, shards);
