@@ -259,15 +259,21 @@ impl ArticleCache {
             .min()
     }
 
-    /// Each of `files` (absolute Markdown files) with the hash of its inputs.
-    /// When the watcher named the `changed` paths, only the articles they
-    /// belong to (and files not seen before) are read; otherwise every one is.
+    /// Each of `files` (absolute Markdown files) with the hash of its inputs
+    /// (0 in a one-off cache, which compares nothing). When the watcher named
+    /// the `changed` paths, only the articles they belong to (and files not
+    /// seen before) are read; otherwise every one is.
     pub(crate) fn input_hashes(
         &self,
         articles_dir: &Path,
         files: Vec<PathBuf>,
         changed: Option<&[PathBuf]>,
     ) -> Vec<(PathBuf, u64)> {
+        if self.keep == Keep::Nothing {
+            // A one-off build has no earlier one to compare with: hashing
+            // would read every file of the site once more than the model does.
+            return files.into_iter().map(|file| (file, 0)).collect();
+        }
         // The watcher may name paths through another spelling of the root.
         let canonical_dir = canonical(articles_dir);
         let touched: Option<HashSet<PathBuf>> = changed.and_then(|paths| {
