@@ -416,6 +416,12 @@ mod links {
         symlink(outside.path().join("secret.md"), articles.join("secret.md")).unwrap();
         symlink(outside.path(), articles.join("elsewhere")).unwrap();
         symlink(outside.path().join("key.txt"), articles.join("b/key.txt")).unwrap();
+        // A thread is read by name, not found by a walk.
+        symlink(
+            outside.path().join("key.txt"),
+            articles.join("b/comments.toml"),
+        )
+        .unwrap();
         symlink(
             outside.path().join("secret.md"),
             site.root().join("content/authors/eve.md"),
@@ -426,6 +432,7 @@ mod links {
             "content/articles/secret.md",
             "content/articles/elsewhere",
             "content/articles/b/key.txt",
+            "content/articles/b/comments.toml",
             "content/authors/eve.md",
         ] {
             assert!(
@@ -434,7 +441,7 @@ mod links {
             );
         }
         assert!(stderr.contains("outside the site's folder"), "{stderr}");
-        assert!(stderr.contains("4 errors found"), "{stderr}");
+        assert!(stderr.contains("5 errors found"), "{stderr}");
         assert!(!stderr.contains("SECRET"), "{stderr}");
         assert!(!site.output("").exists(), "nothing is written");
     }

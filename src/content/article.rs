@@ -119,7 +119,7 @@ pub fn find_articles(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
         .follow_links(true)
         .sort_by_file_name()
         .into_iter();
-    while let Some(entry) = next_inside(root, &mut walk, &mut errors) {
+    while let Some(entry) = next_inside(root, &mut walk, &[], &mut errors) {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy();
         if entry.file_type().is_dir() {
@@ -269,18 +269,35 @@ fn with(mut errors: Vec<Error>, error: Error) -> Vec<Error> {
     errors
 }
 
+/// Whether `bundle` holds nothing but its article and thread, as plain files
+/// (most bundles of an imported archive). Then there is nothing to walk: a
+/// walk that follows links resolves the bundle's path and opens each folder
+/// above it to rule out loops, two dozen calls per article.
+fn holds_only_its_text(bundle: &Path) -> bool {
+    std::fs::read_dir(bundle).is_ok_and(|mut entries| {
+        entries.all(|entry| {
+            entry.is_ok_and(|entry| {
+                let name = entry.file_name();
+                (name == BUNDLE_INDEX || name == BUNDLE_THREAD)
+                    && entry.file_type().is_ok_and(|t| t.is_file())
+            })
+        })
+    })
+}
+
 /// Every file of a bundle other than its article and thread, at any depth.
 fn bundle_assets(root: &Path, bundle: &Path, errors: &mut Vec<Error>) -> Vec<(PathBuf, PathBuf)> {
     let mut assets = Vec::new();
+    if holds_only_its_text(bundle) {
+        return assets;
+    }
     let mut walk = WalkDir::new(bundle)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter();
-    while let Some(entry) = next_inside(root, &mut walk, errors) {
+    let read_elsewhere = [bundle.join(BUNDLE_INDEX), bundle.join(BUNDLE_THREAD)];
+    while let Some(entry) = next_inside(root, &mut walk, &read_elsewhere, errors) {
         let relative = entry.path().strip_prefix(bundle).unwrap_or(entry.path());
-        if relative == Path::new(BUNDLE_INDEX) || relative == Path::new(BUNDLE_THREAD) {
-            continue;
-        }
         if entry.file_type().is_file() {
             assets.push((entry.path().to_path_buf(), relative.to_path_buf()));
         } else if !entry.file_type().is_dir() {
