@@ -341,6 +341,8 @@ const INLINE_TAGS: &[&str] = &[
 /// `script` and `style` contents dropped, entities decoded, whitespace
 /// collapsed.
 pub(super) fn html_text(html: &str) -> String {
+    // Every article and comment passes here once per build: no allocation
+    // per tag.
     let mut text = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(open) = rest.find('<') {
@@ -351,19 +353,19 @@ pub(super) fn html_text(html: &str) -> String {
             break;
         };
         let tag = &after[..close];
-        // A custom element's name (`style-guide`) runs on past its letters.
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let name = tag_name(tag);
         rest = &after[close + 1..];
-        if !INLINE_TAGS.contains(&name.as_str()) {
+        if !INLINE_TAGS
+            .iter()
+            .any(|inline| inline.eq_ignore_ascii_case(name))
+        {
             text.push(' ');
         }
-        if (name == "script" || name == "style") && !tag.starts_with('/') {
-            let end_tag = format!("</{name}");
+        let is_raw_text = ["script", "style"]
+            .iter()
+            .any(|raw| raw.eq_ignore_ascii_case(name));
+        if is_raw_text && !tag.starts_with('/') {
+            let end_tag = format!("</{}", name.to_ascii_lowercase());
             rest = match rest.to_ascii_lowercase().find(&end_tag) {
                 Some(end) => &rest[end..],
                 None => "",
@@ -372,7 +374,25 @@ pub(super) fn html_text(html: &str) -> String {
     }
     text.push_str(rest);
     let decoded = html_escape::decode_html_entities(&text);
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut collapsed = String::with_capacity(decoded.len());
+    for word in decoded.split_whitespace() {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(word);
+    }
+    collapsed
+}
+
+/// The name of the element a tag (the text between `<` and `>`) opens or
+/// closes, as written. A custom element's name (`style-guide`) runs on past
+/// its letters.
+fn tag_name(tag: &str) -> &str {
+    let tag = tag.trim_start_matches('/');
+    let end = tag
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or(tag.len());
+    &tag[..end]
 }
 
 /// Where the tag that `after` (the text after a `<`) opens ends: its `>`,
