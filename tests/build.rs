@@ -305,6 +305,65 @@ fn site_without_templates_folder_uses_the_built_in_theme() {
     assert!(site.output("style.css").is_file());
 }
 
+/// The lines of `html` outside `<pre>` elements that start with a space or
+/// a tab.
+fn indented_lines(html: &str) -> Vec<String> {
+    let mut outside = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find("<pre") {
+        outside.push_str(&rest[..open]);
+        rest = rest[open..]
+            .split_once("</pre>")
+            .map_or("", |(_, after)| after);
+    }
+    outside.push_str(rest);
+    outside
+        .lines()
+        .filter(|line| line.starts_with([' ', '\t']))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_built_in_theme_writes_no_indentation_and_code_keeps_its_own() {
+    let site = Site::new();
+    let code = "fn main() {\n    println!(\"indented\");\n}";
+    site.article(
+        "hello",
+        "2020-01-02",
+        "tags = [\"a\"]\n",
+        &format!("Body.\n\n```\n{code}\n```"),
+    );
+    site.comments("hello", THREAD);
+    site.build();
+    for page in [
+        "articles/hello/index.html",
+        "index.html",
+        "tags/a/index.html",
+        "archive/index.html",
+    ] {
+        let html = site.read(page);
+        assert_eq!(indented_lines(&html), Vec::<String>::new(), "{page}");
+    }
+    let page = site.page("articles/hello/index.html");
+    let shown: String = one(&page, ".article-body pre").text().collect();
+    assert_eq!(shown.trim_end(), code);
+    // A site's own template is written as it is.
+    site.file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}\n  <p class=\"mine\">{{ page.title }}</p>\n{% endblock content %}",
+    );
+    site.file(
+        "content/pages/about.md",
+        "+++\ntitle = \"About\"\n+++\nText.\n",
+    );
+    site.build();
+    assert_eq!(
+        indented_lines(&site.read("about/index.html")),
+        ["  <p class=\"mine\">About</p>"]
+    );
+}
+
 #[test]
 fn overriding_a_partial_keeps_the_built_in_base() {
     let site = Site::new();

@@ -133,9 +133,14 @@ pub fn load_templates(root: &Path) -> Result<Templates, Vec<Error>> {
     let mut sources: BTreeMap<String, (TemplateFile, String)> = BUILTIN_TEMPLATES
         .iter()
         .map(|(name, text)| {
+            let text = if name.ends_with(".html") {
+                without_indentation(text)
+            } else {
+                text.to_string()
+            };
             (
                 name.to_string(),
-                (TemplateFile::BuiltIn(name.to_string()), text.to_string()),
+                (TemplateFile::BuiltIn(name.to_string()), text),
             )
         })
         .collect();
@@ -171,6 +176,17 @@ pub fn load_templates(root: &Path) -> Result<Templates, Vec<Error>> {
         return Err(errors);
     }
     compile(sources)
+}
+
+/// A built-in page template without the indentation of its lines: it is
+/// there for whoever reads the theme, and written out it would be bytes on
+/// every page. Lines are kept, so errors keep their line numbers. (No
+/// built-in template has a `<pre>` or `<textarea>`, whose spaces are text.)
+fn without_indentation(source: &str) -> String {
+    source
+        .split_inclusive('\n')
+        .map(|line| line.trim_start_matches([' ', '\t']))
+        .collect()
 }
 
 /// A template's name: its path under `templates/`, with `/` separators.
