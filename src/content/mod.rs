@@ -217,7 +217,11 @@ pub fn check_inside(root: &Path, path: &Path) -> Result<(), Error> {
 /// (four for a bundle's `index.md`), where resolving the path and the root
 /// took a `readlink` for each name of both, about sixteen per file read.
 fn no_link_below(root: &Path, path: &Path) -> bool {
-    let Ok(below) = path.strip_prefix(root) else {
+    let Some(below) = path
+        .strip_prefix(root)
+        .ok()
+        .filter(|b| !b.as_os_str().is_empty())
+    else {
         return false;
     };
     let mut at = root.to_path_buf();
@@ -227,7 +231,7 @@ fn no_link_below(root: &Path, path: &Path) -> bool {
         };
         at.push(name);
         std::fs::symlink_metadata(&at).is_ok_and(|m| !m.file_type().is_symlink())
-    }) && below.components().next().is_some()
+    })
 }
 
 /// The next entry of a walk (that follows links) under the site at `root`

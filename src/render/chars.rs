@@ -27,25 +27,6 @@ pub fn is_unwritable(c: char) -> bool {
     }
 }
 
-/// The bytes that begin, in UTF-8, a character [`is_unwritable`] may refuse:
-/// C0 controls but tab, line feed and carriage return; DEL; 0xC2 (the C1
-/// controls are U+0080–U+009F); 0xEF (U+FDD0–U+FDEF, U+FFFE, U+FFFF); and
-/// the lead bytes of the other planes (0xF0–0xF4), whose last two code points
-/// are noncharacters.
-static MAY_START_UNWRITABLE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = (b < 0x20 && b != 0x09 && b != 0x0a && b != 0x0d)
-            || b == 0x7f
-            || b == 0xc2
-            || b == 0xef
-            || b >= 0xf0;
-        b += 1;
-    }
-    table
-};
-
 /// Whether `text` holds a character [`is_unwritable`] refuses. Every output
 /// file passes here, so it scans bytes, and decodes a character only where
 /// a byte may start one of them (never a continuation byte: always at a
@@ -62,14 +43,17 @@ fn holds_unwritable(text: &str) -> bool {
             .iter()
             .fold(false, |any, &b| any | may_start_unwritable(b))
             && block.iter().enumerate().any(|(i, &b)| {
-                MAY_START_UNWRITABLE[usize::from(b)]
+                may_start_unwritable(b)
                     && text[start + i..].chars().next().is_some_and(is_unwritable)
             })
     })
 }
 
-/// [`MAY_START_UNWRITABLE`] as arithmetic, which vectorizes where a table
-/// lookup does not.
+/// Whether `b` may begin, in UTF-8, a character [`is_unwritable`] refuses:
+/// C0 controls but tab, line feed and carriage return; DEL; 0xC2 (the C1
+/// controls are U+0080–U+009F); 0xEF (U+FDD0–U+FDEF, U+FFFE, U+FFFF); and
+/// the lead bytes of the other planes (0xF0–0xF4), whose last two code points
+/// are noncharacters. Arithmetic rather than a table, so that it vectorizes.
 fn may_start_unwritable(b: u8) -> bool {
     (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r')
         | (b == 0x7f)
@@ -115,15 +99,7 @@ mod tests {
     }
 
     #[test]
-    fn the_arithmetic_test_is_the_byte_table() {
-        for b in 0..=u8::MAX {
-            assert_eq!(
-                may_start_unwritable(b),
-                MAY_START_UNWRITABLE[usize::from(b)],
-                "{b:#x}"
-            );
-        }
-        // Found in any block, the last one short.
+    fn one_is_found_in_any_block_the_last_one_short() {
         let long = "x".repeat(200);
         for at in [0, 63, 64, 130, 200] {
             let mut text = long.clone();
@@ -133,12 +109,12 @@ mod tests {
     }
 
     #[test]
-    fn the_byte_table_covers_every_unwritable_character() {
+    fn the_lead_byte_test_covers_every_unwritable_character() {
         let every = (0..=0x10ffff).filter_map(char::from_u32);
         for c in every.filter(|&c| is_unwritable(c)) {
             let mut buffer = [0; 4];
             let first = c.encode_utf8(&mut buffer).as_bytes()[0];
-            assert!(MAY_START_UNWRITABLE[usize::from(first)], "{:?}", c);
+            assert!(may_start_unwritable(first), "{:?}", c);
         }
     }
 }
