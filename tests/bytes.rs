@@ -447,6 +447,32 @@ mod links {
     }
 
     #[test]
+    fn a_bundle_thread_linking_to_a_folder_or_nowhere_is_not_followed() {
+        let outside = tempfile::tempdir().unwrap();
+        // Walked, the folder would show this link, which leads out again.
+        let further = tempfile::tempdir().unwrap();
+        symlink(further.path(), outside.path().join("further")).unwrap();
+        let site = Site::new();
+        let articles = site.root().join("content/articles");
+        site.bundle("folder", "2020-01-02", "", "Bundle.");
+        site.bundle("nowhere", "2020-01-02", "", "Bundle.");
+        symlink(outside.path(), articles.join("folder/comments.toml")).unwrap();
+        symlink("missing.toml", articles.join("nowhere/comments.toml")).unwrap();
+        let stderr = site.build_fails();
+        assert!(
+            stderr.contains("error: content/articles/folder/comments.toml: symbolic link to "),
+            "{stderr}"
+        );
+        assert!(
+            !stderr.contains("comments.toml/"),
+            "the outside folder was walked: {stderr}"
+        );
+        let broken =
+            "error: content/articles/nowhere/comments.toml: symbolic link that cannot be followed";
+        assert_eq!(stderr.matches(broken).count(), 1, "{stderr}");
+    }
+
+    #[test]
     fn a_link_within_the_site_is_followed() {
         let site = Site::new();
         site.file(

@@ -247,14 +247,19 @@ fn next_inside(
     errors: &mut Vec<Error>,
 ) -> Option<walkdir::DirEntry> {
     loop {
+        let read_elsewhere = |path: &Path| read_elsewhere.iter().any(|file| file == path);
         let entry = match walk.next()? {
             Ok(entry) => entry,
+            // A broken link, say: its reader reports it.
+            Err(e) if e.path().is_some_and(read_elsewhere) => continue,
             Err(e) => {
                 errors.push(walk_error(root, e));
                 continue;
             }
         };
-        if read_elsewhere.iter().any(|file| file == entry.path()) {
+        // Only files are left to their reader: a folder of that name (or a
+        // link to one) is checked here, and not entered if it leads out.
+        if !entry.file_type().is_dir() && read_elsewhere(entry.path()) {
             continue;
         }
         if entry.path_is_symlink()
