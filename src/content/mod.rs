@@ -246,12 +246,12 @@ fn next_inside(
     read_elsewhere: &[PathBuf],
     errors: &mut Vec<Error>,
 ) -> Option<walkdir::DirEntry> {
+    let is_read_elsewhere = |path: &Path| read_elsewhere.iter().any(|file| file == path);
     loop {
-        let read_elsewhere = |path: &Path| read_elsewhere.iter().any(|file| file == path);
         let entry = match walk.next()? {
             Ok(entry) => entry,
             // A broken link, say: its reader reports it.
-            Err(e) if e.path().is_some_and(read_elsewhere) => continue,
+            Err(e) if e.path().is_some_and(is_read_elsewhere) => continue,
             Err(e) => {
                 errors.push(walk_error(root, e));
                 continue;
@@ -259,7 +259,7 @@ fn next_inside(
         };
         // Only files are left to their reader: a folder of that name (or a
         // link to one) is checked here, and not entered if it leads out.
-        if !entry.file_type().is_dir() && read_elsewhere(entry.path()) {
+        if !entry.file_type().is_dir() && is_read_elsewhere(entry.path()) {
             continue;
         }
         if entry.path_is_symlink()
