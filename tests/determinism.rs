@@ -8,12 +8,22 @@ use std::path::{Path, PathBuf};
 
 /// A site with every kind of output: many articles by several authors with
 /// shared tags, nested threads (some closed), aliases, a bundle with an
-/// asset, a page, a static file, code to highlight.
+/// asset, a page, a static file, code to highlight, an author with many
+/// links (a map, which templates must get in one order).
 fn varied_site() -> Site {
     let site = Site::new();
+    let links: Vec<String> = [
+        "Site", "Blog", "Mastodon", "Archive", "Books", "Press", "Talks", "Code",
+    ]
+    .iter()
+    .map(|name| format!("{name} = \"https://bo.example/{}/\"", name.to_lowercase()))
+    .collect();
     site.file(
         "content/authors/bo.md",
-        "+++\nname = \"Bo Writer\"\n+++\nBo writes too.\n",
+        &format!(
+            "+++\nname = \"Bo Writer\"\nlinks = {{ {} }}\n+++\nBo writes too.\n",
+            links.join(", ")
+        ),
     );
     site.file(
         "content/pages/about.md",
