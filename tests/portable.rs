@@ -24,7 +24,9 @@ fn full_site(extra_config: &str) -> Site {
     );
     site.file(
         "content/authors/bob.md",
-        "+++\nname = \"Bob Writer\"\navatar = \"/img/bob.png\"\n+++\nBob writes too.\n",
+        "+++\nname = \"Bob Writer\"\navatar = \"/img/bob.png\"\n\
+         links = { Archive = \"/blog/archive/\", Elsewhere = \"https://bob.example/\" }\n+++\n\
+         Bob writes [about us](/blog/about/) too.\n",
     );
     site.file("static/img/bob.png", "not really a png");
     site.file("static/img/wide.png", "not really a png");
@@ -400,6 +402,97 @@ fn urls_root_gives_site_root_links_with_the_base_path() {
             assert!(site_root || kept, "{page}: {what} `{url}`");
         }
     }
+}
+
+#[test]
+fn the_built_in_theme_links_exactly_as_the_whole_page_rewrite_would() {
+    // The built-in theme's pages get their links relative from their views
+    // and are not rewritten as a whole: the rewrite run over any of them
+    // must find nothing left to change, on every page at every depth (links
+    // in templates, listings, bios, author links, avatars, comments, bodies).
+    let site = full_site("");
+    site.build();
+    let public = site.root().join("public");
+    let pages = html_pages(&public);
+    assert!(pages.len() > 20, "{pages:?}");
+    for page in pages.iter().filter(|p| *p != "404.html") {
+        let html = site.read(page);
+        let rewritten = scholia::render::relative::relative_urls(&html, page, "/blog").unwrap();
+        assert_eq!(rewritten, html, "{page} still had links to make relative");
+    }
+    let author = site.page("authors/bob/index.html");
+    let links: Vec<&str> = select(&author, ".author-links a")
+        .into_iter()
+        .filter_map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(links, ["../../archive/index.html", "https://bob.example/"]);
+}
+
+#[test]
+fn the_search_page_links_relatively_for_readers_without_javascript() {
+    // `<noscript>` holds text for a parser with scripting on (the
+    // whole-page rewrite left its links from the site root); a browser with
+    // JavaScript off reads it as markup and follows them.
+    let site = full_site("");
+    site.build();
+    let search = site.page("search/index.html");
+    let markup: String = one(&search, "noscript").text().collect();
+    let noscript = Html::parse_fragment(&markup);
+    let links: Vec<&str> = select(&noscript, "a")
+        .into_iter()
+        .filter_map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(links, ["../archive/index.html", "../tags/index.html"]);
+}
+
+#[test]
+fn a_site_template_of_its_own_has_its_site_root_links_made_relative() {
+    let site = full_site("");
+    site.file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}\
+         <a class=\"mine\" href=\"{{ site.base_path }}/archive/\">all</a>\
+         <a class=\"own\" href=\"{{ page.url }}\">here</a>{% endblock content %}",
+    );
+    site.build();
+    let about = site.page("about/index.html");
+    assert_eq!(
+        attr(one(&about, "a.mine"), "href"),
+        Some("../archive/index.html")
+    );
+    assert_eq!(attr(one(&about, "a.own"), "href"), Some("index.html"));
+    // Every page, not only the overridden template's, is still relative.
+    let article = site.page("articles/b/index.html");
+    assert_eq!(
+        attr(
+            one(&article, r#"link[rel=stylesheet][href$="style.css"]"#),
+            "href"
+        ),
+        Some("../../style.css")
+    );
+}
+
+#[test]
+fn an_unchanged_copy_of_a_built_in_template_builds_the_same_site() {
+    let site = full_site("");
+    site.build();
+    let built_in = site.output_files();
+    site.file(
+        "templates/base.html",
+        include_str!("../templates/base.html"),
+    );
+    site.file(
+        "templates/partials/comments.html",
+        include_str!("../templates/partials/comments.html"),
+    );
+    site.build();
+    let copied = site.output_files();
+    let differing: Vec<_> = built_in
+        .keys()
+        .chain(copied.keys())
+        .filter(|path| built_in.get(*path) != copied.get(*path))
+        .collect();
+    assert!(differing.is_empty(), "the copies changed {differing:?}");
 }
 
 #[test]

@@ -30,6 +30,7 @@ use crate::site::{Article, ArticleImage, Site};
 use feeds::{ARTICLE_FEED_FILE, absolute};
 use plan::Job;
 pub use plan::{NO_JEKYLL_FILE, PageOrigin, Plan, PlannedFile, output_path};
+use relative::Linker;
 use search::SearchIndex;
 use sitemap::SitemapEntry;
 pub use templates::{Templates, load_templates};
@@ -156,7 +157,7 @@ fn render_each(
     jobs.par_iter()
         .filter_map(|(position, (path, job))| {
             renderer
-                .render(job)
+                .render(job, path)
                 .map_err(|e| on_page(e, path))
                 .and_then(|text| {
                     let text = chars::remove_unwritable(&text);
@@ -255,52 +256,78 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// `text`, rendered for `job` at `path`, as it is written: a page's links
-    /// into the site relative to the page, unless the site asks for site-root
-    /// URLs. Done here, on the finished page, because only here is the page's
-    /// folder known for every link on it, content links included. The 404 page
-    /// keeps site-root links: a host serves it at whatever path was missing,
-    /// so no relative link from it could be right.
+    /// `text`, rendered for `job` at `path`, as it is written: when its links
+    /// are relative ([`Self::has_relative_links`]) and the site has templates
+    /// of its own, with every site-root URL those wrote made relative by a pass
+    /// over the whole page. Pages of the built-in theme got the same links from
+    /// their views ([`Self::views_for`]) and are written as rendered.
     fn portable<'t>(&self, job: &Job, path: &str, text: &'t str) -> Result<Cow<'t, str>, Error> {
-        let is_page = job.template().is_some_and(|t| t.ends_with(".html"));
-        if self.site.config.build.urls == UrlStyle::Root || !is_page || matches!(job, Job::NotFound)
-        {
+        if !self.has_relative_links(job) || self.tera.is_built_in_theme() {
             return Ok(Cow::Borrowed(text));
         }
-        relative::relative_urls(text, path, self.site.config.base_path())
-            .map(Cow::Owned)
-            .map_err(|e| Error::RelativeUrls {
-                page: path.to_string(),
-                message: e.to_string(),
-            })
+        relative::relative_page(text, path, self.site.config.base_path()).map(Cow::Owned)
     }
 
-    /// Article `i` as listed.
+    /// Whether the links of `job`'s file are relative to it: a page's are,
+    /// unless the site asks for site-root URLs, or it is the 404 page (a host
+    /// serves it at whatever path was missing, so no relative link from it
+    /// could be right).
+    fn has_relative_links(&self, job: &Job) -> bool {
+        let is_page = job.template().is_some_and(|t| t.ends_with(".html"));
+        self.site.config.build.urls != UrlStyle::Root && is_page && !matches!(job, Job::NotFound)
+    }
+
+    /// The views of the file of `job` at `path`: with links relative to it
+    /// when it has relative links and the built-in theme writes it, else with
+    /// site-root links.
+    fn views_for<'p>(&'p self, job: &Job, path: &'p str) -> ViewBuilder<'p> {
+        let base_path = self.site.config.base_path();
+        let linker = if self.has_relative_links(job) && self.tera.is_built_in_theme() {
+            Linker::relative_to(path, base_path)
+        } else {
+            Linker::site_root(base_path)
+        };
+        ViewBuilder::with_linker(self.site, linker)
+    }
+
+    /// Article `i` as listed, with site-root links.
     fn summary(&self, i: usize) -> &ArticleSummaryView {
         self.summaries[i].get_or_init(|| self.views.summary(&self.site.articles[i]))
     }
 
-    fn render(&self, job: &Job) -> Rendered {
+    /// Articles `shown` as listed on the page of `views`.
+    fn listed<'s>(
+        &'s self,
+        views: &ViewBuilder<'_>,
+        shown: impl Iterator<Item = usize>,
+    ) -> Result<Vec<Cow<'s, ArticleSummaryView>>, Error> {
+        shown.map(|i| views.listed(self.summary(i))).collect()
+    }
+
+    fn render(&self, job: &Job, path: &str) -> Rendered {
         let site = self.site;
+        let views = &self.views_for(job, path);
         match job {
             Job::Index(pager) => {
-                let context = self.listing(&site.config.title, pager, "/", &job.shown(site));
-                self.page("index.html", &pager.url, context)
+                let context =
+                    self.listing(views, &site.config.title, pager, "/", &job.shown(site))?;
+                self.page(views, "index.html", &pager.url, context)
             }
-            Job::Article(i) => self.article(&site.articles[*i]),
+            Job::Article(i) => self.article(views, &site.articles[*i]),
             Job::CommentFeed(i) => Ok(feeds::comment_feed(site, &site.articles[*i])),
             Job::Authors => {
-                let mut context = self.context("Authors", None);
-                let authors: Vec<_> = site.authors.iter().map(|a| self.views.author(a)).collect();
-                context.insert("authors", &authors);
-                self.page("authors.html", "/authors/", context)
+                let mut context = self.context(views, "Authors", None);
+                let authors = site.authors.iter().map(|a| views.author(a));
+                context.insert("authors", &authors.collect::<Result<Vec<_>, _>>()?);
+                self.page(views, "authors.html", "/authors/", context)
             }
             Job::Author(i, pager) => {
                 let author = &site.authors[*i];
                 let shown = job.shown(site);
-                let mut context = self.listing(&author.name, pager, &author.permalink, &shown);
-                context.insert("author", &self.views.author(author));
-                self.page("author.html", &pager.url, context)
+                let mut context =
+                    self.listing(views, &author.name, pager, &author.permalink, &shown)?;
+                context.insert("author", &views.author(author)?);
+                self.page(views, "author.html", &pager.url, context)
             }
             Job::AuthorFeed(i) => {
                 let author = &site.authors[*i];
@@ -308,16 +335,16 @@ impl<'a> Renderer<'a> {
                 self.listing_feed(title, &author.permalink, &job.shown(site))
             }
             Job::Tags => {
-                let mut context = self.context("Tags", None);
-                context.insert("tags", &self.tag_counts());
-                self.page("tags.html", "/tags/", context)
+                let mut context = self.context(views, "Tags", None);
+                context.insert("tags", &self.tag_counts(views));
+                self.page(views, "tags.html", "/tags/", context)
             }
             Job::Tag(i, pager) => {
                 let tag = &site.tags[*i];
                 let shown = job.shown(site);
-                let mut context = self.listing(&tag.name, pager, &tag.permalink, &shown);
-                context.insert("tag", &self.views.tag_link(tag));
-                self.page("tag.html", &pager.url, context)
+                let mut context = self.listing(views, &tag.name, pager, &tag.permalink, &shown)?;
+                context.insert("tag", &views.tag_link(tag));
+                self.page(views, "tag.html", &pager.url, context)
             }
             Job::TagFeed(i) => {
                 let tag = &site.tags[*i];
@@ -326,31 +353,31 @@ impl<'a> Renderer<'a> {
             }
             Job::Page(i) => {
                 let page = &site.pages[*i];
-                let mut context = self.context(&page.title, page.description.as_deref());
+                let mut context = self.context(views, &page.title, page.description.as_deref());
                 context.insert(
                     "page",
                     &PageView {
                         title: &page.title,
-                        url: self.views.url(&page.permalink),
+                        url: views.url(&page.permalink),
                         description: page.description.as_deref(),
-                        content_html: &page.content_html,
+                        content_html: &views.content(&page.content_html)?,
                         draft: page.draft,
                         extra: &page.extra,
                     },
                 );
-                self.page("page.html", &page.permalink, context)
+                self.page(views, "page.html", &page.permalink, context)
             }
             Job::Archive => {
-                let mut context = self.context("Archive", None);
-                let all: Vec<&ArticleSummaryView> =
-                    (0..site.articles.len()).map(|i| self.summary(i)).collect();
+                let mut context = self.context(views, "Archive", None);
+                let all = self.listed(views, 0..site.articles.len())?;
+                let all: Vec<&ArticleSummaryView> = all.iter().map(|s| &**s).collect();
                 context.insert("years", &views::archive(site, &all));
-                self.page("archive.html", "/archive/", context)
+                self.page(views, "archive.html", "/archive/", context)
             }
             Job::SiteFeed => Ok(self.site_feed(&job.shown(site))),
             Job::Redirect { to, .. } => {
-                let mut context = self.context(&site.config.title, None);
-                context.insert("target_url", &self.views.url(to));
+                let mut context = self.context(views, &site.config.title, None);
+                context.insert("target_url", &views.url(to));
                 context.insert("canonical_url", &absolute(site, to));
                 self.render_template("redirect.html", &context)
             }
@@ -359,14 +386,15 @@ impl<'a> Renderer<'a> {
             Job::Sitemap => Ok(sitemap::sitemap(&self.sitemap_entries())),
             Job::Robots => Ok(sitemap::robots_txt(site.config.base_url_trimmed())),
             Job::NotFound => {
-                let context = self.context("Page not found", None);
+                let context = self.context(views, "Page not found", None);
                 self.render_template("404.html", &context)
             }
             Job::Stylesheet => self.render_template("style.css", &Context::new()),
             Job::SearchScript => self.render_template("search.js", &Context::new()),
             Job::Search => {
-                let context = self.context("Search", None);
-                self.page("search.html", &format!("/{}/", search::SEARCH_DIR), context)
+                let context = self.context(views, "Search", None);
+                let url = format!("/{}/", search::SEARCH_DIR);
+                self.page(views, "search.html", &url, context)
             }
             Job::SearchManifest | Job::SearchTerms(_) | Job::SearchDocs(..) => {
                 unreachable!("render_plan writes the search index's files from the index")
@@ -385,12 +413,12 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn article(&self, article: &Article) -> Rendered {
-        let mut context = self.context(&article.title, Some(&article.description));
+    fn article(&self, views: &ViewBuilder<'_>, article: &Article) -> Rendered {
+        let mut context = self.context(views, &article.title, Some(&article.description));
         context.insert("og_type", "article");
         context.insert("og_image", &self.og_image(article));
-        context.insert("article", &self.views.article(article));
-        self.page("article.html", &article.permalink, context)
+        context.insert("article", &views.article(article)?);
+        self.page(views, "article.html", &article.permalink, context)
     }
 
     /// The absolute URL of an article's picture for link previews. A site-root
@@ -408,11 +436,17 @@ impl<'a> Renderer<'a> {
         page.join(image).ok().map(String::from)
     }
 
-    /// A context with `site`, the page's title and its description (and no
-    /// `og_image`).
-    fn context(&self, page_title: &str, description: Option<&str>) -> Context {
+    /// A context with `site`, `links`, the page's title and its description
+    /// (and no `og_image`).
+    fn context(
+        &self,
+        views: &ViewBuilder<'_>,
+        page_title: &str,
+        description: Option<&str>,
+    ) -> Context {
         let mut context = Context::new();
-        context.insert("site", &self.views.site());
+        context.insert("site", &views.site());
+        context.insert("links", &views.links());
         context.insert("page_title", page_title);
         context.insert(
             "page_description",
@@ -427,16 +461,22 @@ impl<'a> Renderer<'a> {
     /// A context for one page of a listing whose first page is at `base`:
     /// `articles` (the `shown` ones, indices into the site's articles),
     /// `pagination` and `feed_url` (the listing's Atom feed).
-    fn listing(&self, title: &str, pager: &Pager, base: &str, shown: &[usize]) -> Context {
-        let mut context = self.context(title, None);
-        let articles: Vec<&ArticleSummaryView> = shown.iter().map(|&i| self.summary(i)).collect();
-        context.insert("articles", &articles);
-        context.insert("pagination", &self.views.pagination(pager, base));
+    fn listing(
+        &self,
+        views: &ViewBuilder<'_>,
+        title: &str,
+        pager: &Pager,
+        base: &str,
+        shown: &[usize],
+    ) -> Result<Context, Error> {
+        let mut context = self.context(views, title, None);
+        context.insert("articles", &self.listed(views, shown.iter().copied())?);
+        context.insert("pagination", &views.pagination(pager, base));
         context.insert(
             "feed_url",
-            &self.views.url(&format!("{base}{ARTICLE_FEED_FILE}")),
+            &views.url(&format!("{base}{ARTICLE_FEED_FILE}")),
         );
-        context
+        Ok(context)
     }
 
     /// A tag's or an author's feed (`[feeds] listing_content`).
@@ -470,13 +510,13 @@ impl<'a> Renderer<'a> {
         feeds::article_feed(site, site.config.title.clone(), "/", content, &items)
     }
 
-    fn tag_counts(&self) -> Vec<TagCountView> {
+    fn tag_counts(&self, views: &ViewBuilder<'_>) -> Vec<TagCountView> {
         self.site
             .tags
             .iter()
             .map(|tag| TagCountView {
                 name: tag.name.clone(),
-                url: self.views.url(&tag.permalink),
+                url: views.url(&tag.permalink),
                 count: tag.articles.len(),
             })
             .collect()
@@ -532,12 +572,18 @@ impl<'a> Renderer<'a> {
         entries
     }
 
-    fn page(&self, template: &str, url_path: &str, mut context: Context) -> Rendered {
-        context.insert("current_url", &self.views.url(url_path));
+    fn page(
+        &self,
+        views: &ViewBuilder<'_>,
+        template: &str,
+        url_path: &str,
+        mut context: Context,
+    ) -> Rendered {
+        context.insert("current_url", &views.url(url_path));
         match nav_section(template) {
             Some(section) => context.insert("section", section),
             // A standalone page is its own section: its link in `site.pages`.
-            None if template == "page.html" => context.insert("section", &self.views.url(url_path)),
+            None if template == "page.html" => context.insert("section", &views.url(url_path)),
             None => {}
         }
         if !context.contains_key("canonical_url") {

@@ -4,11 +4,14 @@
 //! Templates, views and content all write site-root URLs (`/tags/iran/`, with
 //! the base path in front). Opened from disk or served from another folder,
 //! those resolve against the wrong root: the page shows unstyled, with dead
-//! links. This pass runs once on each rendered page, as it is handed to the
-//! output, so it covers every template, every view URL and every link an
-//! author wrote in Markdown, whatever depth the page is at (an article's
-//! summary is shown on pages at several depths, so its links cannot be made
-//! relative before the page they land on is known).
+//! links. A site's own templates may write such URLs anywhere, so their pages
+//! get this pass once each, whole, as they are handed to the output: it
+//! covers every template, every view URL and every link an author wrote in
+//! Markdown, whatever depth the page is at. The built-in theme writes URLs
+//! only from its views, so its pages get the same links from a [`Linker`]
+//! instead: the views' URLs and the content they show (an article's summary
+//! is shown on pages at several depths, so it is made relative per page)
+//! are passed through the very functions the pass uses.
 //!
 //! Each URL attribute (`href`, `src`, `srcset`, `action`, …, and the target of
 //! `<meta http-equiv="refresh">`) whose path starts with the base path becomes
@@ -26,10 +29,92 @@
 //! whose URLs change are written anew. It never builds a tree, so its time is
 //! linear in the page.
 
+use std::borrow::Cow;
+
 use lol_html::html_content::Element;
 use lol_html::{RewriteStrSettings, element, rewrite_str};
 
+use crate::error::Error;
 use crate::markdown::{SRCSET_ATTRIBUTES, URL_ATTRIBUTES, map_srcset};
+
+/// How the links a page's views hand to templates are written: as site-root
+/// URLs (with the base path), or already relative to the page.
+///
+/// When the built-in theme renders a page, every URL it writes comes from a
+/// view, and every piece of HTML it writes unescaped is content: so making
+/// the views' URLs and the content relative here gives the page the pass
+/// above would, without that pass over the whole page (the largest single
+/// cost of a build). A site's own templates may write site-root URLs of their
+/// own, so their pages keep site-root views and get the whole-page pass.
+#[derive(Debug)]
+pub struct Linker<'p> {
+    base_path: &'p str,
+    /// The page's output path (`tags/iran/index.html`) and folder, when its
+    /// links are made relative here.
+    page: Option<(&'p str, PageFolder<'p>)>,
+}
+
+impl<'p> Linker<'p> {
+    /// Links as site-root URLs, as written.
+    pub fn site_root(base_path: &'p str) -> Self {
+        Linker {
+            base_path,
+            page: None,
+        }
+    }
+
+    /// Links relative to the page written at `page` (a path under the output
+    /// folder).
+    pub fn relative_to(page: &'p str, base_path: &'p str) -> Self {
+        Linker {
+            base_path,
+            page: Some((page, PageFolder::of(page))),
+        }
+    }
+
+    /// Whether links are made relative here.
+    pub fn is_relative(&self) -> bool {
+        self.page.is_some()
+    }
+
+    /// `url`, a URL attribute's value, as the whole-page pass would write it.
+    pub fn url(&self, url: &str) -> String {
+        self.page
+            .as_ref()
+            .and_then(|(_, folder)| relative_url(url, folder, self.base_path))
+            .unwrap_or_else(|| url.to_string())
+    }
+
+    /// `html`, content shown on the page, with its URLs as the whole-page
+    /// pass would write them. Most content has no attribute that could hold
+    /// a URL, and is returned as it is.
+    pub fn content<'h>(&self, html: &'h str) -> Result<Cow<'h, str>, Error> {
+        match &self.page {
+            Some((page, _)) if may_hold_attribute_value(html) => {
+                relative_page(html, page, self.base_path).map(Cow::Owned)
+            }
+            _ => Ok(Cow::Borrowed(html)),
+        }
+    }
+}
+
+/// Whether some tag in `html` may have an attribute with a value: whether a
+/// `=` follows a `<` before the next `>`. A tag's first attribute value comes
+/// before any `>` of the tag (a `>` outside quotes ends it, and quotes only
+/// come after a `=`), so HTML for which this is false has no URL to change.
+fn may_hold_attribute_value(html: &str) -> bool {
+    let bytes = html.as_bytes();
+    let mut in_tag = false;
+    for at in memchr::memchr3_iter(b'<', b'>', b'=', bytes) {
+        match bytes[at] {
+            b'<' => in_tag = true,
+            b'>' => in_tag = false,
+            _ if in_tag => return true,
+            _ => {}
+        }
+    }
+    false
+}
 
 /// The elements that may hold a URL of [`URL_ATTRIBUTES`] or
 /// [`SRCSET_ATTRIBUTES`] (or a refresh). Handing only these to the
@@ -56,6 +141,14 @@ pub fn relative_urls(
         // markup, so it goes on as a browser would.
         .with_strict(false);
     rewrite_str(html, settings)
+}
+
+/// [`relative_urls`], failing with an error that names the page.
+pub fn relative_page(html: &str, page: &str, base_path: &str) -> Result<String, Error> {
+    relative_urls(html, page, base_path).map_err(|e| Error::RelativeUrls {
+        page: page.to_string(),
+        message: e.to_string(),
+    })
 }
 
 /// Changes the URL attributes of one element that lead into the site.

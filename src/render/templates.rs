@@ -58,9 +58,17 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
 pub struct Templates {
     tera: Tera,
     files: BTreeMap<String, TemplateFile>,
+    built_in_theme: bool,
 }
 
 impl Templates {
+    /// Whether the built-in theme is all there is: the site has no template
+    /// of its own, or only copies of built-in ones (as this repository's
+    /// example site has). Only then is every URL on a page one of its views'.
+    pub fn is_built_in_theme(&self) -> bool {
+        self.built_in_theme
+    }
+
     /// Renders the template `name`. A failure is reported at the template file
     /// and line it happened in (which may be a parent or an include of `name`),
     /// on no page yet: the caller knows which page it was rendering.
@@ -133,14 +141,12 @@ pub fn load_templates(root: &Path) -> Result<Templates, Vec<Error>> {
     let mut sources: BTreeMap<String, (TemplateFile, String)> = BUILTIN_TEMPLATES
         .iter()
         .map(|(name, text)| {
-            let text = if name.ends_with(".html") {
-                without_indentation(text)
-            } else {
-                text.to_string()
-            };
             (
                 name.to_string(),
-                (TemplateFile::BuiltIn(name.to_string()), text),
+                (
+                    TemplateFile::BuiltIn(name.to_string()),
+                    prepared(name, text),
+                ),
             )
         })
         .collect();
@@ -163,6 +169,12 @@ pub fn load_templates(root: &Path) -> Result<Templates, Vec<Error>> {
             let shown = display_path(root, entry.path());
             match std::fs::read_to_string(entry.path()) {
                 Ok(text) => {
+                    // A copy of a built-in template is read as the built-in
+                    // one, but errors in it are still shown at its file.
+                    let text = match built_in(&name) {
+                        Some(built_in) if built_in == text => sources[&name].1.clone(),
+                        _ => text,
+                    };
                     sources.insert(name, (TemplateFile::Site(shown), text));
                 }
                 Err(source) => errors.push(Error::Read {
@@ -175,7 +187,29 @@ pub fn load_templates(root: &Path) -> Result<Templates, Vec<Error>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    compile(sources)
+    let built_in_theme = sources
+        .iter()
+        .all(|(name, (_, text))| built_in(name).is_some_and(|b| *text == prepared(name, b)));
+    let mut templates = compile(sources)?;
+    templates.built_in_theme = built_in_theme;
+    Ok(templates)
+}
+
+/// The source of the built-in template `name`, if there is one.
+fn built_in(name: &str) -> Option<&'static str> {
+    BUILTIN_TEMPLATES
+        .iter()
+        .find(|(built_in, _)| *built_in == name)
+        .map(|(_, text)| *text)
+}
+
+/// A built-in template's source as it is compiled.
+fn prepared(name: &str, source: &str) -> String {
+    if name.ends_with(".html") {
+        without_indentation(source)
+    } else {
+        source.to_string()
+    }
 }
 
 /// A built-in page template without the indentation of its lines: it is
@@ -243,5 +277,9 @@ fn compile(sources: BTreeMap<String, (TemplateFile, String)>) -> Result<Template
             };
             vec![syntax_error(&name, &e)]
         })?;
-    Ok(Templates { tera, files })
+    Ok(Templates {
+        tera,
+        files,
+        built_in_theme: false,
+    })
 }

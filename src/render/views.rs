@@ -1,14 +1,20 @@
 //! What templates see: lean, serializable views built from the model.
 //!
 //! Each view holds just what its page needs, with URLs already prefixed by the
-//! site's base path and dates already formatted, so templates stay simple and the
+//! site's base path (or, for the built-in theme, already relative to the page:
+//! see [`Linker`]) and dates already formatted, so templates stay simple and the
 //! model stays free to change. The variables are documented in docs/templates.md.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
+use crate::error::Error;
 use crate::markdown::site_root_urls;
 use crate::render::feeds::{COMMENT_FEED_FILE, has_comment_feed};
+use crate::render::relative::Linker;
 use crate::site::pagination::{Pager, page_url};
 use crate::site::{Article, Author, Comment, Site, Tag};
 
@@ -56,6 +62,29 @@ pub struct SiteView<'a> {
     pub pages: Vec<LinkView>,
     /// Built with `--drafts` or `--future`: every page asks not to be indexed.
     pub preview: bool,
+}
+
+/// `links`: the site's own pages and files every page may link to.
+#[derive(Debug, Serialize)]
+pub struct LinksView {
+    /// The newest articles: the site's home page.
+    pub home: String,
+    /// The list of authors.
+    pub authors: String,
+    /// The list of tags.
+    pub tags: String,
+    /// The archive.
+    pub archive: String,
+    /// The search page.
+    pub search: String,
+    /// The site's Atom feed.
+    pub feed: String,
+    /// The theme's stylesheet.
+    pub stylesheet: String,
+    /// The code highlighting stylesheet.
+    pub syntax_stylesheet: String,
+    /// The search page's script.
+    pub search_script: String,
 }
 
 /// A link to an author or a tag.
@@ -111,11 +140,11 @@ pub struct AuthorView<'a> {
     /// Photo URL.
     pub avatar: Option<String>,
     /// Named links.
-    pub links: &'a std::collections::BTreeMap<String, String>,
+    pub links: Cow<'a, BTreeMap<String, String>>,
     /// Bio HTML.
-    pub bio_html: &'a str,
+    pub bio_html: Cow<'a, str>,
     /// The bio's first paragraph.
-    pub bio_summary_html: &'a str,
+    pub bio_summary_html: Cow<'a, str>,
     /// Number of articles.
     pub article_count: usize,
     /// Free-form values.
@@ -138,7 +167,7 @@ pub struct CommentView<'a> {
     /// Date for people, with the time when it is known.
     pub date_display: String,
     /// Sanitized body HTML.
-    pub body_html: &'a str,
+    pub body_html: Cow<'a, str>,
     /// Nesting level shown, 1 = top level.
     pub depth: u32,
     /// The parent, for replies.
@@ -218,20 +247,37 @@ mod tests {
     }
 }
 
-/// Builds views with the site's base path.
+/// Builds the views of one page, with its links written as its [`Linker`]
+/// writes them.
 pub struct ViewBuilder<'a> {
     site: &'a Site,
+    linker: Linker<'a>,
 }
 
 impl<'a> ViewBuilder<'a> {
-    /// A builder for `site`.
+    /// A builder for views shown on any page: links as site-root URLs.
     pub fn new(site: &'a Site) -> Self {
-        ViewBuilder { site }
+        Self::with_linker(site, Linker::site_root(site.config.base_path()))
     }
 
-    /// A site-root path as a link: prefixed with the base path.
+    /// A builder for the views of one page, linked by `linker`.
+    pub fn with_linker(site: &'a Site, linker: Linker<'a>) -> Self {
+        ViewBuilder { site, linker }
+    }
+
+    /// A site-root path as a link: prefixed with the base path, then as the
+    /// page links it.
     pub fn url(&self, path: &str) -> String {
+        self.linker.url(&self.site_root_url(path))
+    }
+
+    fn site_root_url(&self, path: &str) -> String {
         format!("{}{path}", self.site.config.base_path())
+    }
+
+    /// Content HTML as the page shows it.
+    pub fn content<'h>(&self, html: &'h str) -> Result<Cow<'h, str>, Error> {
+        self.linker.content(html)
     }
 
     /// The `site` variable.
@@ -257,11 +303,31 @@ impl<'a> ViewBuilder<'a> {
         }
     }
 
-    /// An article as listed.
+    /// The `links` variable.
+    pub fn links(&self) -> LinksView {
+        LinksView {
+            home: self.url("/"),
+            authors: self.url("/authors/"),
+            tags: self.url("/tags/"),
+            archive: self.url("/archive/"),
+            search: self.url("/search/"),
+            feed: self.url("/atom.xml"),
+            stylesheet: self.url("/style.css"),
+            syntax_stylesheet: self.url("/syntax.css"),
+            search_script: self.url("/search.js"),
+        }
+    }
+
+    /// An article as listed, with site-root links: what [`Self::listed`]
+    /// shows on any page.
     pub fn summary(&self, article: &Article) -> ArticleSummaryView {
-        let url = self.url(&article.permalink);
+        let url = self.site_root_url(&article.permalink);
         // Listings show it at other depths than the article's page.
         let summary_html = site_root_urls(&article.summary_html, &url);
+        let link = |name: &str, permalink: &str| LinkView {
+            name: name.to_string(),
+            url: self.site_root_url(permalink),
+        };
         ArticleSummaryView {
             title: article.title.clone(),
             comments_url: format!("{url}#comments"),
@@ -271,12 +337,14 @@ impl<'a> ViewBuilder<'a> {
             authors: article
                 .authors
                 .iter()
-                .map(|&a| self.author_link(&self.site.authors[a]))
+                .map(|&a| &self.site.authors[a])
+                .map(|a| link(&a.name, &a.permalink))
                 .collect(),
             tags: article
                 .tags
                 .iter()
-                .map(|&t| self.tag_link(&self.site.tags[t]))
+                .map(|&t| &self.site.tags[t])
+                .map(|t| link(&t.name, &t.permalink))
                 .collect(),
             summary_html,
             summary_text: article.summary_text.clone(),
@@ -286,11 +354,37 @@ impl<'a> ViewBuilder<'a> {
         }
     }
 
-    fn author_link(&self, author: &Author) -> LinkView {
-        LinkView {
-            name: author.name.clone(),
-            url: self.url(&author.permalink),
+    /// `summary` (from [`Self::summary`]) as this page lists it.
+    pub fn listed<'s>(
+        &self,
+        summary: &'s ArticleSummaryView,
+    ) -> Result<Cow<'s, ArticleSummaryView>, Error> {
+        if !self.linker.is_relative() {
+            return Ok(Cow::Borrowed(summary));
         }
+        let relink = |links: &[LinkView]| -> Vec<LinkView> {
+            links
+                .iter()
+                .map(|link| LinkView {
+                    name: link.name.clone(),
+                    url: self.linker.url(&link.url),
+                })
+                .collect()
+        };
+        Ok(Cow::Owned(ArticleSummaryView {
+            title: summary.title.clone(),
+            url: self.linker.url(&summary.url),
+            date: summary.date.clone(),
+            date_display: summary.date_display.clone(),
+            authors: relink(&summary.authors),
+            tags: relink(&summary.tags),
+            summary_html: self.content(&summary.summary_html)?.into_owned(),
+            summary_text: summary.summary_text.clone(),
+            comment_count: summary.comment_count,
+            comments_url: self.linker.url(&summary.comments_url),
+            draft: summary.draft,
+            scheduled: summary.scheduled,
+        }))
     }
 
     /// A tag as a link.
@@ -302,8 +396,18 @@ impl<'a> ViewBuilder<'a> {
     }
 
     /// An author in full.
-    pub fn author(&self, author: &'a Author) -> AuthorView<'a> {
-        AuthorView {
+    pub fn author(&self, author: &'a Author) -> Result<AuthorView<'a>, Error> {
+        let links = if self.linker.is_relative() {
+            let relinked = author.links.iter();
+            Cow::Owned(
+                relinked
+                    .map(|(k, v)| (k.clone(), self.linker.url(v)))
+                    .collect(),
+            )
+        } else {
+            Cow::Borrowed(&author.links)
+        };
+        Ok(AuthorView {
             id: &author.id,
             name: &author.name,
             url: self.url(&author.permalink),
@@ -313,15 +417,15 @@ impl<'a> ViewBuilder<'a> {
                 if a.starts_with('/') && !a.starts_with("//") {
                     self.url(a)
                 } else {
-                    a.to_string()
+                    self.linker.url(a)
                 }
             }),
-            links: &author.links,
-            bio_html: &author.bio_html,
-            bio_summary_html: &author.bio_summary_html,
+            links,
+            bio_html: self.content(&author.bio_html)?,
+            bio_summary_html: self.content(&author.bio_summary_html)?,
             article_count: author.articles.len(),
             extra: &author.extra,
-        }
+        })
     }
 
     /// A pagination bar for `pager`, in a listing whose first page is at `base`.
@@ -347,36 +451,37 @@ impl<'a> ViewBuilder<'a> {
                 .collect(),
         }
     }
-}
 
-/// The thread as a flat list a template can nest with a plain loop (no recursion,
-/// whatever the depth).
-pub fn comment_views(comments: &[Comment]) -> Vec<CommentView<'_>> {
-    comments
-        .iter()
-        .enumerate()
-        .map(|(i, comment)| {
-            let next_depth = comments.get(i + 1).map_or(1, |next| next.depth);
-            let opens = next_depth > comment.depth;
-            let parent = comment.parent.map(|p| &comments[p as usize]);
-            CommentView {
-                id: &comment.id,
-                anchor: anchor(&comment.id),
-                author: &comment.author,
-                url: comment.url.as_deref(),
-                date: machine_date(&comment.date, comment.date_has_time),
-                date_display: comment_date_display(comment),
-                body_html: &comment.body_html,
-                depth: comment.depth,
-                reply_to: parent.map(|parent| ReplyToView {
-                    author: &parent.author,
-                    anchor: anchor(&parent.id),
-                }),
-                opens,
-                closes: if opens { 0 } else { comment.depth - next_depth },
-            }
-        })
-        .collect()
+    /// The thread as a flat list a template can nest with a plain loop (no
+    /// recursion, whatever the depth).
+    pub fn comments(&self, comments: &'a [Comment]) -> Result<Vec<CommentView<'a>>, Error> {
+        comments
+            .iter()
+            .enumerate()
+            .map(|(i, comment)| {
+                let next_depth = comments.get(i + 1).map_or(1, |next| next.depth);
+                let opens = next_depth > comment.depth;
+                let parent = comment.parent.map(|p| &comments[p as usize]);
+                Ok(CommentView {
+                    id: &comment.id,
+                    anchor: anchor(&comment.id),
+                    author: &comment.author,
+                    // An absolute http(s) URL, which no page changes.
+                    url: comment.url.as_deref(),
+                    date: machine_date(&comment.date, comment.date_has_time),
+                    date_display: comment_date_display(comment),
+                    body_html: self.content(&comment.body_html)?,
+                    depth: comment.depth,
+                    reply_to: parent.map(|parent| ReplyToView {
+                        author: &parent.author,
+                        anchor: anchor(&parent.id),
+                    }),
+                    opens,
+                    closes: if opens { 0 } else { comment.depth - next_depth },
+                })
+            })
+            .collect()
+    }
 }
 
 /// The element id of a comment.
@@ -391,7 +496,7 @@ pub struct ArticleView<'a> {
     #[serde(flatten)]
     pub summary: ArticleSummaryView,
     /// Body HTML.
-    pub content_html: &'a str,
+    pub content_html: Cow<'a, str>,
     /// Last update, RFC 3339 (or `YYYY-MM-DD` when only the day is known).
     pub updated: Option<String>,
     /// Authors in full, for the bio boxes.
@@ -408,10 +513,10 @@ pub struct ArticleView<'a> {
 
 impl<'a> ViewBuilder<'a> {
     /// An article in full.
-    pub fn article(&self, article: &'a Article) -> ArticleView<'a> {
-        ArticleView {
-            summary: self.summary(article),
-            content_html: &article.content_html,
+    pub fn article(&self, article: &'a Article) -> Result<ArticleView<'a>, Error> {
+        Ok(ArticleView {
+            summary: self.listed(&self.summary(article))?.into_owned(),
+            content_html: self.content(&article.content_html)?,
             updated: article
                 .updated
                 .map(|d| machine_date(&d, article.updated_has_time)),
@@ -419,13 +524,13 @@ impl<'a> ViewBuilder<'a> {
                 .authors
                 .iter()
                 .map(|&a| self.author(&self.site.authors[a]))
-                .collect(),
-            comments: comment_views(&article.thread.comments),
+                .collect::<Result<_, _>>()?,
+            comments: self.comments(&article.thread.comments)?,
             comments_closed: article.comments_closed,
             comments_feed_url: has_comment_feed(self.site, article)
                 .then(|| self.url(&format!("{}{COMMENT_FEED_FILE}", article.permalink))),
             extra: &article.extra,
-        }
+        })
     }
 }
 
