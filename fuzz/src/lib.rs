@@ -22,7 +22,8 @@ use scholia::content::comments::load_thread;
 use scholia::content::{load_article, load_authors, load_content};
 use scholia::import::disqus;
 use scholia::import::wordpress::{self, WordpressOptions};
-use scholia::markdown::render_untrusted;
+use scholia::markdown::{may_link_into_site, render_untrusted};
+use scholia::render::relative::relative_urls;
 use scholia::render::{Plan, Templates, load_templates, render_plan};
 use scholia::site::thread::build_thread;
 use scholia::site::{BuildOptions, assemble, resolve_article, resolve_authors};
@@ -236,13 +237,19 @@ fn scheme_view(url: &str) -> String {
 /// comment renderer; its output, parsed as an HTML5 fragment the way a browser
 /// would parse it inside the page, must hold no `<script>`, no event handler
 /// attribute, no `style` attribute and no `javascript:`, `vbscript:` or
-/// `data:` URL.
+/// `data:` URL. And when the output is said not to link into the site,
+/// the pass that makes a page's links relative must leave it unchanged.
 pub fn sanitizer(data: &[u8]) {
     let Ok(markdown) = std::str::from_utf8(data) else {
         return;
     };
     let html = render_untrusted(markdown);
     check_safe_html(&html);
+    if !may_link_into_site(&html) {
+        let page = "articles/a/index.html";
+        let relative = relative_urls(&html, page, "").expect("the rewriter never fails");
+        assert_eq!(relative, html, "a link into the site was missed");
+    }
 }
 
 /// Panics, naming the problem and the HTML, if `html` could run script.

@@ -166,6 +166,22 @@ fn split_links<'a>(finder: &LinkFinder, text: &str) -> Vec<Event<'a>> {
     out
 }
 
+/// Whether `html`, as [`render_untrusted`] wrote it, may link into the site:
+/// whether one of its links is other than an absolute `http(s)` or `mailto`
+/// URL or a fragment (`#x`), and so may have to be made relative to the page
+/// it is shown on. The sanitizer keeps one URL attribute, a link's `href`,
+/// and writes every attribute as ` name="value"`, so each link is found by
+/// its ` href="`; text that only reads like one makes the answer a needless
+/// yes, never a wrong no.
+pub fn may_link_into_site(html: &str) -> bool {
+    const ATTRIBUTE: &[u8] = b" href=\"";
+    const ELSEWHERE: [&str; 4] = ["https://", "http://", "mailto:", "#"];
+    memchr::memmem::find_iter(html.as_bytes(), ATTRIBUTE).any(|at| {
+        let value = &html[at + ATTRIBUTE.len()..];
+        !ELSEWHERE.iter().any(|start| value.starts_with(start))
+    })
+}
+
 /// `url` if it is an absolute http(s) URL (for a commenter's website), else nothing.
 pub fn safe_url(url: &str) -> Option<&str> {
     let url = url.trim();
@@ -238,6 +254,35 @@ mod tests {
         }
         let (_, has_raw_html) = markdown_html("a <b>b</b>");
         assert!(has_raw_html);
+    }
+
+    /// A comment said not to link into the site has nothing the page's
+    /// relative-link pass would change; one that does is said to.
+    #[test]
+    fn comments_that_may_link_into_the_site_are_told_apart() {
+        let elsewhere = [
+            "Plain text, *emphasis*.",
+            "See https://a.example/x and [b](http://b.example/?q=1&r=2 \"B\") and <mailto:x@a.example>.",
+            "[up](#comment-2) and a text that reads href=/x/, unquoted.",
+        ];
+        let into_site = [
+            "[tag](/tags/oil/)",
+            "[sibling](../b/)",
+            "[file](notes.txt)",
+            "[shout](HTTPS://A.EXAMPLE/)",
+            "Text that reads <code> href=\"https://a.example/\"</code> then [x](/y/).",
+        ];
+        let page = "articles/a/index.html";
+        for comment in elsewhere {
+            let html = render_untrusted(comment);
+            assert!(!may_link_into_site(&html), "{comment}: {html}");
+            let relative = crate::render::relative::relative_urls(&html, page, "").unwrap();
+            assert_eq!(relative, html, "{comment}");
+        }
+        for comment in into_site {
+            let html = render_untrusted(comment);
+            assert!(may_link_into_site(&html), "{comment}: {html}");
+        }
     }
 
     #[test]

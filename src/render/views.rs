@@ -12,7 +12,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::markdown::site_root_urls;
+use crate::markdown::{may_link_into_site, site_root_urls};
 use crate::render::feeds::{COMMENT_FEED_FILE, has_comment_feed};
 use crate::render::relative::Linker;
 use crate::site::pagination::{Pager, page_url};
@@ -470,7 +470,11 @@ impl<'a> ViewBuilder<'a> {
                     url: comment.url.as_deref(),
                     date: machine_date(&comment.date, comment.date_has_time),
                     date_display: comment_date_display(comment),
-                    body_html: self.content(&comment.body_html)?,
+                    body_html: if may_link_into_site(&comment.body_html) {
+                        self.content(&comment.body_html)?
+                    } else {
+                        Cow::Borrowed(&comment.body_html)
+                    },
                     depth: comment.depth,
                     reply_to: parent.map(|parent| ReplyToView {
                         author: &parent.author,
