@@ -21,9 +21,30 @@ use crate::render::plan::output_path;
 /// and digits, each at most [`MAX_TERM_CHARS`] long, in order (with
 /// repeats). The client lowercases and splits queries in the same order.
 pub fn terms(text: &str) -> Vec<String> {
-    split_terms(&text.to_lowercase())
-        .map(str::to_string)
-        .collect()
+    split_terms(&lowercase(text)).map(str::to_string).collect()
+}
+
+/// `text` lowercased, exactly as [`str::to_lowercase`] lowercases it, but
+/// fast on the usual text: ASCII with a few characters beyond it that have
+/// no lowercase of their own (`’`, `é`, `—`). `str::to_lowercase` looks up
+/// every character once it has met one beyond ASCII; every article and
+/// comment is lowercased once per build.
+pub(super) fn lowercase(text: &str) -> String {
+    let mut rest = text;
+    while let Some(at) = rest.bytes().position(|b| !b.is_ascii()) {
+        let Some(c) = rest[at..].chars().next() else {
+            break;
+        };
+        // A letter that changes (`É`, and `Σ`, whose lowercase depends on
+        // its place in the word) needs the full rules.
+        if !c.to_lowercase().eq([c]) {
+            return text.to_lowercase();
+        }
+        rest = &rest[at + c.len_utf8()..];
+    }
+    let mut lowered = text.to_owned();
+    lowered.make_ascii_lowercase();
+    lowered
 }
 
 /// The terms of an already lowercased text.
@@ -281,13 +302,13 @@ pub(super) fn article_documents<'s>(
         .join(" ");
     let body = html_text(&article.content_html);
     let article_doc = Document {
-        heading: heading.to_lowercase(),
+        heading: lowercase(&heading),
         shown: {
             let mut shown = shown_fields(&authors.join(", "), &date, &body);
             shown.shrink_to_fit();
             shown
         },
-        body: body.to_lowercase(),
+        body: lowercase(&body),
     };
     let comments = article.thread.comments.iter().map(comment_document);
     std::iter::once(article_doc).chain(comments)
@@ -299,7 +320,7 @@ pub(super) fn comment_document(comment: &Comment) -> Document {
     let body = html_text(&comment.body_html);
     let date = comment.date.format("%Y-%m-%d").to_string();
     Document {
-        heading: comment.author.to_lowercase(),
+        heading: lowercase(&comment.author),
         shown: {
             let mut shown = shown_fields(&comment.author, &date, &body);
             shown.push(',');
@@ -307,7 +328,7 @@ pub(super) fn comment_document(comment: &Comment) -> Document {
             shown.shrink_to_fit();
             shown
         },
-        body: body.to_lowercase(),
+        body: lowercase(&body),
     }
 }
 
@@ -442,6 +463,26 @@ mod tests {
         assert_eq!(&encoded[..3], "01O", "one digit each below 32");
         assert_eq!(numbers(&encoded).collect::<Vec<_>>(), values);
         assert!(!encoded.contains(['"', '\\', ' ']));
+    }
+
+    #[test]
+    fn lowercase_is_the_standard_lowercase() {
+        for text in [
+            "",
+            "Plain ASCII, With CAPS and 123.",
+            "Iran’s “JCPOA” — é, ß, 日本",
+            "ÉLYSÉE and Straße",
+            "ΟΔΟΣ ΑΣ Σ",
+            "İstanbul",
+            "mixed ’ then É then ’",
+        ] {
+            assert_eq!(lowercase(text), text.to_lowercase(), "{text}");
+        }
+        // Every character of the Basic Multilingual Plane, alone and in a word.
+        for c in (0..0x1_0000u32).filter_map(char::from_u32) {
+            let word = format!("A{c}b{c}");
+            assert_eq!(lowercase(&word), word.to_lowercase(), "{c:?}");
+        }
     }
 
     #[test]
