@@ -429,6 +429,38 @@ fn the_built_in_theme_links_exactly_as_the_whole_page_rewrite_would() {
 }
 
 #[test]
+fn links_in_odd_or_unfinished_html_of_an_author_are_made_relative_as_a_browser_reads_them() {
+    // A vertical tab (pasted from a word processor) is a space on the page,
+    // so the link after it is a link; and an unfinished last tag takes in the
+    // markup after it, so its `src` is an attribute the page has.
+    let site = full_site("");
+    site.article(
+        "odd",
+        "2020-01-04",
+        "",
+        "Odd.\n\n<div>\n<a\u{b}href=\"/blog/tags/oil/\">tab</a>\n<a href=\"\u{b}/blog/about/\">lead</a>\n</div>\n\n\
+         <div><img alt=\"x\" src=\"/blog/img/wide.png\"",
+    );
+    site.build();
+    let article = site.page("articles/odd/index.html");
+    // The unfinished tag takes the page's markup after it in: only the two
+    // links written before it are the article's.
+    let links: Vec<&str> = select(&article, ".article-body a")
+        .into_iter()
+        .filter(|a| ["tab", "lead"].contains(&a.text().collect::<String>().as_str()))
+        .filter_map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(
+        links,
+        ["../../tags/oil/index.html", "../../about/index.html"]
+    );
+    assert_eq!(
+        attr(one(&article, ".article-body img"), "src"),
+        Some("../../img/wide.png")
+    );
+}
+
+#[test]
 fn the_search_page_links_relatively_for_readers_without_javascript() {
     // `<noscript>` holds text for a parser with scripting on (the
     // whole-page rewrite left its links from the site root); a browser with

@@ -157,17 +157,21 @@ fn render_each(
     jobs.par_iter()
         .filter_map(|(position, (path, job))| {
             renderer
-                .render(job, path)
+                .written(job, path)
                 .map_err(|e| on_page(e, path))
-                .and_then(|text| {
-                    let text = chars::remove_unwritable(&text);
-                    let text = renderer.portable(job, path, &text)?;
-                    sink(path, text.as_bytes())
-                })
+                .and_then(|text| sink(path, text.as_bytes()))
                 .err()
                 .map(|error| (*position, error))
         })
         .collect()
+}
+
+/// `text` without the characters no output may hold ([`chars`]).
+fn without_unwritable(text: String) -> String {
+    match chars::remove_unwritable(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(cleaned) => cleaned,
+    }
 }
 
 /// A template failure, told the page it broke.
@@ -256,16 +260,34 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// `text`, rendered for `job` at `path`, as it is written: when its links
-    /// are relative ([`Self::has_relative_links`]) and the site has templates
-    /// of its own, with every site-root URL those wrote made relative by a pass
-    /// over the whole page. Pages of the built-in theme got the same links from
-    /// their views ([`Self::views_for`]) and are written as rendered.
-    fn portable<'t>(&self, job: &Job, path: &str, text: &'t str) -> Result<Cow<'t, str>, Error> {
-        if !self.has_relative_links(job) || self.tera.is_built_in_theme() {
-            return Ok(Cow::Borrowed(text));
+    /// The file of `job` at `path` as it is written: rendered, without the
+    /// characters no output may hold ([`chars`]), and, when its links are
+    /// relative ([`Self::has_relative_links`]), with every link into the site
+    /// relative to it.
+    ///
+    /// The built-in theme writes every URL from a view, so its pages get
+    /// their links relative from their views and are written as rendered. A
+    /// site's own templates may write site-root URLs anywhere, so their pages
+    /// are rendered with site-root views and then made relative by a pass over
+    /// the whole page; so is a built-in page whose content, read alone, may
+    /// not end as text (an unclosed tag or `<textarea>` in an author's HTML
+    /// also takes in the markup after it).
+    fn written(&self, job: &Job, path: &str) -> Result<String, Error> {
+        let base_path = self.site.config.base_path();
+        let relative = self.has_relative_links(job);
+        if relative && self.tera.is_built_in_theme() {
+            let views = ViewBuilder::with_linker(self.site, Linker::relative_to(path, base_path));
+            let text = self.render(job, &views)?;
+            if !views.needs_whole_page() {
+                return Ok(without_unwritable(text));
+            }
         }
-        relative::relative_page(text, path, self.site.config.base_path()).map(Cow::Owned)
+        let text = without_unwritable(self.render(job, &self.views)?);
+        if relative {
+            relative::relative_page(&text, path, base_path)
+        } else {
+            Ok(text)
+        }
     }
 
     /// Whether the links of `job`'s file are relative to it: a page's are,
@@ -275,19 +297,6 @@ impl<'a> Renderer<'a> {
     fn has_relative_links(&self, job: &Job) -> bool {
         let is_page = job.template().is_some_and(|t| t.ends_with(".html"));
         self.site.config.build.urls != UrlStyle::Root && is_page && !matches!(job, Job::NotFound)
-    }
-
-    /// The views of the file of `job` at `path`: with links relative to it
-    /// when it has relative links and the built-in theme writes it, else with
-    /// site-root links.
-    fn views_for<'p>(&'p self, job: &Job, path: &'p str) -> ViewBuilder<'p> {
-        let base_path = self.site.config.base_path();
-        let linker = if self.has_relative_links(job) && self.tera.is_built_in_theme() {
-            Linker::relative_to(path, base_path)
-        } else {
-            Linker::site_root(base_path)
-        };
-        ViewBuilder::with_linker(self.site, linker)
     }
 
     /// Article `i` as listed, with site-root links.
@@ -304,9 +313,9 @@ impl<'a> Renderer<'a> {
         shown.map(|i| views.listed(self.summary(i))).collect()
     }
 
-    fn render(&self, job: &Job, path: &str) -> Rendered {
+    /// The file of `job`, with its links as `views` write them.
+    fn render(&self, job: &Job, views: &ViewBuilder<'_>) -> Rendered {
         let site = self.site;
-        let views = &self.views_for(job, path);
         match job {
             Job::Index(pager) => {
                 let context =

@@ -30,10 +30,12 @@
 //! linear in the page.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use lol_html::html_content::Element;
 use lol_html::{RewriteStrSettings, element, rewrite_str};
 
+use super::chars::remove_unwritable;
 use crate::error::Error;
 use crate::markdown::{SRCSET_ATTRIBUTES, URL_ATTRIBUTES, map_srcset};
 
@@ -52,6 +54,8 @@ pub struct Linker<'p> {
     /// The page's output path (`tags/iran/index.html`) and folder, when its
     /// links are made relative here.
     page: Option<(&'p str, PageFolder<'p>)>,
+    /// Set when some content, read alone, may not have ended as text.
+    whole_page: AtomicBool,
 }
 
 impl<'p> Linker<'p> {
@@ -60,6 +64,7 @@ impl<'p> Linker<'p> {
         Linker {
             base_path,
             page: None,
+            whole_page: AtomicBool::new(false),
         }
     }
 
@@ -69,6 +74,7 @@ impl<'p> Linker<'p> {
         Linker {
             base_path,
             page: Some((page, PageFolder::of(page))),
+            whole_page: AtomicBool::new(false),
         }
     }
 
@@ -78,24 +84,109 @@ impl<'p> Linker<'p> {
     }
 
     /// `url`, a URL attribute's value, as the whole-page pass would write it.
+    /// (That pass reads the page without the characters no output holds.)
     pub fn url(&self, url: &str) -> String {
         self.page
             .as_ref()
-            .and_then(|(_, folder)| relative_url(url, folder, self.base_path))
+            .and_then(|(_, folder)| relative_url(&remove_unwritable(url), folder, self.base_path))
             .unwrap_or_else(|| url.to_string())
     }
 
     /// `html`, content shown on the page, with its URLs as the whole-page
     /// pass would write them. Most content has no attribute that could hold
-    /// a URL, and is returned as it is.
+    /// a URL, and is returned as it is. Content that, read alone, may not end
+    /// as text is noted: see [`Self::needs_whole_page`].
     pub fn content<'h>(&self, html: &'h str) -> Result<Cow<'h, str>, Error> {
-        match &self.page {
-            Some((page, _)) if may_hold_attribute_value(html) => {
-                relative_page(html, page, self.base_path).map(Cow::Owned)
-            }
-            _ => Ok(Cow::Borrowed(html)),
+        let Some((page, _)) = &self.page else {
+            return Ok(Cow::Borrowed(html));
+        };
+        // As the whole-page pass, which reads the page without them: a
+        // vertical tab between a tag's name and its `href` is a space there.
+        let writable = remove_unwritable(html);
+        if may_end_inside_markup(&writable) {
+            self.whole_page.store(true, Ordering::Relaxed);
+        }
+        if may_hold_attribute_value(&writable) {
+            relative_page(&writable, page, self.base_path).map(Cow::Owned)
+        } else {
+            Ok(Cow::Borrowed(html))
         }
     }
+
+    /// Whether some content given to [`Self::content`] may, read alone, end
+    /// inside a tag, a comment, or an element whose content is text (an
+    /// author's unclosed `<img` or `<textarea>`). On the page, such content
+    /// takes in the markup after it, which the whole-page pass reads as the
+    /// browser does and a pass over the content alone cannot: the page must
+    /// then be made with site-root views and that pass.
+    pub fn needs_whole_page(&self) -> bool {
+        self.whole_page.load(Ordering::Relaxed)
+    }
+}
+
+/// Elements whose content is text, not markup, up to their end tag
+/// (`plaintext` has none: its end tag is text too, so it stays open).
+const TEXT_ELEMENTS: &[&[u8]] = &[
+    b"textarea",
+    b"title",
+    b"script",
+    b"style",
+    b"xmp",
+    b"iframe",
+    b"noembed",
+    b"noframes",
+    b"noscript",
+    b"plaintext",
+];
+
+/// Whether `html`, read alone, may end anywhere but in text: inside a tag
+/// (no `>` after the last `<`, or an odd number of quotes after it), inside a
+/// comment (no `-->` after the last `<!--`), or inside an element of
+/// [`TEXT_ELEMENTS`] (one opened and not closed after it). Conservative: a tag
+/// written inside a comment or an attribute value can only make balanced
+/// HTML seem to need the whole page.
+fn may_end_inside_markup(html: &str) -> bool {
+    let bytes = html.as_bytes();
+    let Some(last_tag) = memchr::memrchr(b'<', bytes) else {
+        return false;
+    };
+    let tail = &bytes[last_tag..];
+    let odd = |quote: u8| memchr::memchr_iter(quote, tail).count() % 2 == 1;
+    if memchr::memchr(b'>', tail).is_none() || odd(b'"') || odd(b'\'') {
+        return true;
+    }
+    if let Some(comment) = memchr::memmem::rfind(bytes, b"<!--")
+        && memchr::memmem::find(&bytes[comment + 4..], b"-->").is_none()
+    {
+        return true;
+    }
+    // Inside a text element, only its own end tag counts, as for a browser.
+    let mut inside: Option<&[u8]> = None;
+    for at in memchr::memchr_iter(b'<', bytes) {
+        let (closing, rest) = match bytes.get(at + 1) {
+            Some(b'/') => (true, &bytes[at + 2..]),
+            _ => (false, &bytes[at + 1..]),
+        };
+        let Some(name) = TEXT_ELEMENTS.iter().copied().find(|name| names(rest, name)) else {
+            continue;
+        };
+        match inside {
+            None if !closing => inside = Some(name),
+            Some(open) if closing && open == name && name != b"plaintext" => inside = None,
+            _ => {}
+        }
+    }
+    inside.is_some()
+}
+
+/// Whether `rest` (what follows `<` or `</`) starts with the tag name `name`,
+/// in any case.
+fn names(rest: &[u8], name: &[u8]) -> bool {
+    rest.len() >= name.len()
+        && rest[..name.len()].eq_ignore_ascii_case(name)
+        && rest
+            .get(name.len())
+            .is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>'))
 }
 
 /// Whether some tag in `html` may have an attribute with a value: whether a
@@ -463,6 +554,46 @@ mod tests {
         );
         assert_eq!(rel("/../../x.css", page, "").as_deref(), Some("x.css"));
         assert_eq!(rel("/archive/../etc/", page, "/archive"), None);
+    }
+
+    #[test]
+    fn content_that_may_not_end_as_text_is_told_apart() {
+        for ends_as_text in [
+            "",
+            "<p>Plain.</p>",
+            "<p>A <a href=\"/x/\" title=\"a>b\">link</a>.</p>",
+            "<!-- more --><p>x</p>",
+            "<script>if (a < b) {}</script><p>it's</p>",
+            "<TEXTAREA>x</textarea>",
+            "<pre>&lt;textarea&gt;</pre>",
+        ] {
+            assert!(!may_end_inside_markup(ends_as_text), "{ends_as_text}");
+        }
+        for may_not in [
+            "<div><img alt=\"x\" src=\"/a.png\"",
+            "<img alt=\"x>\" src=\"/a.png",
+            "<p>x</p><!-- unclosed",
+            "<textarea>open",
+            "<Style>a { color: red }",
+            "<script>\"</textarea>\"</script><title>",
+            "<plaintext>x</plaintext>",
+        ] {
+            assert!(may_end_inside_markup(may_not), "{may_not}");
+        }
+    }
+
+    #[test]
+    fn content_is_read_without_the_characters_no_page_holds() {
+        let linker = Linker::relative_to("articles/a/index.html", "");
+        let html = "<a\u{b}href=\"/tags/x/\">a</a><a href=\"\u{1}/about/\">b</a>";
+        assert_eq!(
+            linker.content(html).unwrap(),
+            "<a href=\"../../tags/x/index.html\">a</a><a href=\"../../about/index.html\">b</a>"
+        );
+        assert_eq!(linker.url("\u{b}/about/"), "../../about/index.html");
+        assert!(!linker.needs_whole_page());
+        linker.content("<textarea>").unwrap();
+        assert!(linker.needs_whole_page());
     }
 
     #[test]

@@ -280,6 +280,13 @@ impl<'a> ViewBuilder<'a> {
         self.linker.content(html)
     }
 
+    /// Whether some content of the page, read alone, may not have ended as
+    /// text, so that only a pass over the whole page makes its links right
+    /// (see [`Linker::needs_whole_page`]).
+    pub fn needs_whole_page(&self) -> bool {
+        self.linker.needs_whole_page()
+    }
+
     /// The `site` variable.
     pub fn site(&self) -> SiteView<'a> {
         let config = &self.site.config;
