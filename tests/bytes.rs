@@ -216,10 +216,7 @@ fn a_bundles_relative_urls_are_absolute_in_every_feed() {
             ],
             "{feed_file}"
         );
-        let links: Vec<_> = select(&html, "a")
-            .into_iter()
-            .filter_map(|a| attr(a, "href"))
-            .collect();
+        let links: Vec<_> = hrefs(&html, "a");
         assert_eq!(links, expected_links, "{feed_file}");
     }
 

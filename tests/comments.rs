@@ -978,10 +978,7 @@ fn only_web_addresses_become_links() {
     );
     site.build();
     let page = site.page("articles/talk/index.html");
-    let links: Vec<&str> = select(&page, "#comment-1 .comment-body a")
-        .into_iter()
-        .filter_map(|a| attr(a, "href"))
-        .collect();
+    let links: Vec<&str> = hrefs(&page, "#comment-1 .comment-body a");
     assert_eq!(links, ["https://example.org/y"]);
     assert!(text(one(&page, "#comment-1 .comment-body")).contains("ftp://files.example.org/x"));
 }

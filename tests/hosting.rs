@@ -56,10 +56,7 @@ fn a_redirect_page_works_without_javascript_and_names_its_canonical_page() {
 
     let refresh = attr(one(&page, "meta[http-equiv=refresh]"), "content").unwrap();
     assert_eq!(refresh, "0; url=../../articles/a/index.html");
-    let links: Vec<&str> = select(&page, "body a[href]")
-        .into_iter()
-        .filter_map(|a| attr(a, "href"))
-        .collect();
+    let links: Vec<&str> = hrefs(&page, "body a[href]");
     assert_eq!(links, ["../../articles/a/index.html"], "one visible link");
     assert_eq!(
         attr(one(&page, "link[rel=canonical]"), "href"),

@@ -188,13 +188,7 @@ fn links_written_in_content_lead_to_the_same_place_from_every_depth() {
     );
     // The same summary link from pages at other depths, and the avatar.
     let about = site.page("about/index.html");
-    assert_eq!(
-        select(&about, ".page-body a")
-            .into_iter()
-            .filter_map(|a| attr(a, "href"))
-            .collect::<Vec<_>>(),
-        ["../index.html"]
-    );
+    assert_eq!(hrefs(&about, ".page-body a"), ["../index.html"]);
     let authors = site.page("authors/index.html");
     assert_eq!(
         attr(one(&authors, "img.avatar"), "src"),
@@ -358,10 +352,7 @@ fn urls_root_gives_site_root_links_with_the_base_path() {
         Some("/blog/style.css")
     );
     assert_eq!(
-        select(&article, ".site-nav a")
-            .into_iter()
-            .filter_map(|a| attr(a, "href"))
-            .collect::<Vec<_>>(),
+        hrefs(&article, ".site-nav a"),
         [
             "/blog/",
             "/blog/authors/",
@@ -371,10 +362,7 @@ fn urls_root_gives_site_root_links_with_the_base_path() {
             "/blog/about/"
         ]
     );
-    let body: Vec<&str> = select(&article, ".article-body a")
-        .into_iter()
-        .filter_map(|a| attr(a, "href"))
-        .collect();
+    let body: Vec<&str> = hrefs(&article, ".article-body a");
     assert_eq!(
         body,
         [
@@ -421,10 +409,7 @@ fn the_built_in_theme_links_exactly_as_the_whole_page_rewrite_would() {
         assert_eq!(rewritten, html, "{page} still had links to make relative");
     }
     let author = site.page("authors/bob/index.html");
-    let links: Vec<&str> = select(&author, ".author-links a")
-        .into_iter()
-        .filter_map(|a| attr(a, "href"))
-        .collect();
+    let links: Vec<&str> = hrefs(&author, ".author-links a");
     assert_eq!(links, ["../../archive/index.html", "https://bob.example/"]);
 }
 
@@ -470,10 +455,7 @@ fn the_search_page_links_relatively_for_readers_without_javascript() {
     let search = site.page("search/index.html");
     let markup: String = one(&search, "noscript").text().collect();
     let noscript = Html::parse_fragment(&markup);
-    let links: Vec<&str> = select(&noscript, "a")
-        .into_iter()
-        .filter_map(|a| attr(a, "href"))
-        .collect();
+    let links: Vec<&str> = hrefs(&noscript, "a");
     assert_eq!(links, ["../archive/index.html", "../tags/index.html"]);
 }
 

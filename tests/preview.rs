@@ -351,10 +351,7 @@ fn check_passes_when_every_link_and_anchor_resolves() {
     // them in the form it resolves.
     site.build();
     let page = site.page("articles/b/index.html");
-    let hrefs: Vec<&str> = select(&page, ".article-body a")
-        .into_iter()
-        .filter_map(|a| attr(a, "href"))
-        .collect();
+    let hrefs: Vec<&str> = hrefs(&page, ".article-body a");
     assert!(hrefs.contains(&"../a/index.html#comment-1"), "{hrefs:?}");
     assert!(hrefs.contains(&"../a/index.html"), "{hrefs:?}");
     assert!(hrefs.contains(&"../../atom.xml"), "{hrefs:?}");

@@ -353,10 +353,7 @@ fn the_404_page_is_html_with_a_heading_and_a_way_home() {
     );
     let page = site.page("404.html");
     assert!(!text(one(&page, "h1")).is_empty());
-    let links: Vec<&str> = select(&page, "main a")
-        .into_iter()
-        .filter_map(|a| attr(a, "href"))
-        .collect();
+    let links: Vec<&str> = hrefs(&page, "main a");
     assert!(links.contains(&"/"), "{links:?}");
 }
 
@@ -518,9 +515,6 @@ fn a_site_in_a_sub_folder_publishes_prefixed_urls() {
     );
 
     let not_found = site.page("404.html");
-    let links: Vec<&str> = select(&not_found, "main a")
-        .into_iter()
-        .filter_map(|a| attr(a, "href"))
-        .collect();
+    let links: Vec<&str> = hrefs(&not_found, "main a");
     assert!(links.contains(&"/archive/"), "{links:?}");
 }

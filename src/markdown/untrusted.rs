@@ -262,7 +262,7 @@ mod tests {
     fn comments_that_may_link_into_the_site_are_told_apart() {
         let elsewhere = [
             "Plain text, *emphasis*.",
-            "See https://a.example/x and [b](http://b.example/?q=1&r=2 \"B\") and <mailto:x@a.example>.",
+            "See https://a.example/x and [b](http://b.example/?q=1&r=2 \"B\") and <mailto:reader@example.org>.",
             "[up](#comment-2) and a text that reads href=/x/, unquoted.",
         ];
         let into_site = [

@@ -134,6 +134,14 @@ pub(crate) fn select<'a>(html: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
     html.select(&sel(css)).collect()
 }
 
+/// The `href` of every element matching `css` that has one, as written.
+pub(crate) fn hrefs<'a>(html: &'a Html, css: &str) -> Vec<&'a str> {
+    select(html, css)
+        .into_iter()
+        .filter_map(|e| attr(e, "href"))
+        .collect()
+}
+
 /// The one element matching `css`.
 pub(crate) fn one<'a>(html: &'a Html, css: &str) -> ElementRef<'a> {
     let found = select(html, css);
