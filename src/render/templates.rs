@@ -151,6 +151,8 @@ pub fn load_templates(root: &Path) -> Result<Templates, Vec<Error>> {
         })
         .collect();
     let mut errors = Vec::new();
+    // Whether every file of the site's is a copy of a built-in template.
+    let mut built_in_theme = true;
     let dir = root.join(TEMPLATES_DIR);
     if dir.is_dir() {
         for entry in WalkDir::new(&dir).sort_by_file_name() {
@@ -173,7 +175,10 @@ pub fn load_templates(root: &Path) -> Result<Templates, Vec<Error>> {
                     // one, but errors in it are still shown at its file.
                     let text = match built_in(&name) {
                         Some(built_in) if built_in == text => sources[&name].1.clone(),
-                        _ => text,
+                        _ => {
+                            built_in_theme = false;
+                            text
+                        }
                     };
                     sources.insert(name, (TemplateFile::Site(shown), text));
                 }
@@ -187,9 +192,6 @@ pub fn load_templates(root: &Path) -> Result<Templates, Vec<Error>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let built_in_theme = sources
-        .iter()
-        .all(|(name, (_, text))| built_in(name).is_some_and(|b| *text == prepared(name, b)));
     let mut templates = compile(sources)?;
     templates.built_in_theme = built_in_theme;
     Ok(templates)
