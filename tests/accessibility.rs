@@ -134,16 +134,27 @@ fn every_comment_is_named_by_its_author_and_date() {
     let html = site.page("articles/first/index.html");
     let comments = select(&html, "li.comment > article");
     assert_eq!(comments.len(), 2);
+    let mut names = Vec::new();
     for comment in comments {
-        let ids = attr(comment, "aria-labelledby").expect("aria-labelledby");
-        let name: Vec<String> = ids
-            .split(' ')
-            .map(|id| text(one(&html, &format!("[id=\"{id}\"]"))))
-            .collect();
-        let author = text(comment.select(&sel(".comment-author")).next().unwrap());
-        assert_eq!(name[0], author);
-        assert!(name[1].starts_with("January"), "{name:?}");
+        // One id, naming the comment by its own header.
+        let id = attr(comment, "aria-labelledby").expect("aria-labelledby");
+        let label = one(&html, &format!("[id=\"{id}\"]"));
+        let header = one_in(comment, ":scope > header");
+        assert_eq!(label.id(), header.id(), "comment named by another element");
+        let author = text(one_in(comment, ":scope > header > b"));
+        let name = text(label);
+        assert!(name.starts_with(&format!("{author} January ")), "{name:?}");
+        names.push(name);
     }
+    assert!(!names[0].contains("in reply to"), "{names:?}");
+    assert!(names[1].ends_with("in reply to Reader One"), "{names:?}");
+}
+
+/// The one element inside `scope` that `css` selects.
+fn one_in<'a>(scope: ElementRef<'a>, css: &str) -> ElementRef<'a> {
+    let found: Vec<_> = scope.select(&sel(css)).collect();
+    assert_eq!(found.len(), 1, "{css}: {} elements", found.len());
+    found[0]
 }
 
 #[test]

@@ -129,8 +129,14 @@ fn a_control_character_in_every_kind_of_text_never_reaches_the_output() {
     let collapsed = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let article = site.page("articles/ctl/index.html");
     assert_eq!(text(one(&article, ".article-header h1")), spaced("Title"));
-    assert_eq!(text(one(&article, ".comment-author")), spaced("Reader"));
-    assert_eq!(text(one(&article, ".comment-body")), spaced("Comment"));
+    assert_eq!(
+        text(one(&article, ".comment > article > header > b")),
+        spaced("Reader")
+    );
+    assert_eq!(
+        text(one(&article, ".comment > article > div")),
+        spaced("Comment")
+    );
     assert!(text(one(&article, "title")).contains(&spaced("Site")));
     let page = site.page("about/index.html");
     assert_eq!(text(one(&page, "main h1")), spaced("Page"));
@@ -282,9 +288,9 @@ fn a_one_megabyte_comment_builds() {
     );
     site.build();
     let page = site.page("articles/talk/index.html");
-    let body = one(&page, ".comment-body");
+    let body = one(&page, ".comment > article > div");
     assert!(text(body).ends_with("The last paragraph."));
-    assert!(select(&page, ".comment-body p").len() > 10_000);
+    assert!(select(&page, ".comment > article > div p").len() > 10_000);
 }
 
 /// How deep `css` elements nest in `html` at most.
@@ -332,14 +338,14 @@ fn ten_thousand_nested_quotes_and_lists_build() {
         // The page's own markup may hold a few more (a navigation list).
         let opened = article_html.matches(open_tag).count();
         assert!((depth..depth + 10).contains(&opened), "{slug}: {opened}");
-        let comment_start = page_text.find("class=\"comment-body\"").unwrap();
+        let comment_start = page_text.find("<li class=\"comment\"").unwrap();
         let comment = scraper::Html::parse_fragment(&page_text[comment_start - 5..]);
         let nesting = max_nesting(&comment, element);
         assert!(
             (2..=32).contains(&nesting),
             "{slug}: comment nests {nesting} deep"
         );
-        assert!(text(one(&comment, ".comment-body")).contains(&format!("deep {slug}")));
+        assert!(text(one(&comment, ".comment > article > div")).contains(&format!("deep {slug}")));
     }
     assert_well_formed_xml(Path::new("atom.xml"), &site.read("atom.xml"));
 }

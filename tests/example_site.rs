@@ -161,7 +161,11 @@ fn body_paragraphs(page: &Html) -> Vec<String> {
 fn comment_paragraphs(page: &Html) -> Vec<Vec<String>> {
     select(page, "li.comment")
         .into_iter()
-        .map(|li| li.select(&sel(".comment-body p")).map(text).collect())
+        .map(|li| {
+            li.select(&sel(":scope > article > div p"))
+                .map(text)
+                .collect()
+        })
         .collect()
 }
 

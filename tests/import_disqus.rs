@@ -145,14 +145,14 @@ fn a_thread_is_matched_by_its_link_path_whatever_the_host_slash_or_query() {
         shown.contains(&edge("disqus-8002", Some("disqus-8001"))),
         "{shown:?}"
     );
-    let reply_to = one(&page, "li#comment-disqus-8002 > article .in-reply-to a");
+    let reply_to = one(&page, "li#comment-disqus-8002 > article > header > span a");
     assert_eq!(attr(reply_to, "href"), Some("#comment-disqus-8001"));
     let time = one(&page, "li#comment-disqus-8001 > article time");
     assert_eq!(
         rfc3339(attr(time, "datetime").unwrap()),
         rfc3339("2016-08-23T14:02:00Z")
     );
-    let body = text(one(&page, "li#comment-disqus-8001 > article .comment-body"));
+    let body = text(one(&page, "li#comment-disqus-8001 > article > div"));
     assert_eq!(
         body,
         "Thoughtful piece. The second section is the strongest."
@@ -170,15 +170,12 @@ fn a_single_file_article_and_a_percent_encoded_link_get_their_comments() {
     assert_eq!(
         text(one(
             &arabic,
-            "li#comment-disqus-8040 > article .comment-author"
+            "li#comment-disqus-8040 > article > header > b"
         )),
         "رضا"
     );
     assert_eq!(
-        text(one(
-            &arabic,
-            "li#comment-disqus-8040 > article .comment-body"
-        )),
+        text(one(&arabic, "li#comment-disqus-8040 > article > div")),
         "ممنون از این تحلیل."
     );
 }
@@ -227,7 +224,7 @@ fn a_comment_in_two_threads_of_one_article_appears_once() {
         shown.contains(&edge("disqus-8012", Some(kept))),
         "the reply to the copy is not under {kept}: {shown:?}"
     );
-    let bodies = texts(&page, "#comments .comment-body");
+    let bodies = texts(&page, "#comments .comment > article > div");
     let same = bodies
         .iter()
         .filter(|b| b.contains("This comment was copied into both threads."))

@@ -183,7 +183,7 @@ fn links_written_in_content_lead_to_the_same_place_from_every_depth() {
     // A comment's links too, on its article's page.
     let a = site.page("articles/a/index.html");
     assert_eq!(
-        links_on(&a, "articles/a/index.html", ".comment-body a"),
+        links_on(&a, "articles/a/index.html", ".comment > article > div a"),
         ["/tags/oil/", "/articles/b/#comment-2"]
     );
     // The same summary link from pages at other depths, and the avatar.

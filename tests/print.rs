@@ -115,7 +115,7 @@ fn printing_hides_the_site_chrome_and_keeps_the_article_and_its_thread() {
         "article h1",
         ".article-body p",
         "#comment-1",
-        "#comment-2 .comment-body",
+        "#comment-2 > article > div",
     ] {
         let element = one(&page, kept);
         assert!(!is_hidden(element, &hidden), "`{kept}` is not printed");
@@ -157,7 +157,7 @@ fn printing_shows_external_link_addresses_and_keeps_threads_narrow_and_whole() {
         declarations(".comment > article").contains("break-inside: avoid"),
         "comments may be split across pages"
     );
-    let replies = declarations(".replies");
+    let replies = declarations(".comment > ol");
     let indent = replies
         .split(';')
         .find_map(|d| d.trim().strip_prefix("margin-left:"))

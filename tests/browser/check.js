@@ -234,7 +234,7 @@ async function skipLinkProblems(page) {
 async function nestingProblems(page) {
   return page.evaluate(() => {
     const problems = [];
-    const replies = [...document.querySelectorAll('.replies > li.comment')];
+    const replies = [...document.querySelectorAll('li.comment > ol > li.comment')];
     let deepest = 0;
     for (const reply of replies) {
       const parent = reply.parentElement.closest('li.comment');
