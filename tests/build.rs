@@ -220,6 +220,41 @@ fn tag_page_lists_exactly_the_articles_with_that_tag() {
     );
 }
 
+/// `rel="tag"` says the tag applies to the page it is on (HTML's link types),
+/// so only an article's own page marks its tag links with it: on a listing or
+/// the tag index the tags belong to the articles listed, not to the page.
+#[test]
+fn only_an_articles_own_page_marks_its_tags_rel_tag() {
+    let site = Site::new();
+    site.article("one", "2020-01-01", "tags = [\"Iran\", \"Oil\"]\n", "1.");
+    site.build();
+    let article = site.page("articles/one/index.html");
+    assert_eq!(
+        hrefs(&article, "a[rel~=tag]"),
+        ["../../tags/iran/index.html", "../../tags/oil/index.html"]
+    );
+    for listing in [
+        "index.html",
+        "tags/index.html",
+        "tags/iran/index.html",
+        "authors/ann/index.html",
+    ] {
+        let page = site.page(listing);
+        assert!(
+            !select(
+                &page,
+                "a[href*='tags/oil/'], a[href*='../oil/'], a[href='oil/index.html']"
+            )
+            .is_empty(),
+            "{listing} links the tag"
+        );
+        assert!(
+            select(&page, "a[rel~=tag]").is_empty(),
+            "{listing} marks a tag rel=tag"
+        );
+    }
+}
+
 #[test]
 fn author_page_lists_the_authors_articles() {
     let site = Site::new();
