@@ -6,8 +6,11 @@
 //!     cargo bench --bench floor -- BUILT_OUTPUT DESTINATION [RUNS]
 //!
 //! Lists BUILT_OUTPUT first (not timed), then RUNS times (default 3) writes
-//! DESTINATION and prints each run's time and the median. `benches/lean.py`
-//! runs it beside real builds and prints the ratio.
+//! a fresh DESTINATION-<run> and prints each run's time and the median.
+//! The trees are removed only after the last run: on ext4 without a journal
+//! the kernel passes over recently freed inodes when it allocates new ones,
+//! so a run after a deletion would pay for it (benches/README.md).
+//! `benches/lean.py` runs it beside real builds and prints the ratio.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -45,19 +48,28 @@ fn main() -> ExitCode {
     let largest = shape.iter().map(|f| f.size).max().unwrap_or(0);
     let filler = vec![b'x'; largest];
     let mut times = Vec::new();
+    let mut written = Vec::new();
     for run in 1..=runs {
-        let destination = PathBuf::from(destination);
+        let destination = PathBuf::from(format!("{destination}-{run}"));
         let _ = std::fs::remove_dir_all(&destination);
-        match write_tree(&shape, &filler, &destination) {
+        let result = write_tree(&shape, &filler, &destination);
+        written.push(destination);
+        match result {
             Ok(time) => {
                 println!("floor run {run}: {} ms", time.as_millis());
                 times.push(time);
             }
             Err(e) => {
                 eprintln!("floor: {e}");
-                return ExitCode::FAILURE;
+                break;
             }
         }
+    }
+    for tree in &written {
+        let _ = std::fs::remove_dir_all(tree);
+    }
+    if times.len() < runs {
+        return ExitCode::FAILURE;
     }
     times.sort();
     println!(
@@ -85,9 +97,7 @@ fn shape_of(dir: &Path) -> Result<Vec<Shape>, walkdir::Error> {
 }
 
 /// Writes the tree as a build does: a staging folder, its folders once,
-/// the files in parallel, then the swap. Returns the time it took. The
-/// previous output, if any, is removed after the clock stops, as `scholia
-/// build` leaves it to another process.
+/// the files in parallel, then the swap. Returns the time it took.
 fn write_tree(
     shape: &[Shape],
     filler: &[u8],
@@ -99,8 +109,6 @@ fn write_tree(
     shape
         .par_iter()
         .try_for_each(|f| staging.write(&f.path, &filler[..f.size]))?;
-    let previous = staging.publish()?;
-    let time = start.elapsed();
-    drop(previous);
-    Ok(time)
+    staging.publish()?;
+    Ok(start.elapsed())
 }
