@@ -87,16 +87,20 @@ def peak_by_step(samples, steps):
     return peaks
 
 
-def full_builds(site, out, runs, label):
-    """`runs` builds, each into a fresh folder; returns the runs and the
-    folder of the last. Every folder is kept until the call ends: on ext4
-    without a journal, a build started soon after a large deletion pays
-    for it (see vs_hugo.py)."""
-    results = []
+def full_builds(sites, out, runs):
+    """`runs` builds of each of `sites` (label -> folder), alternated so
+    that the machine's drift falls on all alike, each into a fresh folder;
+    returns each label's runs and the folder of its last. Every folder is
+    kept until the call ends: on ext4 without a journal, a build started
+    soon after a large deletion pays for it (see vs_hugo.py)."""
+    results = {label: [] for label in sites}
+    last = {}
     for n in range(runs):
-        output = os.path.join(out, f"{label}-{n}")
-        results.append(build(site, output, "--no-cache") if has_no_cache() else build(site, output))
-    return results, output
+        for label, site in sites.items():
+            last[label] = os.path.join(out, f"{label}-{n}")
+            extra = ["--no-cache"] if has_no_cache() else []
+            results[label].append(build(site, last[label], *extra))
+    return results, last
 
 
 _NO_CACHE = None
@@ -194,15 +198,16 @@ def main():
         print(f"scholia {subprocess.run([BINARY, '--version'], capture_output=True, text=True).stdout.strip()}, "
               f"output under {args.out}, {os.cpu_count()} cores")
 
-        results, built = full_builds(big, out, args.runs, "full")
-        full = summary(f"full build, {args.articles} articles", results)
-        by_kind(built)
-        floor_time = floor(built, out, args.runs)
+        results, last = full_builds({"full": big, "small": small}, out, args.runs)
+        full = summary(f"full build, {args.articles} articles", results["full"])
+        by_kind(last["full"])
+        floor_time = floor(last["full"], out, args.runs)
         print(f"full build / floor: {full / floor_time:.2f}x")
 
-        small_results, _ = full_builds(small, out, args.runs, "small")
-        small_wall = summary(f"full build, {args.small} articles", small_results)
-        print(f"{args.articles} / {args.small} articles: {full / small_wall:.2f}x the time")
+        small_wall = summary(f"full build, {args.small} articles", results["small"])
+        pairs = [large[0] / little[0] for large, little in zip(results["full"], results["small"])]
+        print(f"{args.articles} / {args.small} articles: {full / small_wall:.2f}x the time "
+              f"(medians; alternated pairs {', '.join(f'{p:.2f}x' for p in pairs)})")
 
     finally:
         shutil.rmtree(out, ignore_errors=True)
