@@ -176,7 +176,12 @@ pub fn absolute_urls(html: &str, base: &Url) -> String {
 /// have none, and are not tokenized at all.
 pub fn first_image(html: &str) -> Option<String> {
     let bytes = html.as_bytes();
-    if !bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b"<img")) {
+    let img_at = |at: usize| {
+        bytes
+            .get(at + 1..at + 4)
+            .is_some_and(|name| name.eq_ignore_ascii_case(b"img"))
+    };
+    if !memchr::memchr_iter(b'<', bytes).any(img_at) {
         return None;
     }
     let mut found = None;

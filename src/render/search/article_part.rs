@@ -49,13 +49,51 @@ pub(super) fn lowercase(text: &str) -> String {
 
 /// The terms of an already lowercased text.
 pub(super) fn split_terms(lowercase: &str) -> impl Iterator<Item = &str> {
-    lowercase
-        .split(|c: char| !c.is_alphanumeric())
-        // No more bytes than the limit means no more characters either.
-        .filter(|word| {
-            !word.is_empty()
-                && (word.len() <= MAX_TERM_CHARS || word.chars().count() <= MAX_TERM_CHARS)
-        })
+    Words {
+        text: lowercase,
+        at: 0,
+    }
+    // No more bytes than the limit means no more characters either.
+    .filter(|word| word.len() <= MAX_TERM_CHARS || word.chars().count() <= MAX_TERM_CHARS)
+}
+
+/// The runs of letters and digits (`char::is_alphanumeric`) of a text, as
+/// `text.split(|c: char| !c.is_alphanumeric())` without the empty pieces,
+/// but a byte at a time through ASCII: every word of every article and
+/// comment passes here once per build.
+struct Words<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+impl<'t> Words<'t> {
+    /// Moves past characters while `is_word` of them equals `word`.
+    fn skip_while(&mut self, word: bool) {
+        let bytes = self.text.as_bytes();
+        while let Some(&byte) = bytes.get(self.at) {
+            let (is_word, len) = if byte.is_ascii() {
+                (byte.is_ascii_alphanumeric(), 1)
+            } else {
+                let c = self.text[self.at..].chars().next().unwrap_or(' ');
+                (c.is_alphanumeric(), c.len_utf8())
+            };
+            if is_word != word {
+                return;
+            }
+            self.at += len;
+        }
+    }
+}
+
+impl<'t> Iterator for Words<'t> {
+    type Item = &'t str;
+
+    fn next(&mut self) -> Option<&'t str> {
+        self.skip_while(false);
+        let start = self.at;
+        self.skip_while(true);
+        (self.at > start).then(|| &self.text[start..self.at])
+    }
 }
 
 /// The first character of a final digit of an encoded number (`'0'`, then
@@ -203,7 +241,8 @@ impl ArticleSearchEntries {
 
 /// `text` up to its first space.
 pub(super) fn until_space(text: &str) -> &str {
-    text.split(' ').next().unwrap_or("")
+    let end = memchr::memchr(b' ', text.as_bytes()).unwrap_or(text.len());
+    &text[..end]
 }
 
 /// The part of the index of `article` (with its comments) in `site`: its
@@ -366,7 +405,7 @@ pub(super) fn html_text(html: &str) -> String {
     // per tag.
     let mut text = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(open) = rest.find('<') {
+    while let Some(open) = memchr::memchr(b'<', rest.as_bytes()) {
         text.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         let Some(close) = tag_end(after) else {
@@ -394,15 +433,89 @@ pub(super) fn html_text(html: &str) -> String {
         }
     }
     text.push_str(rest);
-    let decoded = html_escape::decode_html_entities(&text);
-    let mut collapsed = String::with_capacity(decoded.len());
-    for word in decoded.split_whitespace() {
+    if memchr::memchr(b'&', text.as_bytes()).is_some() {
+        collapse_whitespace(&html_escape::decode_html_entities(&text))
+    } else {
+        collapse_whitespace(&text)
+    }
+}
+
+/// `text` with each run of whitespace (`char::is_whitespace`) made one
+/// space and none at either end: `split_whitespace` joined by spaces, but
+/// copying the text between unusual whitespace whole (a single space between
+/// two words is kept as it is).
+fn collapse_whitespace(text: &str) -> String {
+    let mut collapsed = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    // The start of the text not yet copied, which begins with no whitespace.
+    let mut kept_from = 0;
+    let mut at = 0;
+    // Letters, digits and punctuation: skipped a byte at a time.
+    while let Some(skip) = bytes[at..].iter().position(|&b| !b.is_ascii_graphic()) {
+        at += skip;
+        let space_len = whitespace_at(text, at);
+        if space_len == 0 {
+            at += utf8_len(bytes[at]);
+            continue;
+        }
+        let after = at + space_len;
+        // One space between two words stays in the copied run.
+        if bytes[at] == b' '
+            && at > kept_from
+            && after < bytes.len()
+            && whitespace_at(text, after) == 0
+        {
+            at = after;
+            continue;
+        }
+        push_words(&mut collapsed, &text[kept_from..at]);
+        at = after;
+        while at < bytes.len() {
+            match whitespace_at(text, at) {
+                0 => break,
+                len => at += len,
+            }
+        }
+        kept_from = at;
+    }
+    push_words(&mut collapsed, &text[kept_from..]);
+    collapsed
+}
+
+/// Appends `words` (no whitespace at either end) to `collapsed`, after a
+/// space if `collapsed` already holds some.
+fn push_words(collapsed: &mut String, words: &str) {
+    if !words.is_empty() {
         if !collapsed.is_empty() {
             collapsed.push(' ');
         }
-        collapsed.push_str(word);
+        collapsed.push_str(words);
     }
-    collapsed
+}
+
+/// The length in bytes of the whitespace character (`char::is_whitespace`)
+/// at byte `at` of `text`, or 0 if the character there is not whitespace.
+fn whitespace_at(text: &str, at: usize) -> usize {
+    let byte = text.as_bytes()[at];
+    if byte.is_ascii() {
+        // `char::is_whitespace` of ASCII: also the vertical tab.
+        usize::from(byte.is_ascii_whitespace() || byte == 0x0b)
+    } else {
+        match text[at..].chars().next() {
+            Some(c) if c.is_whitespace() => c.len_utf8(),
+            _ => 0,
+        }
+    }
+}
+
+/// The length of the UTF-8 sequence that `lead` starts.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xf0.. => 4,
+        0xe0.. => 3,
+        0xc0.. => 2,
+        _ => 1,
+    }
 }
 
 /// The name of the element a tag (the text between `<` and `>`) opens or
@@ -445,6 +558,42 @@ mod tests {
     fn text_of_html_skips_whole_tags_and_only_real_style_elements() {
         let html = r#"<p><a href="x" title="a>b">link</a> <img alt="c>d" src="y"></p><style-guide>kept</style-guide>"#;
         assert_eq!(html_text(html), "link kept");
+    }
+
+    #[test]
+    fn whitespace_collapses_as_split_whitespace_joins() {
+        for text in [
+            "",
+            "   ",
+            " one  two\tthree\n",
+            "x",
+            " x ",
+            "a b  c   d e\n\nf g",
+            "a\u{0b}b\u{0c}c\rd",
+            "nbsp\u{a0}and\u{2003}em\u{3000}ideographic\u{85}next",
+            "é — ’ 日本 \u{200b}zero-width\u{200b}",
+        ] {
+            let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_whitespace(text), joined, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn words_are_the_nonempty_runs_of_alphanumerics() {
+        for text in [
+            "",
+            "--",
+            "iran’s jcpoa, 2016-08 ünïcode",
+            "a1b2 ٣٤ 日本語 x\u{301}y ½ ⅷ",
+            "end.",
+        ] {
+            let split: Vec<&str> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            let found: Vec<&str> = Words { text, at: 0 }.collect();
+            assert_eq!(found, split, "{text:?}");
+        }
     }
 
     #[test]
