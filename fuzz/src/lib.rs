@@ -22,7 +22,7 @@ use scholia::content::comments::load_thread;
 use scholia::content::{load_article, load_authors, load_content};
 use scholia::import::disqus;
 use scholia::import::wordpress::{self, WordpressOptions};
-use scholia::markdown::{may_link_into_site, render_untrusted};
+use scholia::markdown::{may_link_into_site, render_untrusted, render_untrusted_by_sanitizer};
 use scholia::render::relative::relative_urls;
 use scholia::render::{Plan, Templates, load_templates, render_plan};
 use scholia::site::thread::build_thread;
@@ -244,6 +244,12 @@ pub fn sanitizer(data: &[u8]) {
         return;
     };
     let html = render_untrusted(markdown);
+    // Written without the sanitizer or through it, a comment comes out the same.
+    assert_eq!(
+        html,
+        render_untrusted_by_sanitizer(markdown),
+        "written without the sanitizer, {markdown:?} came out otherwise"
+    );
     check_safe_html(&html);
     if !may_link_into_site(&html) {
         let page = "articles/a/index.html";

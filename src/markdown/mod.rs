@@ -25,7 +25,9 @@ pub use highlight::{HighlightError, stylesheet};
 pub use html::{
     SRCSET_ATTRIBUTES, URL_ATTRIBUTES, absolute_urls, first_image, map_srcset, site_root_urls,
 };
-pub use untrusted::{may_link_into_site, render_untrusted, safe_url};
+pub use untrusted::{
+    may_link_into_site, render_untrusted, render_untrusted_by_sanitizer, safe_url,
+};
 
 /// The marker that ends an article's summary when it has no `summary` key.
 pub const SUMMARY_MARKER: &str = "<!-- more -->";

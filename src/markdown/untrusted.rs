@@ -3,6 +3,12 @@
 //! The sanitizer (ammonia, built on html5ever's spec-compliant parser) decides what
 //! survives, so broken-markup tricks are parsed the way a browser would parse them
 //! before anything is kept. Bare URLs become links first, so they are sanitized too.
+//!
+//! A comment whose Markdown makes only markup the sanitizer keeps as it is
+//! (no raw HTML; paragraphs, emphasis, lists, quotes, code, links to web and
+//! mail addresses) is written straight from the parser's events in the
+//! sanitizer's own output form, sparing its parse: the output is the same
+//! byte for byte, which the tests and the `sanitizer` fuzz target hold it to.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -80,8 +86,22 @@ fn comment_options() -> Options {
 /// stall the build for seconds per comment.
 pub(crate) const MAX_COMMENT_NESTING: usize = 32;
 
-/// Renders Markdown written by the public to safe HTML.
+/// Renders Markdown written by the public to safe HTML: exactly what the
+/// sanitizer makes of the parser's HTML ([`render_untrusted_by_sanitizer`]),
+/// written directly when the comment holds only markup the sanitizer keeps
+/// as it is (most comments: paragraphs, emphasis, lists, quotes, code and
+/// web links), which spares the sanitizer's parse of every comment.
 pub fn render_untrusted(markdown: &str) -> String {
+    match written_as_sanitized(markdown) {
+        Some(html) => super::exact_size(html),
+        None => render_untrusted_by_sanitizer(markdown),
+    }
+}
+
+/// Renders Markdown written by the public to safe HTML through the
+/// sanitizer, whatever it holds. [`render_untrusted`] gives the same HTML;
+/// public so that the fuzz target can hold it to that.
+pub fn render_untrusted_by_sanitizer(markdown: &str) -> String {
     let (html, has_raw_html) = markdown_html(markdown);
     let html = if may_nest_too_deep(&html, has_raw_html) {
         super::html::cap_nesting(&html, MAX_COMMENT_NESTING)
@@ -89,6 +109,150 @@ pub fn render_untrusted(markdown: &str) -> String {
         html
     };
     super::exact_size(sanitizer().clean(&html).to_string())
+}
+
+/// The HTML the sanitizer would make of `markdown`, written from the
+/// parser's events without it, if every event is one whose HTML the
+/// sanitizer keeps as it is, apart from how it escapes text and attributes
+/// and the `rel` it gives links; `None` for anything else (raw HTML,
+/// images, headings, tables, task lists, rules, links other than to web
+/// and mail addresses, deep nesting, control characters), which then takes
+/// the sanitizer.
+///
+/// The events are mapped so that the parser's own HTML writer writes the
+/// sanitizer's output: text and inline code are escaped as the sanitizer's
+/// serializer escapes them and handed over as written HTML, links are
+/// written with the `rel` the sanitizer adds, void elements lose their
+/// `/`, and a code block loses its language class.
+fn written_as_sanitized(markdown: &str) -> Option<String> {
+    // The sanitizer's parser turns a carriage return into a line feed and
+    // drops NUL: such comments take the sanitizer.
+    if markdown
+        .bytes()
+        .any(|b| b < 0x20 && b != b'\n' && b != b'\t')
+    {
+        return None;
+    }
+    let parser = pulldown_cmark::TextMergeStream::new(Parser::new_ext(markdown, comment_options()));
+    let mut events = Vec::new();
+    let mut depth = 0usize;
+    for event in linkify_bare_urls(parser) {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        // Far below the cap: nothing here is one the cap would unwrap.
+        if depth > MAX_COMMENT_NESTING / 2 {
+            return None;
+        }
+        events.push(as_sanitized(event)?);
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Some(html)
+}
+
+/// `event` mapped so that the parser's HTML writer writes what the
+/// sanitizer keeps of it (see [`written_as_sanitized`]), or `None` if the
+/// sanitizer would change it otherwise.
+fn as_sanitized(event: Event<'_>) -> Option<Event<'_>> {
+    let html = |html: String| Some(Event::InlineHtml(html.into()));
+    match event {
+        Event::Text(text) => html(escaped_text(&text)),
+        Event::Code(code) => html(format!("<code>{}</code>", escaped_text(&code))),
+        Event::SoftBreak => Some(Event::SoftBreak),
+        Event::HardBreak => html("<br>\n".into()),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            ..
+        }) => html(link_start_tag(link_type, &dest_url, &title)?),
+        Event::End(TagEnd::Link) => html("</a>".into()),
+        Event::Start(Tag::CodeBlock(_)) => Some(Event::Start(Tag::CodeBlock(
+            pulldown_cmark::CodeBlockKind::Fenced("".into()),
+        ))),
+        Event::Start(
+            tag @ (Tag::Paragraph
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::BlockQuote(None)),
+        ) => Some(Event::Start(tag)),
+        Event::End(
+            tag @ (TagEnd::Paragraph
+            | TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::BlockQuote(None)
+            | TagEnd::CodeBlock),
+        ) => Some(Event::End(tag)),
+        _ => None,
+    }
+}
+
+/// The start tag the sanitizer writes for a Markdown link to `dest` with
+/// `title`, if it keeps the link's address: an absolute URL of an allowed
+/// scheme. (It keeps relative ones too; they are rare in comments and take
+/// the sanitizer.)
+fn link_start_tag(link_type: LinkType, dest: &str, title: &str) -> Option<String> {
+    let mut written = String::new();
+    if link_type == LinkType::Email {
+        written.push_str("mailto:");
+    }
+    pulldown_cmark_escape::escape_href(&mut written, dest).ok()?;
+    // The address as the sanitizer reads it from the parser's attribute.
+    let href = html_escape::decode_html_entities(&written);
+    let url = url::Url::parse(&href).ok()?;
+    if !COMMENT_URL_SCHEMES.contains(&url.scheme()) {
+        return None;
+    }
+    let mut tag = format!("<a href=\"{}\"", escaped_attribute(&href));
+    if !title.is_empty() {
+        tag.push_str(&format!(" title=\"{}\"", escaped_attribute(title)));
+    }
+    tag.push_str(&format!(" rel=\"{COMMENT_LINK_REL}\">"));
+    Some(tag)
+}
+
+/// Text escaped as the sanitizer's serializer escapes it.
+fn escaped_text(text: &str) -> String {
+    escaped(text, false)
+}
+
+/// An attribute value escaped as the sanitizer's serializer escapes it.
+fn escaped_attribute(value: &str) -> String {
+    escaped(value, true)
+}
+
+/// `text` escaped as html5ever's serializer escapes text (`&`, no-break
+/// space, `<`, `>`) or, in an attribute, also `"`.
+fn escaped(text: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    // Every character escaped is ASCII but the no-break space (C2 A0), so
+    // the text is scanned a byte at a time, never split inside a character.
+    for (at, &byte) in bytes.iter().enumerate() {
+        let escape = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' if attribute => "&quot;",
+            0xc2 if bytes.get(at + 1) == Some(&0xa0) => "&nbsp;",
+            _ => continue,
+        };
+        out.push_str(&text[from..at]);
+        out.push_str(escape);
+        from = at + if byte == 0xc2 { 2 } else { 1 };
+    }
+    out.push_str(&text[from..]);
+    out
 }
 
 /// The HTML the Markdown parser writes for `markdown`, before sanitizing, and
@@ -223,6 +387,68 @@ mod tests {
             html.contains(r#"href="https://a.example.org/x_y""#),
             "{html}"
         );
+    }
+
+    /// Comments of the markup the sanitizer keeps as it is are written
+    /// without it, and come out exactly as they would through it.
+    #[test]
+    fn comments_written_without_the_sanitizer_are_what_it_writes() {
+        let comments = [
+            "",
+            "Plain text.",
+            "Quotes \" and ' and 1 < 2 > 0 & ampersands &amp; &lt;x&gt; and\u{a0}no-break spaces.",
+            "*em* **strong** ~~struck~~ `code <b> & \"q\"` ***both***",
+            "Line one\nline two  \nhard break\\\nagain",
+            "> quoted\n>\n> > twice\n\nafter",
+            "1. one\n2. two\n   - nested *x*\n   - more\n\n7. seven\n8. eight",
+            "- tight\n- list\n\n* loose\n\n* list",
+            "```rust\nfn x() -> &'static str { \"<a>\" }\n```\n\n    indented <code>\n\n~~~\nplain\n~~~",
+            "[link](https://a.example/x?y=1&z=2 \"T & \\\"q\\\" <t>\") and [m](mailto:a@b.example)",
+            "[odd](https://a.example/it's%20(x)?q=\"\"&r=é#frag) [shout](HTTPS://A.EXAMPLE/)",
+            "<https://c.example/a_b> <reader@example.org> and bare https://b.example/x\\_y?q=1&r=2.",
+            "Bare www.example.org and http://d.example:8080/p, then text.",
+            "Tabs\tinside and trailing spaces   \n\nÜnïcode — ’quotes’ 日本語 \u{1f600}",
+            "&copy; &#169; &#xA0; &nbsp; &unknown; & alone",
+        ];
+        for comment in comments {
+            let written = written_as_sanitized(comment);
+            assert!(written.is_some(), "took the sanitizer: {comment:?}");
+            assert_eq!(
+                written.unwrap(),
+                render_untrusted_by_sanitizer(comment),
+                "{comment:?}"
+            );
+        }
+    }
+
+    /// Comments the sanitizer would change otherwise take it, and come out
+    /// the same through [`render_untrusted`].
+    #[test]
+    fn comments_the_sanitizer_changes_take_it() {
+        let comments = [
+            "raw <b>bold</b>",
+            "<script>alert(1)</script>",
+            "![img](https://a.example/x.png)",
+            "# heading",
+            "| a |\n|---|\n| 1 |",
+            "- [x] task",
+            "above\n\n---\n\nbelow",
+            "[relative](/tags/oil/) [fragment](#comment-2)",
+            "[script](javascript:alert(1)) [data](data:text/html,x)",
+            "[broken](http://exa%20mple/)",
+            "carriage\r\nreturn",
+            "nul\0byte",
+        ];
+        for comment in comments {
+            assert!(written_as_sanitized(comment).is_none(), "{comment:?}");
+            assert_eq!(
+                render_untrusted(comment),
+                render_untrusted_by_sanitizer(comment),
+                "{comment:?}"
+            );
+        }
+        let deep = format!("{}deep", "> ".repeat(MAX_COMMENT_NESTING / 2 + 1));
+        assert!(written_as_sanitized(&deep).is_none());
     }
 
     /// Comments that skip the nesting cap come out as they would through it:
