@@ -335,11 +335,16 @@ fn relative_url(url: &str, from: &PageFolder<'_>, base_path: &str) -> Option<Str
         if rooted.starts_with(['/', '\\']) {
             return None;
         }
-        let inside = inside_base_path(&normalize_rooted(path), base_path)?;
-        return Some(format!(
-            "{}{suffix}",
-            from.path_to(&super::output_path(&inside))
-        ));
+        // Links are usually written without `.` or `..`: nothing to resolve.
+        let normalized = if path.split('/').any(|s| s == "." || s == "..") {
+            Cow::Owned(normalize_rooted(path))
+        } else {
+            Cow::Borrowed(path)
+        };
+        let inside = inside_base_path(&normalized, base_path)?;
+        let mut relative = from.path_to(&super::output_path(inside));
+        relative.push_str(suffix);
+        return Some(relative);
     }
     let first_segment = path.split('/').next().unwrap_or(path);
     if first_segment.contains(':') {
@@ -385,12 +390,12 @@ fn normalize_rooted(path: &str) -> String {
 
 /// The part of a site-root path after the base path (`/archive/tags/` →
 /// `/tags/` when the base path is `/archive`), or `None` when it is outside.
-fn inside_base_path(path: &str, base_path: &str) -> Option<String> {
+fn inside_base_path<'p>(path: &'p str, base_path: &str) -> Option<&'p str> {
     let rest = path.strip_prefix(base_path)?;
     if rest.is_empty() {
-        Some("/".into())
+        Some("/")
     } else if rest.starts_with('/') {
-        Some(rest.to_string())
+        Some(rest)
     } else {
         None // `/archived/` is not inside `/archive`
     }
@@ -400,16 +405,22 @@ impl PageFolder<'_> {
     /// The relative path from this folder to `file` (a path under the output
     /// folder).
     fn path_to(&self, file: &str) -> String {
-        let mut target: Vec<&str> = file.split('/').collect();
-        let name = target.pop().unwrap_or("");
+        let (folders, name) = match file.rsplit_once('/') {
+            Some((folders, name)) => (Some(folders), name),
+            None => (None, file),
+        };
+        let target = folders.into_iter().flat_map(|folders| folders.split('/'));
         let common = self
             .segments
             .iter()
-            .zip(&target)
-            .take_while(|(a, b)| a == b)
+            .zip(target.clone())
+            .take_while(|(a, b)| **a == *b)
             .count();
-        let mut out = "../".repeat(self.segments.len() - common);
-        for segment in &target[common..] {
+        let mut out = String::with_capacity(file.len() + 3 * self.segments.len());
+        for _ in common..self.segments.len() {
+            out.push_str("../");
+        }
+        for segment in target.skip(common) {
             out.push_str(segment);
             out.push('/');
         }
