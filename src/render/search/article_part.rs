@@ -578,6 +578,55 @@ mod tests {
         }
     }
 
+    /// Many texts drawn from characters each scan treats differently (ASCII
+    /// and Unicode letters, digits and whitespace, controls, punctuation),
+    /// by a fixed sequence so that every run sees the same texts.
+    fn mixed_texts() -> impl Iterator<Item = String> {
+        const ALPHABET: [char; 16] = [
+            'a',
+            'Z',
+            '7',
+            ' ',
+            ' ',
+            '\t',
+            '\n',
+            '\u{b}',
+            '\u{1}',
+            '-',
+            '’',
+            'é',
+            '\u{a0}',
+            '\u{2003}',
+            '日',
+            '\u{1f600}',
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        (0..2000).map(move |n| {
+            (0..n % 24)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1);
+                    ALPHABET[(state >> 60) as usize]
+                })
+                .collect()
+        })
+    }
+
+    #[test]
+    fn byte_wise_scans_match_the_standard_library_on_mixed_text() {
+        for text in mixed_texts() {
+            let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_whitespace(&text), joined, "{text:?}");
+            let split: Vec<&str> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            let found: Vec<&str> = Words { text: &text, at: 0 }.collect();
+            assert_eq!(found, split, "{text:?}");
+        }
+    }
+
     #[test]
     fn words_are_the_nonempty_runs_of_alphanumerics() {
         for text in [
