@@ -403,7 +403,7 @@ mod tests {
             "1. one\n2. two\n   - nested *x*\n   - more\n\n7. seven\n8. eight",
             "- tight\n- list\n\n* loose\n\n* list",
             "```rust\nfn x() -> &'static str { \"<a>\" }\n```\n\n    indented <code>\n\n~~~\nplain\n~~~",
-            "[link](https://a.example/x?y=1&z=2 \"T & \\\"q\\\" <t>\") and [m](mailto:a@b.example)",
+            "[link](https://a.example/x?y=1&z=2 \"T & \\\"q\\\" <t>\") and [m](mailto:reader@example.org)",
             "[odd](https://a.example/it's%20(x)?q=\"\"&r=é#frag) [shout](HTTPS://A.EXAMPLE/)",
             "<https://c.example/a_b> <reader@example.org> and bare https://b.example/x\\_y?q=1&r=2.",
             "Bare www.example.org and http://d.example:8080/p, then text.",
