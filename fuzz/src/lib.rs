@@ -23,7 +23,8 @@ use scholia::content::{load_article, load_authors, load_content};
 use scholia::import::disqus;
 use scholia::import::wordpress::{self, WordpressOptions};
 use scholia::markdown::{may_link_into_site, render_untrusted, render_untrusted_by_sanitizer};
-use scholia::render::relative::relative_urls;
+use scholia::render::chars::remove_unwritable;
+use scholia::render::relative::{Linker, relative_page, relative_urls};
 use scholia::render::{Plan, Templates, load_templates, render_plan};
 use scholia::site::thread::build_thread;
 use scholia::site::{BuildOptions, assemble, resolve_article, resolve_authors};
@@ -151,6 +152,33 @@ pub fn article(data: &[u8]) {
     // templates have to cope with whatever an article holds.
     if let Err(errors) = render_plan(&site, &scratch.templates, &plan, &|_| true, &|_, _| Ok(())) {
         panic!("a valid article failed to render: {errors:?}");
+    }
+    let article = &site.articles[0];
+    for html in [&article.content_html, &article.summary_html] {
+        check_content_links(html);
+    }
+    // Raw HTML as an author may paste it, not only as Markdown's writer gives it.
+    if let Ok(html) = std::str::from_utf8(data) {
+        check_content_links(html);
+    }
+}
+
+/// Panics unless content shown on a page gets the links the whole-page
+/// rewriter would give it, on a page at the root and one three folders down
+/// under a base path: the check on the link pass's way round the rewriter.
+fn check_content_links(html: &str) {
+    let writable = remove_unwritable(html);
+    for (page, base_path) in [("index.html", ""), ("a/b/c/index.html", "/b")] {
+        let linker = Linker::relative_to(page, base_path);
+        let Ok(content) = linker.content(html) else {
+            continue;
+        };
+        let rewriter = relative_page(&writable, page, base_path).expect("the rewriter never fails");
+        assert_eq!(
+            remove_unwritable(&content),
+            rewriter,
+            "the links of {html:?} on {page} differ from the rewriter's"
+        );
     }
 }
 

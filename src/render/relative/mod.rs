@@ -29,6 +29,8 @@
 //! whose URLs change are written anew. It never builds a tree, so its time is
 //! linear in the page.
 
+mod plain;
+
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -97,7 +99,7 @@ impl<'p> Linker<'p> {
     /// a URL, and is returned as it is. Content that, read alone, may not end
     /// as text is noted: see [`Self::needs_whole_page`].
     pub fn content<'h>(&self, html: &'h str) -> Result<Cow<'h, str>, Error> {
-        let Some((page, _)) = &self.page else {
+        let Some((page, folder)) = &self.page else {
             return Ok(Cow::Borrowed(html));
         };
         // As the whole-page pass, which reads the page without them: a
@@ -107,7 +109,10 @@ impl<'p> Linker<'p> {
             self.whole_page.store(true, Ordering::Relaxed);
         }
         if may_hold_attribute_value(&writable) {
-            relative_page(&writable, page, self.base_path).map(Cow::Owned)
+            match plain::relative_plain(&writable, folder, self.base_path) {
+                Some(relative) => Ok(Cow::Owned(relative)),
+                None => relative_page(&writable, page, self.base_path).map(Cow::Owned),
+            }
         } else {
             Ok(Cow::Borrowed(html))
         }
@@ -155,7 +160,9 @@ fn may_end_inside_markup(html: &str) -> bool {
     if memchr::memchr(b'>', tail).is_none() || odd(b'"') || odd(b'\'') {
         return true;
     }
-    if let Some(comment) = memchr::memmem::rfind(bytes, b"<!--")
+    // The last comment, found forwards: `<!--` cannot overlap itself, and
+    // the forward search is many times faster than the reverse one.
+    if let Some(comment) = memchr::memmem::find_iter(bytes, b"<!--").last()
         && memchr::memmem::find(&bytes[comment + 4..], b"-->").is_none()
     {
         return true;
