@@ -7,7 +7,9 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
+use chrono::format::{Item, StrftimeItems};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
@@ -19,9 +21,32 @@ use crate::site::pagination::{Pager, page_url};
 use crate::site::{Article, Author, Comment, Site, Tag};
 
 /// Date format for people: "August 22, 2016".
-const DATE_DISPLAY: &str = "%B %-d, %Y";
+static DATE_DISPLAY: LazyLock<DateFormat> = LazyLock::new(|| DateFormat::new("%B %-d, %Y"));
 /// Date and time for people, for comments: "August 23, 2016 at 14:02".
-const DATETIME_DISPLAY: &str = "%B %-d, %Y at %H:%M";
+static DATETIME_DISPLAY: LazyLock<DateFormat> =
+    LazyLock::new(|| DateFormat::new("%B %-d, %Y at %H:%M"));
+/// The day alone, for machines: "2016-08-22".
+pub(crate) static ISO_DAY: LazyLock<DateFormat> = LazyLock::new(|| DateFormat::new("%Y-%m-%d"));
+
+/// A date format, parsed once: `format` parses its string again for each
+/// of a build's 400,000 dates.
+pub(crate) struct DateFormat(Vec<Item<'static>>);
+
+impl DateFormat {
+    /// `format`: one of the constant formats above, which tests show.
+    fn new(format: &'static str) -> Self {
+        DateFormat(StrftimeItems::new(format).parse().unwrap_or_default())
+    }
+
+    /// `date` in this format. Its local date and time are formatted (the
+    /// formats name no offset): formatting a `DateTime` writes its offset
+    /// out as text first.
+    pub(crate) fn of(&self, date: &DateTime<FixedOffset>) -> String {
+        date.naive_local()
+            .format_with_items(self.0.iter())
+            .to_string()
+    }
+}
 
 /// A date for `<time datetime>` and metadata: RFC 3339, or the day alone
 /// (`2016-08-22`) when only the day is known (a TOML local date).
@@ -29,18 +54,18 @@ fn machine_date(date: &DateTime<FixedOffset>, has_time: bool) -> String {
     if has_time {
         date.to_rfc3339()
     } else {
-        date.format("%Y-%m-%d").to_string()
+        ISO_DAY.of(date)
     }
 }
 
 /// A comment's date for people: with its time when that is known.
 fn comment_date_display(comment: &Comment) -> String {
     let format = if comment.date_has_time {
-        DATETIME_DISPLAY
+        &DATETIME_DISPLAY
     } else {
-        DATE_DISPLAY
+        &DATE_DISPLAY
     };
-    comment.date.format(format).to_string()
+    format.of(&comment.date)
 }
 
 /// `site`: the configuration, available in every template.
@@ -236,7 +261,15 @@ fn page_numbers(current: usize, total: usize) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::page_numbers;
+    use super::{DATE_DISPLAY, DATETIME_DISPLAY, ISO_DAY, page_numbers};
+
+    #[test]
+    fn dates_are_written_in_their_local_time() {
+        let date = chrono::DateTime::parse_from_rfc3339("2016-08-02T23:30:00-05:00").unwrap();
+        assert_eq!(DATE_DISPLAY.of(&date), "August 2, 2016");
+        assert_eq!(DATETIME_DISPLAY.of(&date), "August 2, 2016 at 23:30");
+        assert_eq!(ISO_DAY.of(&date), "2016-08-02");
+    }
 
     #[test]
     fn pagination_shows_ends_and_a_window() {
@@ -340,7 +373,7 @@ impl<'a> ViewBuilder<'a> {
             comments_url: format!("{url}#comments"),
             url,
             date: machine_date(&article.date, article.date_has_time),
-            date_display: article.date.format(DATE_DISPLAY).to_string(),
+            date_display: DATE_DISPLAY.of(&article.date),
             authors: article
                 .authors
                 .iter()

@@ -16,6 +16,7 @@ use crate::site::{Article, Comment, Site};
 
 use super::{MAX_SHARDS, MAX_TERM_CHARS, SHOWN_TEXT_CHARS, shard_of};
 use crate::render::plan::output_path;
+use crate::render::views::ISO_DAY;
 
 /// The index terms of a text: lowercased, then cut into runs of letters
 /// and digits, each at most [`MAX_TERM_CHARS`] long, in order (with
@@ -264,12 +265,17 @@ pub(crate) fn entries_for(site: &Site, article: &Article) -> ArticleSearchEntrie
             }
         }
     }
-    let mut sorted: Vec<(&str, Vec<u32>)> = lists.into_iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    // Ordered by their first eight bytes, then whole: most terms differ in
+    // those, and comparing them is one instruction rather than a memcmp call.
+    let mut sorted: Vec<(u64, &str, Vec<u32>)> = lists
+        .into_iter()
+        .map(|(term, list)| (leading_bytes(term), term, list))
+        .collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
     let mut terms = String::new();
     let mut postings = String::new();
     let mut residues = Vec::with_capacity(sorted.len());
-    for (term, list) in sorted {
+    for (_, term, list) in sorted {
         residues.push(u16::try_from(shard_of(term, MAX_SHARDS)).unwrap_or(0));
         terms.push_str(term);
         terms.push(' ');
@@ -289,6 +295,15 @@ pub(crate) fn entries_for(site: &Site, article: &Article) -> ArticleSearchEntrie
         terms,
         postings,
     }
+}
+
+/// The first eight bytes of `term` as a number that orders as they do
+/// (zeros after a shorter term: no term holds a zero byte).
+fn leading_bytes(term: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let len = term.len().min(8);
+    bytes[..len].copy_from_slice(&term.as_bytes()[..len]);
+    u64::from_be_bytes(bytes)
 }
 
 /// The shown fields of each of `article`'s documents (see
@@ -326,7 +341,7 @@ pub(super) fn article_documents<'s>(
     site: &'s Site,
     article: &'s Article,
 ) -> impl Iterator<Item = Document> + 's {
-    let date = article.date.format("%Y-%m-%d").to_string();
+    let date = ISO_DAY.of(&article.date);
     let authors: Vec<&str> = article
         .authors
         .iter()
@@ -357,7 +372,7 @@ pub(super) fn article_documents<'s>(
 /// under its article's title, linking to its anchor (`#comment-<id>`).
 pub(super) fn comment_document(comment: &Comment) -> Document {
     let body = html_text(&comment.body_html);
-    let date = comment.date.format("%Y-%m-%d").to_string();
+    let date = ISO_DAY.of(&comment.date);
     Document {
         heading: lowercase(&comment.author),
         shown: {
