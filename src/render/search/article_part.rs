@@ -397,12 +397,36 @@ pub(super) fn result_url(site: &Site, permalink: &str) -> String {
     }
 }
 
-/// The start of a document's text, cut at a character boundary.
+/// The start of a document's text (as [`html_text`] gives it) with its
+/// whitespace collapsed, cut at a character boundary.
 pub(super) fn shown_text(text: &str) -> String {
-    match text.char_indices().nth(SHOWN_TEXT_CHARS) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_string(),
+    // Only what is shown is collapsed: a longer start of the text is taken
+    // until its collapsed form is longer than what is shown. Collapsing a
+    // start of the text gives a start of the collapsed whole.
+    let mut taken = SHOWN_TEXT_CHARS + SHOWN_TEXT_CHARS / 4;
+    loop {
+        let start = &text[..char_boundary_at_or_before(text, taken)];
+        let collapsed = collapse_whitespace(start);
+        if let Some((end, _)) = collapsed.char_indices().nth(SHOWN_TEXT_CHARS) {
+            return format!("{}…", &collapsed[..end]);
+        }
+        if start.len() == text.len() {
+            return collapsed;
+        }
+        taken = taken.saturating_mul(2);
     }
+}
+
+/// The last character boundary of `text` at or before byte `at` (its end
+/// when `at` is past it).
+fn char_boundary_at_or_before(text: &str, at: usize) -> usize {
+    if at >= text.len() {
+        return text.len();
+    }
+    (0..=at)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0)
 }
 
 /// Inline elements: their tags do not separate words.
@@ -413,8 +437,9 @@ const INLINE_TAGS: &[&str] = &[
 
 /// The text of rendered (trusted or sanitized) HTML: tags dropped (a block
 /// tag leaves a space, so that words of two paragraphs do not run together),
-/// `script` and `style` contents dropped, entities decoded, whitespace
-/// collapsed.
+/// `script` and `style` contents dropped, entities decoded. Its whitespace
+/// is as written: the terms do not depend on it, and only the part shown
+/// needs it collapsed (see [`shown_text`]).
 pub(super) fn html_text(html: &str) -> String {
     // Every article and comment passes here once per build: no allocation
     // per tag.
@@ -449,9 +474,9 @@ pub(super) fn html_text(html: &str) -> String {
     }
     text.push_str(rest);
     if memchr::memchr(b'&', text.as_bytes()).is_some() {
-        collapse_whitespace(&html_escape::decode_html_entities(&text))
+        html_escape::decode_html_entities(&text).into_owned()
     } else {
-        collapse_whitespace(&text)
+        text
     }
 }
 
@@ -566,13 +591,16 @@ mod tests {
     #[test]
     fn text_of_html_keeps_words_apart_and_together() {
         let html = "<p>One <em>tw</em>o</p><p>three&amp;four</p><script>x()</script><pre>a</pre>";
-        assert_eq!(html_text(html), "One two three&four a");
+        assert_eq!(
+            collapse_whitespace(&html_text(html)),
+            "One two three&four a"
+        );
     }
 
     #[test]
     fn text_of_html_skips_whole_tags_and_only_real_style_elements() {
         let html = r#"<p><a href="x" title="a>b">link</a> <img alt="c>d" src="y"></p><style-guide>kept</style-guide>"#;
-        assert_eq!(html_text(html), "link kept");
+        assert_eq!(collapse_whitespace(&html_text(html)), "link kept");
     }
 
     #[test]
@@ -702,5 +730,38 @@ mod tests {
     fn shown_text_is_cut_on_a_character() {
         let long = "é".repeat(SHOWN_TEXT_CHARS + 5);
         assert_eq!(shown_text(&long).chars().count(), SHOWN_TEXT_CHARS + 1);
+    }
+
+    #[test]
+    fn shown_text_is_the_start_of_the_whole_text_collapsed() {
+        let whole = |text: &str| {
+            let collapsed = collapse_whitespace(text);
+            match collapsed.char_indices().nth(SHOWN_TEXT_CHARS) {
+                Some((end, _)) => format!("{}…", &collapsed[..end]),
+                None => collapsed,
+            }
+        };
+        let word = "word ".repeat(SHOWN_TEXT_CHARS / 5);
+        for text in [
+            String::new(),
+            "  short \n text  ".to_string(),
+            // Just under, at and just over what is shown, collapsed.
+            word[..word.len() - 1].to_string(),
+            format!("{word}x"),
+            format!("{word}xy"),
+            // Whitespace runs longer than what is taken at first.
+            format!("a{}b", " ".repeat(SHOWN_TEXT_CHARS * 3)),
+            format!("{}{word}{word}", "\n".repeat(SHOWN_TEXT_CHARS * 5)),
+            format!("{word}{}\u{a0}tail", " \u{3000}".repeat(SHOWN_TEXT_CHARS)),
+            "é’—日本 ".repeat(SHOWN_TEXT_CHARS),
+        ]
+        .into_iter()
+        // Mixed texts of 200 to 500 characters, many around the cut.
+        .chain({
+            let short: Vec<String> = mixed_texts().collect();
+            (0..70).map(move |k| short[k * 25..k * 25 + 18 + k % 25].concat())
+        }) {
+            assert_eq!(shown_text(&text), whole(&text), "{text:?}");
+        }
     }
 }
