@@ -507,17 +507,24 @@ impl Job {
 /// The output file of a URL path: `/a/b/` → `a/b/index.html`; a path naming a
 /// file (`/old.html`) is that file.
 pub fn output_path(url_path: &str) -> String {
+    match output_file(url_path) {
+        ("", name) => name.to_string(),
+        (folders, name) => format!("{folders}/{name}"),
+    }
+}
+
+/// [`output_path`] as its folders (`""` at the root) and its name, without
+/// writing it out: `/a/b/` → `a/b` and `index.html`.
+pub(crate) fn output_file(url_path: &str) -> (&str, &str) {
     let relative = url_path.trim_start_matches('/');
     if relative.is_empty() || relative.ends_with('/') {
-        format!("{relative}index.html")
-    } else if relative
-        .rsplit('/')
-        .next()
-        .is_some_and(|name| name.contains('.'))
-    {
-        relative.to_string()
+        (&relative[..relative.len().saturating_sub(1)], "index.html")
     } else {
-        format!("{relative}/index.html")
+        match relative.rsplit_once('/') {
+            Some((folders, name)) if name.contains('.') => (folders, name),
+            None if relative.contains('.') => ("", relative),
+            _ => (relative, "index.html"),
+        }
     }
 }
 
@@ -528,11 +535,15 @@ pub(super) fn file_path(url_path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::output_path;
+    use super::{output_file, output_path};
 
     #[test]
     fn output_paths() {
+        assert_eq!(output_file("/a/b/"), ("a/b", "index.html"));
+        assert_eq!(output_file("/"), ("", "index.html"));
+        assert_eq!(output_file("/a/old.html"), ("a", "old.html"));
         assert_eq!(output_path("/"), "index.html");
+        assert_eq!(output_path("/a//"), "a//index.html");
         assert_eq!(output_path("/a/b/"), "a/b/index.html");
         assert_eq!(output_path("/old.html"), "old.html");
         assert_eq!(output_path("/2016/08/old"), "2016/08/old/index.html");

@@ -332,7 +332,7 @@ impl<'p> PageFolder<'p> {
 fn relative_url(url: &str, from: &PageFolder<'_>, base_path: &str) -> Option<String> {
     // Browsers ignore white space around a URL attribute's value.
     let url = url.trim_matches(|c: char| c.is_ascii_whitespace());
-    let split = url.find(['?', '#']).unwrap_or(url.len());
+    let split = memchr::memchr2(b'?', b'#', url.as_bytes()).unwrap_or(url.len());
     let (path, suffix) = url.split_at(split);
     if path.is_empty() {
         return None; // `#comments`, `?q=x`: this page already
@@ -343,15 +343,15 @@ fn relative_url(url: &str, from: &PageFolder<'_>, base_path: &str) -> Option<Str
             return None;
         }
         // Links are usually written without `.` or `..`: nothing to resolve.
-        let normalized = if path.split('/').any(|s| s == "." || s == "..") {
+        let has_dot_segment = path.contains('.') && path.split('/').any(|s| s == "." || s == "..");
+        let normalized = if has_dot_segment {
             Cow::Owned(normalize_rooted(path))
         } else {
             Cow::Borrowed(path)
         };
         let inside = inside_base_path(&normalized, base_path)?;
-        let mut relative = from.path_to(&super::output_path(inside));
-        relative.push_str(suffix);
-        return Some(relative);
+        let (folders, name) = super::plan::output_file(inside);
+        return Some(from.path_to(folders, name, suffix));
     }
     let first_segment = path.split('/').next().unwrap_or(path);
     if first_segment.contains(':') {
@@ -409,29 +409,29 @@ fn inside_base_path<'p>(path: &'p str, base_path: &str) -> Option<&'p str> {
 }
 
 impl PageFolder<'_> {
-    /// The relative path from this folder to `file` (a path under the output
-    /// folder).
-    fn path_to(&self, file: &str) -> String {
-        let (folders, name) = match file.rsplit_once('/') {
-            Some((folders, name)) => (Some(folders), name),
-            None => (None, file),
-        };
-        let target = folders.into_iter().flat_map(|folders| folders.split('/'));
+    /// The relative path from this folder to the file `name` in `folders`
+    /// (a path under the output folder, `""` for its root), then `suffix`.
+    fn path_to(&self, folders: &str, name: &str, suffix: &str) -> String {
+        // `""` is the root, no segment (splitting it would give one).
+        let target = || folders.split('/').filter(|_| !folders.is_empty());
         let common = self
             .segments
             .iter()
-            .zip(target.clone())
+            .zip(target())
             .take_while(|(a, b)| **a == *b)
             .count();
-        let mut out = String::with_capacity(file.len() + 3 * self.segments.len());
-        for _ in common..self.segments.len() {
+        let ups = self.segments.len() - common;
+        let mut out =
+            String::with_capacity(3 * ups + folders.len() + name.len() + suffix.len() + 1);
+        for _ in 0..ups {
             out.push_str("../");
         }
-        for segment in target.skip(common) {
+        for segment in target().skip(common) {
             out.push_str(segment);
             out.push('/');
         }
         out.push_str(name);
+        out.push_str(suffix);
         out
     }
 }
