@@ -138,16 +138,28 @@ fn write_tag(out: &mut String, tag: &Tag) {
     out.push('>');
 }
 
+/// Appends `text` to `out` with `&` escaped, and `<` and `>` in text or `"`
+/// in an attribute value. The runs between them are copied whole (all four
+/// are ASCII, so a run never ends inside a character).
 fn escape(out: &mut String, text: &str, in_attribute: bool) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' if !in_attribute => out.push_str("&lt;"),
-            '>' if !in_attribute => out.push_str("&gt;"),
-            '"' if in_attribute => out.push_str("&quot;"),
-            c => out.push(c),
-        }
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    let mut escape_at = |at: usize| {
+        out.push_str(&text[from..at]);
+        out.push_str(match bytes[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => "&quot;",
+        });
+        from = at + 1;
+    };
+    if in_attribute {
+        memchr::memchr2_iter(b'&', b'"', bytes).for_each(&mut escape_at);
+    } else {
+        memchr::memchr3_iter(b'&', b'<', b'>', bytes).for_each(&mut escape_at);
     }
+    out.push_str(&text[from..]);
 }
 
 /// `html` with every URL in a link, image, media or quote attribute (`href`,
