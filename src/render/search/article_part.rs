@@ -177,8 +177,8 @@ pub(crate) struct ArticleSearchEntries {
     /// brackets: `"by","date","text"`, plus `,"id"` for a comment. Dropped
     /// once the docs files are made (and in the build cache).
     pub(super) shown: Vec<String>,
-    /// Each term of the article's documents once, in byte order, each
-    /// followed by a space.
+    /// Each term of the article's documents once, each followed by a
+    /// space: by class ([`term_class`]), then in byte order.
     pub(super) terms: String,
     /// For each term of `terms`, its shard among [`MAX_SHARDS`]: its shard
     /// among any smaller count (a power of two, dividing it) is this modulo
@@ -189,6 +189,10 @@ pub(crate) struct ArticleSearchEntries {
     /// encoded as the index files write them after the article's number),
     /// each list followed by a space.
     pub(super) postings: String,
+    /// Where each class of terms starts (see [`term_class`]): the number of
+    /// its first term, and where that term and its list start in `terms`
+    /// and `postings`; then the same past the last term.
+    pub(super) class_starts: Vec<(usize, usize, usize)>,
 }
 
 impl ArticleSearchEntries {
@@ -200,15 +204,51 @@ impl ArticleSearchEntries {
     /// Each term with its encoded local postings, and where both start in
     /// `terms` and `postings`.
     pub(super) fn term_lists(&self) -> impl Iterator<Item = (usize, usize, &str)> {
-        let terms = self.terms.split_terminator(' ');
-        let lists = self.postings.split_terminator(' ');
-        let (mut term_at, mut list_at) = (0, 0);
-        terms.zip(lists).map(move |(term, list)| {
-            let found = (term_at, list_at, term);
-            term_at += term.len() + 1;
-            list_at += list.len() + 1;
-            found
-        })
+        self.lists_between(
+            (0, 0, 0),
+            (self.residues.len(), self.terms.len(), self.postings.len()),
+        )
+        .map(|(_, term_at, list_at, term)| (term_at, list_at, term))
+    }
+
+    /// Each term of class `class` (see [`term_class`]) as its number and
+    /// where it and its list start in `terms` and `postings`.
+    pub(super) fn class_lists(&self, class: usize) -> impl Iterator<Item = (usize, usize, usize)> {
+        self.lists_between(self.class_starts[class], self.class_starts[class + 1])
+            .map(|(item, term_at, list_at, _)| (item, term_at, list_at))
+    }
+
+    /// The terms from `start` to `end` (each a term's number and where it
+    /// and its list start), each with its number, where it and its list
+    /// start, and itself.
+    fn lists_between(
+        &self,
+        (first, term_from, list_from): (usize, usize, usize),
+        (_, term_to, list_to): (usize, usize, usize),
+    ) -> impl Iterator<Item = (usize, usize, usize, &str)> {
+        let terms = self.terms[term_from..term_to].split_terminator(' ');
+        let lists = self.postings[list_from..list_to].split_terminator(' ');
+        let (mut term_at, mut list_at) = (term_from, list_from);
+        (first..)
+            .zip(terms.zip(lists))
+            .map(move |(item, (term, list))| {
+                let found = (item, term_at, list_at, term);
+                term_at += term.len() + 1;
+                list_at += list.len() + 1;
+                found
+            })
+    }
+
+    /// The shard among `shards` of the term numbered `item`.
+    pub(super) fn shard_at(&self, item: usize, shards: usize) -> usize {
+        usize::from(self.residues[item]) % shards
+    }
+
+    /// The class of each term, in order.
+    pub(super) fn classes(&self) -> impl Iterator<Item = usize> + '_ {
+        self.residues
+            .iter()
+            .map(|&residue| term_class(residue.into()))
     }
 
     /// The term starting at byte `at` of `terms`.
@@ -265,35 +305,85 @@ pub(crate) fn entries_for(site: &Site, article: &Article) -> ArticleSearchEntrie
             }
         }
     }
-    // Ordered by their first eight bytes, then whole: most terms differ in
-    // those, and comparing them is one instruction rather than a memcmp call.
-    let mut sorted: Vec<(u64, &str, Vec<u32>)> = lists
-        .into_iter()
-        .map(|(term, list)| (leading_bytes(term), term, list))
-        .collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-    let mut terms = String::new();
-    let mut postings = String::new();
-    let mut residues = Vec::with_capacity(sorted.len());
-    for (_, term, list) in sorted {
-        residues.push(u16::try_from(shard_of(term, MAX_SHARDS)).unwrap_or(0));
-        terms.push_str(term);
-        terms.push(' ');
-        push_local_postings(&mut postings, &list);
-        postings.push(' ');
-    }
+    let index = TermIndex::of(lists);
     let url = result_url(site, &article.permalink);
-    // Parts are kept until the merge: no spare capacity.
-    terms.shrink_to_fit();
-    postings.shrink_to_fit();
     let shown: Vec<String> = documents.into_iter().map(|d| d.shown).collect();
     ArticleSearchEntries {
         documents: shown.len(),
-        residues,
+        residues: index.residues,
         article: format!("{},{}", json_string(&url), json_string(&article.title)),
         shown,
-        terms,
-        postings,
+        terms: index.terms,
+        postings: index.postings,
+        class_starts: index.class_starts,
+    }
+}
+
+/// Terms are grouped by their shard modulo this, a power of two dividing
+/// [`MAX_SHARDS`], as many as the batches the term files are made in: the
+/// terms of a batch's shards are then a few ranges of each article's.
+pub(super) const TERM_CLASSES: usize = 8;
+
+/// The class of a term whose shard among [`MAX_SHARDS`] is `residue`: its
+/// shard among any count of shards, modulo [`TERM_CLASSES`] (or that count,
+/// if smaller), is its class modulo the same.
+pub(super) fn term_class(residue: usize) -> usize {
+    residue % TERM_CLASSES
+}
+
+/// An article's terms with their lists, as [`ArticleSearchEntries`] keeps
+/// them (see its fields of the same names).
+pub(super) struct TermIndex {
+    pub(super) terms: String,
+    pub(super) postings: String,
+    pub(super) residues: Vec<u16>,
+    pub(super) class_starts: Vec<(usize, usize, usize)>,
+}
+
+impl TermIndex {
+    /// The index of each term with its local postings (each posting
+    /// `(id << 1) | in_heading`), in any order.
+    pub(super) fn of<'t>(lists: impl IntoIterator<Item = (&'t str, Vec<u32>)>) -> Self {
+        // By class, then by their first eight bytes, then whole: most terms
+        // differ in those, and comparing them is one instruction rather than
+        // a memcmp call.
+        let mut sorted: Vec<(usize, u64, &str, Vec<u32>)> = lists
+            .into_iter()
+            .map(|(term, list)| {
+                let residue = shard_of(term, MAX_SHARDS);
+                (residue, leading_bytes(term), term, list)
+            })
+            .collect();
+        let key = |entry: &(usize, u64, &str, Vec<u32>)| (term_class(entry.0), entry.1);
+        sorted.sort_unstable_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.2.cmp(b.2)));
+        let mut index = TermIndex {
+            terms: String::new(),
+            postings: String::new(),
+            residues: Vec::with_capacity(sorted.len()),
+            class_starts: Vec::with_capacity(TERM_CLASSES + 1),
+        };
+        for (residue, _, term, list) in sorted {
+            index.start_classes_up_to(term_class(residue));
+            index.residues.push(u16::try_from(residue).unwrap_or(0));
+            index.terms.push_str(term);
+            index.terms.push(' ');
+            push_local_postings(&mut index.postings, &list);
+            index.postings.push(' ');
+        }
+        index.start_classes_up_to(TERM_CLASSES);
+        // Parts are kept until the merge: no spare capacity.
+        index.terms.shrink_to_fit();
+        index.postings.shrink_to_fit();
+        index
+    }
+
+    /// Notes that classes up to `class` start here (those with no term
+    /// start where the next one does).
+    fn start_classes_up_to(&mut self, class: usize) {
+        while self.class_starts.len() <= class {
+            let here = (self.residues.len(), self.terms.len(), self.postings.len());
+            self.class_starts.push(here);
+        }
     }
 }
 

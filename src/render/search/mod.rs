@@ -438,7 +438,7 @@ fn changed_shards(
     let (before, after) = (term_lists_of(before, shards), term_lists_of(after, shards));
     let (mut b, mut a) = (before.iter().peekable(), after.iter().peekable());
     let mut changed = Vec::new();
-    // Both are in term order: walked side by side.
+    // Both are in the same order (by class and term): walked side by side.
     loop {
         match (b.peek(), a.peek()) {
             (None, None) => break,
@@ -466,15 +466,19 @@ fn changed_shards(
     changed
 }
 
-/// Each term of `part` (none if missing) with its encoded list and its
-/// shard among `shards`, in term order.
-fn term_lists_of(part: Option<&ArticleSearchEntries>, shards: usize) -> Vec<(&str, &str, usize)> {
+/// A term with its class, its encoded list and its shard.
+type ClassTermList<'p> = ((usize, &'p str), &'p str, usize);
+
+/// Each term of `part` (none if missing), with its class, its encoded list
+/// and its shard among `shards`, in the part's order (by class and term).
+fn term_lists_of(part: Option<&ArticleSearchEntries>, shards: usize) -> Vec<ClassTermList<'_>> {
     let Some(part) = part else {
         return Vec::new();
     };
     part.term_lists()
+        .zip(part.classes())
         .zip(part.shards(shards))
-        .map(|((_, list_at, term), shard)| (term, part.list_at(list_at), shard))
+        .map(|(((_, list_at, term), class), shard)| ((class, term), part.list_at(list_at), shard))
         .collect()
 }
 
@@ -521,7 +525,9 @@ fn drop_shown(parts: &mut [ArticleSearchEntries]) {
 /// How many batches a whole index's term files are made in, at most: each
 /// batch's term entries (the merge's biggest lists, 50 MB for the 10,000
 /// articles of the benchmark archive) are held only while its files are made.
-const TERM_BATCHES: usize = 8;
+/// A batch is the shards equal modulo the number of batches, whose terms are
+/// one class of each article's (see [`article_part::term_class`]).
+const TERM_BATCHES: usize = article_part::TERM_CLASSES;
 
 /// The `search/terms/<n>.js` files of `parts` (by number), each with its
 /// name: every one, or only the `dirty` shards. They come in batches of
@@ -537,16 +543,23 @@ fn terms_files<'p>(
     } else {
         TERM_BATCHES.min(shard_total)
     };
-    let per_batch = shard_total / batches;
+    // A shard's terms are in the classes equal to it modulo this.
+    let modulus = TERM_BATCHES.min(shard_total);
     (0..batches).map(move |batch| {
         let wanted = move |shard: usize| match dirty {
             Some(dirty) => dirty.shards.contains(&shard),
-            None => shard / per_batch == batch,
+            None => shard % batches == batch,
         };
+        let classes: Vec<usize> = (0..article_part::TERM_CLASSES)
+            .filter(|class| match dirty {
+                Some(dirty) => dirty.shards.iter().any(|s| s % modulus == class % modulus),
+                None => class % batches == batch,
+            })
+            .collect();
         let entries = match dirty {
             None if batches == 1 => shard_entries(parts, shard_total),
             Some(dirty) if dirty.shards.is_empty() => Vec::new(),
-            _ => few_shard_entries(parts, shard_total, &wanted),
+            _ => few_shard_entries(parts, shard_total, &classes, &wanted),
         };
         entries
             .into_par_iter()
@@ -561,30 +574,27 @@ fn terms_files<'p>(
 type TermEntry = (u32, u32, u32);
 
 /// Every article's terms in a `wanted` shard (a few of them), sent to
-/// their shards, in article number order. Each part's terms are found by
-/// their stored shards, and only as far as its last wanted one is its text
-/// walked.
+/// their shards, in article number order. Only the `classes` of terms that
+/// hold the wanted shards are walked.
 fn few_shard_entries(
     parts: &[&ArticleSearchEntries],
     shard_total: usize,
+    classes: &[usize],
     wanted: &(dyn Fn(usize) -> bool + Sync),
 ) -> Vec<Vec<TermEntry>> {
     let found: Vec<Vec<(usize, TermEntry)>> = parts
         .par_iter()
         .enumerate()
         .map(|(article, part)| {
-            let (at, shards): (Vec<usize>, Vec<usize>) = part
-                .shards(shard_total)
-                .enumerate()
-                .filter(|(_, shard)| wanted(*shard))
-                .unzip();
-            let terms = item_starts(&part.terms, &at);
-            let lists = item_starts(&part.postings, &at);
-            let entries = terms
-                .into_iter()
-                .zip(lists)
-                .map(|(term_at, list_at)| (narrow(article), narrow(term_at), narrow(list_at)));
-            shards.into_iter().zip(entries).collect()
+            classes
+                .iter()
+                .flat_map(|&class| part.class_lists(class))
+                .map(|(item, term_at, list_at)| {
+                    let entry = (narrow(article), narrow(term_at), narrow(list_at));
+                    (part.shard_at(item, shard_total), entry)
+                })
+                .filter(|(shard, _)| wanted(*shard))
+                .collect()
         })
         .collect();
     let mut shards: Vec<Vec<TermEntry>> = vec![Vec::new(); shard_total];
@@ -592,29 +602,6 @@ fn few_shard_entries(
         shards[shard].push(entry);
     }
     shards
-}
-
-/// Where the items numbered `wanted` (ascending) of a list of items each
-/// followed by a space start in `text`.
-fn item_starts(text: &str, wanted: &[usize]) -> Vec<usize> {
-    // memchr finds the spaces many bytes at a time: the merge walks every
-    // part's text once per batch of shards.
-    let mut item_ends = memchr::memchr_iter(b' ', text.as_bytes());
-    let (mut item, mut start) = (0, 0);
-    let mut starts = Vec::with_capacity(wanted.len());
-    for &next in wanted {
-        while item < next {
-            let Some(end) = item_ends.next() else {
-                return starts;
-            };
-            (item, start) = (item + 1, end + 1);
-        }
-        if start == text.len() {
-            break;
-        }
-        starts.push(start);
-    }
-    starts
 }
 
 /// Every article's terms, sent to their shards, in article number order.
@@ -724,7 +711,7 @@ fn script(key: &str, json: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::article_part::push_local_postings;
+    use super::article_part::TermIndex;
     use super::*;
 
     #[test]
@@ -738,20 +725,23 @@ mod tests {
     /// A part of two documents: `term` in both (in the second's heading),
     /// `only` in the first.
     fn part(url: &str, term: &str) -> ArticleSearchEntries {
-        let mut postings = String::new();
-        push_local_postings(&mut postings, &[0, 3]);
-        postings.push(' ');
-        push_local_postings(&mut postings, &[0]);
-        postings.push(' ');
+        part_with(url, [(term, vec![0, 3]), ("only", vec![0])])
+    }
+
+    /// A part of two documents with these terms and local postings.
+    fn part_with<'t>(
+        url: &str,
+        lists: impl IntoIterator<Item = (&'t str, Vec<u32>)>,
+    ) -> ArticleSearchEntries {
+        let index = TermIndex::of(lists);
         ArticleSearchEntries {
             article: format!("\"{url}\",\"T\""),
             documents: 2,
             shown: vec!["\"a\",\"d\",\"x\"".into(), "\"b\",\"d\",\"y\",\"7\"".into()],
-            residues: [term, "only"]
-                .map(|t| u16::try_from(shard_of(t, MAX_SHARDS)).unwrap())
-                .to_vec(),
-            terms: format!("{term} only "),
-            postings,
+            residues: index.residues,
+            terms: index.terms,
+            postings: index.postings,
+            class_starts: index.class_starts,
         }
     }
 
@@ -818,25 +808,10 @@ mod tests {
     }
 
     #[test]
-    fn items_are_found_by_number() {
-        assert_eq!(item_starts("ab c def ", &[0, 2]), [0, 5]);
-        assert_eq!(item_starts("ab c def ", &[1]), [3]);
-        assert!(item_starts("ab ", &[]).is_empty());
-        assert_eq!(item_starts("ab c", &[0, 1, 2]), [0, 3]);
-        assert_eq!(item_starts("ab c ", &[1, 2]), [3]);
-    }
-
-    #[test]
     fn only_the_shards_of_terms_whose_postings_differ_change() {
         let before = part("u1", "word");
-        let mut after = part("u1", "word");
         // `only` now in both documents; `word` as it was.
-        let mut postings = String::new();
-        push_local_postings(&mut postings, &[0, 3]);
-        postings.push(' ');
-        push_local_postings(&mut postings, &[0, 2]);
-        postings.push(' ');
-        after.postings = postings;
+        let after = part_with("u1", [("word", vec![0, 3]), ("only", vec![0, 2])]);
         let shards = MAX_SHARDS;
         let only = shard_of("only", shards);
         assert_eq!(changed_shards(Some(&before), Some(&after), shards), [only]);
