@@ -226,8 +226,8 @@ impl ArticleSearchEntries {
         (first, term_from, list_from): (usize, usize, usize),
         (_, term_to, list_to): (usize, usize, usize),
     ) -> impl Iterator<Item = (usize, usize, usize, &str)> {
-        let terms = self.terms[term_from..term_to].split_terminator(' ');
-        let lists = self.postings[list_from..list_to].split_terminator(' ');
+        let terms = space_terminated(&self.terms[term_from..term_to]);
+        let lists = space_terminated(&self.postings[list_from..list_to]);
         let (mut term_at, mut list_at) = (term_from, list_from);
         (first..)
             .zip(terms.zip(lists))
@@ -282,8 +282,24 @@ impl ArticleSearchEntries {
 
 /// `text` up to its first space.
 pub(super) fn until_space(text: &str) -> &str {
-    let end = memchr::memchr(b' ', text.as_bytes()).unwrap_or(text.len());
+    // Terms and lists are a few bytes long: a plain scan finds the space
+    // sooner than a call into memchr would.
+    let end = text.bytes().position(|b| b == b' ').unwrap_or(text.len());
     &text[..end]
+}
+
+/// The items of `text` that a space ends (`text.split_terminator(' ')`),
+/// found as [`until_space`] finds them.
+fn space_terminated(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let item = until_space(rest);
+        rest = rest.get(item.len() + 1..).unwrap_or("");
+        Some(item)
+    })
 }
 
 /// The part of the index of `article` (with its comments) in `site`: its
@@ -813,6 +829,18 @@ mod tests {
         for c in (0..0x1_0000u32).filter_map(char::from_u32) {
             let word = format!("A{c}b{c}");
             assert_eq!(lowercase(&word), word.to_lowercase(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn space_terminated_items_are_those_split_terminator_gives() {
+        for text in ["", " ", "a", "a ", "a b", "ab c ", "a  b ", "  "] {
+            let split: Vec<&str> = text.split_terminator(' ').collect();
+            assert_eq!(
+                space_terminated(text).collect::<Vec<_>>(),
+                split,
+                "{text:?}"
+            );
         }
     }
 
