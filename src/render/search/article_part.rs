@@ -599,6 +599,14 @@ fn collapse_whitespace(text: &str) -> String {
     // Letters, digits and punctuation: skipped a byte at a time.
     while let Some(skip) = bytes[at..].iter().position(|&b| !b.is_ascii_graphic()) {
         at += skip;
+        // The usual case, told without decoding: one space between words.
+        if bytes[at] == b' '
+            && at > kept_from
+            && bytes.get(at + 1).is_some_and(u8::is_ascii_graphic)
+        {
+            at += 1;
+            continue;
+        }
         let space_len = whitespace_at(text, at);
         if space_len == 0 {
             at += utf8_len(bytes[at]);
