@@ -22,7 +22,10 @@ use scholia::content::comments::load_thread;
 use scholia::content::{load_article, load_authors, load_content};
 use scholia::import::disqus;
 use scholia::import::wordpress::{self, WordpressOptions};
-use scholia::markdown::{may_link_into_site, render_untrusted, render_untrusted_by_sanitizer};
+use scholia::markdown::{
+    absolute_urls, absolute_urls_by_rewriter, may_link_into_site, render_untrusted,
+    render_untrusted_by_sanitizer,
+};
 use scholia::render::chars::remove_unwritable;
 use scholia::render::relative::{Linker, relative_page, relative_urls};
 use scholia::render::{Plan, Templates, load_templates, render_plan};
@@ -156,11 +159,24 @@ pub fn article(data: &[u8]) {
     let article = &site.articles[0];
     for html in [&article.content_html, &article.summary_html] {
         check_content_links(html);
+        check_feed_links(html);
     }
     // Raw HTML as an author may paste it, not only as Markdown's writer gives it.
     if let Ok(html) = std::str::from_utf8(data) {
         check_content_links(html);
+        check_feed_links(html);
     }
+}
+
+/// Panics unless HTML made absolute for a feed comes out as the tokenizer
+/// writes it: the check on that pass's way round the tokenizer.
+fn check_feed_links(html: &str) {
+    let base = url::Url::parse("https://example.org/articles/a/").expect("a valid URL");
+    assert_eq!(
+        absolute_urls(html, &base),
+        absolute_urls_by_rewriter(html, &base),
+        "{html:?} made absolute differs from the tokenizer's"
+    );
 }
 
 /// Panics unless content shown on a page gets the links the whole-page
@@ -279,6 +295,7 @@ pub fn sanitizer(data: &[u8]) {
         "written without the sanitizer, {markdown:?} came out otherwise"
     );
     check_safe_html(&html);
+    check_feed_links(&html);
     if !may_link_into_site(&html) {
         let page = "articles/a/index.html";
         let relative = relative_urls(&html, page, "").expect("the rewriter never fails");

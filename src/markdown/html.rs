@@ -18,6 +18,8 @@ use html5ever::tokenizer::{
 };
 use url::Url;
 
+use super::plain_form::{Markup, StartTag};
+
 /// Attributes whose value is one URL (and `data`, on `<object>` only).
 pub const URL_ATTRIBUTES: &[&str] = &[
     "href",
@@ -167,6 +169,17 @@ fn escape(out: &mut String, text: &str, in_attribute: bool) {
 /// showing the page at `base` would resolve it. A feed's content is read far
 /// from the page, where a relative URL would resolve against the feed's URL.
 pub fn absolute_urls(html: &str, base: &Url) -> String {
+    // Most comments' HTML is in the plain form with only absolute links:
+    // the tokenizer would give it back byte for byte.
+    if unchanged_by_absolute_urls(html, base) {
+        return html.to_string();
+    }
+    absolute_urls_by_rewriter(html, base)
+}
+
+/// [`absolute_urls`] always through the tokenizer: the definition that its
+/// way round is held to, by tests and the fuzz targets.
+pub fn absolute_urls_by_rewriter(html: &str, base: &Url) -> String {
     rewrite_tags(html, |tag| {
         if tag.kind == TagKind::StartTag {
             let is_object = &*tag.name == "object";
@@ -181,6 +194,55 @@ pub fn absolute_urls(html: &str, base: &Url) -> String {
             }
         }
         true
+    })
+}
+
+/// Whether [`absolute_urls_by_rewriter`] gives `html` back byte for byte:
+/// it is in the plain form ([`super::plain_form`]) and holds no `&` (no
+/// character reference, which would be decoded and written back otherwise),
+/// no carriage return or NUL (which a tokenizer changes), no `>` outside a
+/// tag (written back as `&gt;`) and no `<object>`; its self-closing tags end
+/// with ` />`, no tag repeats an attribute, and each URL is absolute as the
+/// URL standard writes it.
+fn unchanged_by_absolute_urls(html: &str, base: &Url) -> bool {
+    let bytes = html.as_bytes();
+    if memchr::memchr3(b'&', b'\r', b'\0', bytes).is_some() {
+        return false;
+    }
+    let mut at = 0;
+    while let Some(found) = memchr::memchr2(b'<', b'>', &bytes[at..]) {
+        let start = at + found;
+        let Some(markup) = (bytes[start] == b'<')
+            .then(|| Markup::at(&html[start..]))
+            .flatten()
+        else {
+            return false;
+        };
+        if let Markup::Start(tag) = &markup
+            && !start_tag_unchanged(tag, base)
+        {
+            return false;
+        }
+        at = start + markup.len();
+    }
+    true
+}
+
+/// Whether the rewriter writes `tag` back as it is (see
+/// [`unchanged_by_absolute_urls`]).
+fn start_tag_unchanged(tag: &StartTag<'_>, base: &Url) -> bool {
+    if tag.name == "object" || (tag.self_closing && !tag.spaced_slash) || tag.repeats_an_attribute()
+    {
+        return false;
+    }
+    tag.attributes().all(|(name, value)| {
+        if URL_ATTRIBUTES.contains(&name) {
+            resolve(base, value) == value
+        } else if SRCSET_ATTRIBUTES.contains(&name) {
+            map_srcset(value, &|url| Some(resolve(base, url))).is_some_and(|all| all == value)
+        } else {
+            true
+        }
     })
 }
 
@@ -328,6 +390,45 @@ pub(crate) fn cap_nesting(html: &str, max_depth: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_the_rewriter_would_give_back_skips_it() {
+        let base = Url::parse("https://example.org/articles/a/").unwrap();
+        let comment = crate::markdown::render_untrusted(
+            "A *point*, see https://example.org/x and [this](https://b.example/p?q=1).\n\n> quoted\n\n- one\n- two",
+        );
+        for (html, skips) in [
+            (comment.as_str(), true),
+            ("<p>Plain ’ text — \u{a0}here.</p>\n<!-- more -->", true),
+            (
+                "<p><img src=\"https://e.example/a.png\" alt=\"a\" /></p>",
+                true,
+            ),
+            ("<p>1 &lt; 2</p>", false),
+            ("<p>a > b</p>", false),
+            ("<p><a href=\"other/\">x</a></p>", false),
+            ("<p><a href=\"https://E.example\">x</a></p>", false),
+            ("<p><br/></p>", false),
+            ("<p><A HREF=\"https://e.example/\">x</A></p>", false),
+            ("<p>x\r\ny</p>", false),
+            (
+                "<p><a href=\"https://e.example/\" href=\"x\">x</a></p>",
+                false,
+            ),
+            (
+                "<img srcset=\"https://e.example/a.png 1x,https://e.example/b.png 2x\">",
+                false,
+            ),
+            ("<object data=\"https://e.example/o\"></object>", false),
+        ] {
+            assert_eq!(unchanged_by_absolute_urls(html, &base), skips, "{html}");
+            assert_eq!(
+                absolute_urls(html, &base),
+                absolute_urls_by_rewriter(html, &base),
+                "{html}"
+            );
+        }
+    }
 
     #[test]
     fn relative_urls_resolve_against_the_base() {

@@ -12,6 +12,7 @@
 mod description;
 mod highlight;
 mod html;
+pub(crate) mod plain_form;
 mod untrusted;
 
 use std::collections::HashSet;
@@ -23,7 +24,8 @@ use crate::slug::slugify;
 pub use description::description;
 pub use highlight::{HighlightError, stylesheet};
 pub use html::{
-    SRCSET_ATTRIBUTES, URL_ATTRIBUTES, absolute_urls, first_image, map_srcset, site_root_urls,
+    SRCSET_ATTRIBUTES, URL_ATTRIBUTES, absolute_urls, absolute_urls_by_rewriter, first_image,
+    map_srcset, site_root_urls,
 };
 pub use untrusted::{
     may_link_into_site, render_untrusted, render_untrusted_by_sanitizer, safe_url,

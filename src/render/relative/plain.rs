@@ -3,42 +3,25 @@
 //!
 //! Every article body, summary, bio and comment shown on a built-in page goes
 //! through [`super::Linker::content`]; tokenizing each with `lol_html` was
-//! the larger part of that. Content the writer made (and most an author
-//! writes by hand) is in a form whose tokenization leaves no room for doubt:
-//! every `<` opens a lowercase start tag whose attributes are each one space
-//! then `name="value"`, an end tag, or a comment. For such content this pass
-//! finds the same elements and attribute values the rewriter would, and
-//! writes each changed tag as the rewriter writes it. Anything else (another
-//! quoting, upper case, an element whose content is not markup, a `<meta>` or
-//! `<object>`, a repeated attribute) makes it give up, and the content takes
-//! the rewriter. The fuzz target `article` holds the two to the same output.
+//! the larger part of that. For content in the plain form
+//! ([`crate::markdown::plain_form`]) this pass finds the same elements and
+//! attribute values the rewriter would, and writes each changed tag as the
+//! rewriter writes it. Anything else (another form, an element whose content
+//! is not markup, a `<meta>` or `<object>`, a repeated attribute) makes it
+//! give up, and the content takes the rewriter. The fuzz target `article`
+//! holds the two to the same output.
 //!
 //! Owns nothing but that equivalence: what a URL becomes is
 //! [`super::relative_url`]'s and [`super::changed`]'s.
 
+use crate::markdown::plain_form::{Markup, StartTag};
 use crate::markdown::{SRCSET_ATTRIBUTES, URL_ATTRIBUTES, map_srcset};
 
 use super::{PageFolder, changed, relative_url};
 
-/// Elements this pass leaves to the rewriter: those whose content is text or
-/// raw text up to their end tag, those that switch the tokenizer to foreign
-/// content, and the two whose URL depends on more than one attribute.
-const LEFT_TO_THE_REWRITER: &[&str] = &[
-    "textarea",
-    "title",
-    "script",
-    "style",
-    "xmp",
-    "iframe",
-    "noembed",
-    "noframes",
-    "noscript",
-    "plaintext",
-    "svg",
-    "math",
-    "meta",
-    "object",
-];
+/// Elements this pass leaves to the rewriter besides those not in the plain
+/// form: the two whose URL depends on more than one attribute.
+const LEFT_TO_THE_REWRITER: &[&str] = &["meta", "object"];
 
 /// `html` with its URLs into the site relative to `from`, exactly as
 /// [`super::relative_urls`] would write it, or `None` when `html` is not in
@@ -50,177 +33,69 @@ pub(super) fn relative_plain(html: &str, from: &PageFolder<'_>, base_path: &str)
     let mut at = 0;
     while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
         let start = at + found;
-        let rest = &html[start..];
-        if rest.starts_with("<!--") {
-            at = start + comment_len(rest)?;
-        } else if rest.starts_with("</") {
-            at = start + end_tag_len(rest)?;
-        } else {
-            let tag = StartTag::read(rest)?;
-            if let Some(rewritten) = tag.relative(from, base_path)? {
+        let markup = Markup::at(&html[start..])?;
+        if let Markup::Start(tag) = &markup {
+            if LEFT_TO_THE_REWRITER.contains(&tag.name) {
+                return None;
+            }
+            if let Some(rewritten) = relative_tag(tag, from, base_path)? {
                 out.push_str(&html[copied..start]);
                 out.push_str(&rewritten);
                 copied = start + tag.len;
             }
-            at = start + tag.len;
         }
+        at = start + markup.len();
     }
     out.push_str(&html[copied..]);
     Some(out)
 }
 
-/// The length of the comment `rest` starts with, or `None` when it is one
-/// whose end a tokenizer finds other than at the first `-->` (`<!-->`,
-/// `<!--->`, `--!>`) or has no end.
-fn comment_len(rest: &str) -> Option<usize> {
-    let body = &rest["<!--".len()..];
-    if body.starts_with('>') || body.starts_with("->") {
+/// `tag` as the rewriter writes it once its URLs are made relative to
+/// `from`, `Some(None)` when no URL changes (it is then left byte for byte),
+/// or `None` when the tag is not one this pass can be sure of.
+fn relative_tag(
+    tag: &StartTag<'_>,
+    from: &PageFolder<'_>,
+    base_path: &str,
+) -> Option<Option<String>> {
+    let holds_url =
+        |name: &str| URL_ATTRIBUTES.contains(&name) || SRCSET_ATTRIBUTES.contains(&name);
+    // The rewriter is handed only elements with a URL attribute.
+    if !tag.attributes().any(|(name, _)| holds_url(name)) {
+        return Some(None);
+    }
+    // A repeated attribute: the rewriter's rule for it is its own.
+    if tag.repeats_an_attribute() {
         return None;
     }
-    let end = memchr::memmem::find(body.as_bytes(), b"-->")?;
-    if memchr::memmem::find(&body.as_bytes()[..end + 2], b"--!").is_some() {
-        return None;
-    }
-    Some("<!--".len() + end + "-->".len())
-}
-
-/// The length of the end tag `rest` starts with (`</name>`), or `None`.
-fn end_tag_len(rest: &str) -> Option<usize> {
-    let name = tag_name(&rest[2..]);
-    (!name.is_empty() && rest.as_bytes().get(2 + name.len()) == Some(&b'>'))
-        .then_some(2 + name.len() + 1)
-}
-
-/// The lowercase letters and digits `text` starts with, when it starts with
-/// a letter: a tag name in the plain form.
-fn tag_name(text: &str) -> &str {
-    if !text.starts_with(|c: char| c.is_ascii_lowercase()) {
-        return "";
-    }
-    let len = text
-        .bytes()
-        .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        .count();
-    &text[..len]
-}
-
-/// A start tag in the plain form: `<name`, then ` attribute="value"` any
-/// number of times, then `>`, `/>` or ` />`.
-struct StartTag<'h> {
-    name: &'h str,
-    /// The attributes as written, each without its leading space.
-    attributes: &'h str,
-    self_closing: bool,
-    /// The whole tag's length.
-    len: usize,
-}
-
-impl<'h> StartTag<'h> {
-    /// The start tag `rest` starts with, or `None` when it is not one in
-    /// the plain form, or names an element [`LEFT_TO_THE_REWRITER`].
-    fn read(rest: &'h str) -> Option<Self> {
-        let name = tag_name(&rest[1..]);
-        if name.is_empty() || LEFT_TO_THE_REWRITER.contains(&name) {
-            return None;
-        }
-        let attributes_start = 1 + name.len();
-        let mut at = attributes_start;
-        let bytes = rest.as_bytes();
-        loop {
-            let (self_closing, end) = match &bytes[at..] {
-                [b'>', ..] => (false, at + 1),
-                [b'/', b'>', ..] | [b' ', b'/', b'>', ..] => {
-                    (true, at + 1 + usize::from(bytes[at] == b' ') + 1)
-                }
-                [b' ', after @ ..] => {
-                    at += 1 + attribute_len(after)?;
-                    continue;
-                }
-                _ => return None,
-            };
-            return Some(StartTag {
-                name,
-                attributes: rest[attributes_start..at].trim_start_matches(' '),
-                self_closing,
-                len: end,
-            });
-        }
-    }
-
-    /// The attributes, each as its name and its value as written.
-    fn attributes(&self) -> impl Iterator<Item = (&'h str, &'h str)> {
-        let mut rest = self.attributes;
-        std::iter::from_fn(move || {
-            // `read` checked the form: each is `name="value"`.
-            let len = attribute_len(rest.as_bytes())?;
-            let (name, quoted) = rest[..len].split_once('=')?;
-            rest = rest[len..].trim_start_matches(' ');
-            Some((name, &quoted[1..quoted.len() - 1]))
+    let url = |value: &str| relative_url(value, from, base_path);
+    let new_values: Vec<Option<String>> = tag
+        .attributes()
+        .map(|(name, value)| {
+            if URL_ATTRIBUTES.contains(&name) {
+                changed(value, &url)
+            } else if SRCSET_ATTRIBUTES.contains(&name) {
+                changed(value, &|v| map_srcset(v, &url))
+            } else {
+                None
+            }
         })
+        .collect();
+    if new_values.iter().all(Option::is_none) {
+        return Some(None);
     }
-
-    /// The tag as the rewriter writes it once its URLs are made relative to
-    /// `from`, `Some(None)` when no URL changes (it is then left byte for
-    /// byte), or `None` when the tag is not one this pass can be sure of.
-    fn relative(&self, from: &PageFolder<'_>, base_path: &str) -> Option<Option<String>> {
-        let holds_url =
-            |name: &str| URL_ATTRIBUTES.contains(&name) || SRCSET_ATTRIBUTES.contains(&name);
-        // The rewriter is handed only elements with a URL attribute.
-        if !self.attributes().any(|(name, _)| holds_url(name)) {
-            return Some(None);
-        }
-        let pairs: Vec<(&str, &str)> = self.attributes().collect();
-        // A repeated attribute: the rewriter's rule for it is its own.
-        if pairs
-            .iter()
-            .enumerate()
-            .any(|(i, (name, _))| pairs[..i].iter().any(|(seen, _)| seen == name))
-        {
-            return None;
-        }
-        let url = |value: &str| relative_url(value, from, base_path);
-        let new_values: Vec<Option<String>> = pairs
-            .iter()
-            .map(|&(name, value)| {
-                if URL_ATTRIBUTES.contains(&name) {
-                    changed(value, &url)
-                } else if SRCSET_ATTRIBUTES.contains(&name) {
-                    changed(value, &|v| map_srcset(v, &url))
-                } else {
-                    None
-                }
-            })
-            .collect();
-        if new_values.iter().all(Option::is_none) {
-            return Some(None);
-        }
-        // As the rewriter writes a changed tag: one space before each
-        // attribute, and a space before the `/` of a self-closing one.
-        let mut tag = format!("<{}", self.name);
-        for ((name, value), new) in pairs.iter().zip(&new_values) {
-            tag.push(' ');
-            tag.push_str(name);
-            tag.push_str("=\"");
-            tag.push_str(new.as_deref().unwrap_or(value));
-            tag.push('"');
-        }
-        tag.push_str(if self.self_closing { " />" } else { ">" });
-        Some(Some(tag))
+    // As the rewriter writes a changed tag: one space before each
+    // attribute, and a space before the `/` of a self-closing one.
+    let mut written = format!("<{}", tag.name);
+    for ((name, value), new) in tag.attributes().zip(&new_values) {
+        written.push(' ');
+        written.push_str(name);
+        written.push_str("=\"");
+        written.push_str(new.as_deref().unwrap_or(value));
+        written.push('"');
     }
-}
-
-/// The length of the `name="value"` attribute `bytes` starts with (a name of
-/// lowercase letters, digits and `-`), or `None`.
-fn attribute_len(bytes: &[u8]) -> Option<usize> {
-    let name = bytes
-        .iter()
-        .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || **b == b'-')
-        .count();
-    if name == 0 || !bytes[0].is_ascii_lowercase() || bytes.get(name..name + 2)? != b"=\"" {
-        return None;
-    }
-    let value = memchr::memchr(b'"', &bytes[name + 2..])?;
-    Some(name + 2 + value + 1)
+    written.push_str(if tag.self_closing { " />" } else { ">" });
+    Some(Some(written))
 }
 
 #[cfg(test)]
