@@ -105,14 +105,18 @@ impl<'p> Linker<'p> {
         // As the whole-page pass, which reads the page without them: a
         // vertical tab between a tag's name and its `href` is a space there.
         let writable = remove_unwritable(html);
+        // Content in the plain form ends as text: its markup is whole, and
+        // none of it opens an element whose content is text.
+        match plain::relative_plain(&writable, folder, self.base_path) {
+            Some(Cow::Owned(relative)) => return Ok(Cow::Owned(relative)),
+            Some(Cow::Borrowed(_)) => return Ok(Cow::Borrowed(html)),
+            None => {}
+        }
         if may_end_inside_markup(&writable) {
             self.whole_page.store(true, Ordering::Relaxed);
         }
         if may_hold_attribute_value(&writable) {
-            match plain::relative_plain(&writable, folder, self.base_path) {
-                Some(relative) => Ok(Cow::Owned(relative)),
-                None => relative_page(&writable, page, self.base_path).map(Cow::Owned),
-            }
+            relative_page(&writable, page, self.base_path).map(Cow::Owned)
         } else {
             Ok(Cow::Borrowed(html))
         }

@@ -14,6 +14,8 @@
 //! Owns nothing but that equivalence: what a URL becomes is
 //! [`super::relative_url`]'s and [`super::changed`]'s.
 
+use std::borrow::Cow;
+
 use crate::markdown::plain_form::{Markup, StartTag};
 use crate::markdown::{SRCSET_ATTRIBUTES, URL_ATTRIBUTES, map_srcset};
 
@@ -24,11 +26,15 @@ use super::{PageFolder, changed, relative_url};
 const LEFT_TO_THE_REWRITER: &[&str] = &["meta", "object"];
 
 /// `html` with its URLs into the site relative to `from`, exactly as
-/// [`super::relative_urls`] would write it, or `None` when `html` is not in
-/// the plain form (see the module comment).
-pub(super) fn relative_plain(html: &str, from: &PageFolder<'_>, base_path: &str) -> Option<String> {
+/// [`super::relative_urls`] would write it (borrowed when no URL changes),
+/// or `None` when `html` is not in the plain form (see the module comment).
+pub(super) fn relative_plain<'h>(
+    html: &'h str,
+    from: &PageFolder<'_>,
+    base_path: &str,
+) -> Option<Cow<'h, str>> {
     let bytes = html.as_bytes();
-    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut out = String::new();
     let mut copied = 0;
     let mut at = 0;
     while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
@@ -39,6 +45,10 @@ pub(super) fn relative_plain(html: &str, from: &PageFolder<'_>, base_path: &str)
                 return None;
             }
             if let Some(rewritten) = relative_tag(tag, from, base_path)? {
+                if out.capacity() == 0 {
+                    // Room for the whole once the first URL changes.
+                    out.reserve(html.len() + html.len() / 8);
+                }
                 out.push_str(&html[copied..start]);
                 out.push_str(&rewritten);
                 copied = start + tag.len;
@@ -46,8 +56,11 @@ pub(super) fn relative_plain(html: &str, from: &PageFolder<'_>, base_path: &str)
         }
         at = start + markup.len();
     }
+    if copied == 0 {
+        return Some(Cow::Borrowed(html));
+    }
     out.push_str(&html[copied..]);
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 /// `tag` as the rewriter writes it once its URLs are made relative to
@@ -104,7 +117,7 @@ mod tests {
     use super::*;
 
     fn both(html: &str, page: &str, base: &str) -> (Option<String>, String) {
-        let plain = relative_plain(html, &PageFolder::of(page), base);
+        let plain = relative_plain(html, &PageFolder::of(page), base).map(Cow::into_owned);
         (plain, relative_urls(html, page, base).unwrap())
     }
 
