@@ -46,12 +46,12 @@ fn holds_unwritable(text: &str) -> bool {
         })
     };
     for (n, block) in blocks.enumerate() {
-        let mut may = 0;
-        if let Ok(block) = <&[u8; BLOCK]>::try_from(block) {
-            for &b in block {
-                may |= may_start_unwritable(b);
-            }
-        }
+        // Always a whole block: `chunks_exact` gives no other.
+        let may = <&[u8; BLOCK]>::try_from(block).map_or(1, |block| {
+            block
+                .iter()
+                .fold(0, |any, &b| any | may_start_unwritable(b))
+        });
         if may != 0 && holds_at(n * BLOCK, block) {
             return true;
         }
