@@ -114,17 +114,40 @@ pub fn build_cached(request: &BuildRequest) -> Result<BuildReport, BuildErrors> 
         root: std::fs::canonicalize(&request.root).unwrap_or_else(|_| request.root.clone()),
         ..request.clone()
     };
-    let mut steps = Steps(Vec::new());
-    let mut cache = steps.run("cache", || StoredCache::load(&request.root));
-    let (mut report, site) = run(request, Memory::Stored(&mut cache))?;
-    steps.run("pack cache", || {
-        cache.articles.pack_built(&request.root, site.articles);
-    });
-    let warning = steps.run("save cache", || cache.save(&request.root));
-    report.warnings.extend(warning);
-    report.steps.splice(0..0, steps.0.drain(..1));
-    report.steps.append(&mut steps.0);
-    Ok(report)
+    std::thread::scope(|scope| {
+        let mut loading = LoadingCache {
+            loading: Some(scope.spawn(|| StoredCache::load(&request.root))),
+            loaded: None,
+        };
+        let (mut report, site) = run(request, Memory::Stored(&mut loading))?;
+        let cache = loading.get();
+        let mut steps = Steps(Vec::new());
+        steps.run("pack cache", || {
+            cache.articles.pack_built(&request.root, site.articles);
+        });
+        let cache = std::mem::replace(cache, StoredCache::empty());
+        let warning = steps.run("save cache", || cache.save(&request.root));
+        report.warnings.extend(warning);
+        report.steps.append(&mut steps.0);
+        Ok(report)
+    })
+}
+
+/// The cache on disk, read on a thread of its own while the build's first
+/// steps run: reading and hashing the content does not need it.
+struct LoadingCache<'s> {
+    loading: Option<std::thread::ScopedJoinHandle<'s, StoredCache>>,
+    loaded: Option<StoredCache>,
+}
+
+impl LoadingCache<'_> {
+    /// The cache, once read: empty (a full build) if its thread failed.
+    fn get(&mut self) -> &mut StoredCache {
+        if let Some(loading) = self.loading.take() {
+            self.loaded = Some(loading.join().unwrap_or_else(|_| StoredCache::empty()));
+        }
+        self.loaded.get_or_insert_with(StoredCache::empty)
+    }
 }
 
 /// [`build`], also returning the model it built (for `check`, which traces
@@ -150,26 +173,32 @@ pub fn rebuild(
 }
 
 /// What a build knows of earlier builds.
-enum Memory<'c> {
+enum Memory<'c, 's> {
     /// Nothing: a one-off build.
     None,
     /// Serve's cache, with the paths the watcher saw change, if it named them.
     Serve(&'c mut BuildCache, Option<&'c [PathBuf]>),
-    /// The cache on disk.
-    Stored(&'c mut StoredCache),
+    /// The cache on disk, as it is being read.
+    Stored(&'c mut LoadingCache<'s>),
 }
 
 /// The one pipeline, for a one-off build (no cache), a build through the
 /// cache on disk, and serve's builds.
-fn run(request: &BuildRequest, mut memory: Memory<'_>) -> Result<(BuildReport, Site), BuildErrors> {
+fn run(
+    request: &BuildRequest,
+    mut memory: Memory<'_, '_>,
+) -> Result<(BuildReport, Site), BuildErrors> {
     let root = &request.root;
     let mut steps = Steps(Vec::new());
     let mut errors: Vec<Error> = Vec::new();
     let mut one_off = ArticleCache::one_off();
-    let (articles, changed) = match &mut memory {
+    // Hashing the content needs no earlier build's hashes unless serve's
+    // watcher named what changed: the cache on disk is still being read.
+    let mut hashing = ArticleCache::default();
+    let (reading, changed) = match &mut memory {
         Memory::None => (&mut one_off, None),
         Memory::Serve(cache, changed) => (&mut cache.articles, *changed),
-        Memory::Stored(cache) => (&mut cache.articles, None),
+        Memory::Stored(_) => (&mut hashing, None),
     };
 
     let config = steps
@@ -178,8 +207,13 @@ fn run(request: &BuildRequest, mut memory: Memory<'_>) -> Result<(BuildReport, S
             errors.append(&mut found);
             SiteConfig::default() // go on, so content errors are reported in the same run
         });
-    let (sources, mut found) = steps.run("content", || load_sources(root, articles, changed));
+    let (sources, mut found) = steps.run("content", || load_sources(root, reading, changed));
     errors.append(&mut found);
+    let articles = match &mut memory {
+        Memory::None => &mut one_off,
+        Memory::Serve(cache, _) => &mut cache.articles,
+        Memory::Stored(loading) => &mut steps.run("cache", || loading.get()).articles,
+    };
     let output = output_dir(request, &config);
     let choice = (request.options, request.now);
     let model = steps.run("model", || {
@@ -211,7 +245,7 @@ fn run(request: &BuildRequest, mut memory: Memory<'_>) -> Result<(BuildReport, S
             (staged, previous)
         }
         Memory::Serve(cache, _) => write_through(cache, request, &pass, &mut steps)?,
-        Memory::Stored(cache) => write_reusing(cache, request, &pass, &mut steps)?,
+        Memory::Stored(loading) => write_reusing(loading.get(), request, &pass, &mut steps)?,
     };
     let report = BuildReport {
         articles: site.articles.len(),
