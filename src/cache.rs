@@ -224,7 +224,10 @@ fn write_atomically(file: &Path, body: &Body) -> Result<(), String> {
     std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
     let temporary = folder.join(format!(".{CACHE_FILE}.{}", std::process::id()));
     let written = (|| {
-        let mut out = BufWriter::new(std::fs::File::create(&temporary).map_err(|e| e.to_string())?);
+        // The file is large (144 MB for the benchmark archive): written a
+        // megabyte at a time, not in 8 KiB calls.
+        let created = std::fs::File::create(&temporary).map_err(|e| e.to_string())?;
+        let mut out = BufWriter::with_capacity(1 << 20, created);
         postcard::to_io(&header(), &mut out).map_err(|e| e.to_string())?;
         postcard::to_io(body, &mut out).map_err(|e| e.to_string())?;
         out.flush().map_err(|e| e.to_string())?;
