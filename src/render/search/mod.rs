@@ -745,32 +745,58 @@ mod tests {
         }
     }
 
-    #[test]
-    fn term_files_made_in_batches_are_those_made_at_once() {
-        let mut parts: Vec<ArticleSearchEntries> = (0..40)
-            .map(|n| part(&format!("u{n}"), &format!("a{n}")))
-            .collect();
-        // 4,000 documents: 64 shards, so eight batches of eight.
-        for part in &mut parts {
-            part.documents = 100;
-        }
-        let by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
-        let shards = shard_count(4000);
-        assert_eq!(shards, 64);
-        let batched: BTreeMap<String, String> = terms_files(&by_number, None)
-            .flat_map(|batch| batch.collect::<Vec<_>>())
-            .collect();
-        let at_once: BTreeMap<String, String> = shard_entries(&by_number, shards)
+    /// Forty parts of 30 terms each, spread over every class, each part
+    /// counted as `documents` documents.
+    fn parts_of_many_terms(documents: usize) -> Vec<ArticleSearchEntries> {
+        (0..40)
+            .map(|n| {
+                let terms: Vec<String> = (0..30).map(|t| format!("t{}", n * 7 + t)).collect();
+                let lists = terms.iter().map(|term| (term.as_str(), vec![0, 3]));
+                let mut part = part_with(&format!("u{n}"), lists);
+                part.documents = documents;
+                part
+            })
+            .collect()
+    }
+
+    /// Every term file of `parts`, made in one go.
+    fn term_files_at_once(
+        parts: &[&ArticleSearchEntries],
+        shards: usize,
+    ) -> BTreeMap<String, String> {
+        shard_entries(parts, shards)
             .into_iter()
             .enumerate()
-            .map(|(shard, entries)| {
-                let text = terms_file(&by_number, shard, entries);
-                (format!("terms/{shard}"), text)
-            })
-            .collect();
-        assert_eq!(batched.len(), shards);
-        assert_eq!(batched, at_once);
-        assert!(batched.values().any(|text| text.contains("\"a17\"")));
+            .map(|(shard, entries)| (format!("terms/{shard}"), terms_file(parts, shard, entries)))
+            .collect()
+    }
+
+    #[test]
+    fn term_files_of_batches_and_of_dirty_shards_are_those_made_at_once() {
+        // 4,000 documents: 64 shards, eight batches; 200: four shards, four
+        // batches of one, fewer than the classes.
+        for (documents, shards, dirty) in [(100, 64, vec![1, 9, 40, 63]), (5, 4, vec![1, 2])] {
+            let parts = parts_of_many_terms(documents);
+            let by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
+            assert_eq!(shard_count(40 * documents), shards);
+            let at_once = term_files_at_once(&by_number, shards);
+            let batched: BTreeMap<String, String> = terms_files(&by_number, None)
+                .flat_map(|batch| batch.collect::<Vec<_>>())
+                .collect();
+            assert_eq!(batched, at_once, "{shards} shards, in batches");
+            let dirty = Dirty {
+                shards: dirty.into_iter().collect(),
+            };
+            let remade: BTreeMap<String, String> = terms_files(&by_number, Some(&dirty))
+                .flat_map(|batch| batch.collect::<Vec<_>>())
+                .collect();
+            let expected: BTreeMap<String, String> = at_once
+                .into_iter()
+                .filter(|(name, _)| dirty.shards.iter().any(|s| *name == format!("terms/{s}")))
+                .collect();
+            assert_eq!(remade.len(), dirty.shards.len());
+            assert_eq!(remade, expected, "{shards} shards, dirty");
+        }
     }
 
     #[test]
