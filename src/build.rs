@@ -27,6 +27,7 @@ use crate::output::{
 };
 use crate::render::search::SearchIndex;
 use crate::render::{Plan, PlannedFile, load_templates, render_plan_with};
+use crate::site::input_stamps::InputStamps;
 use crate::site::{Article, ArticleCache, BuildOptions, Site, Sources, build_site};
 use crate::steps::Steps;
 
@@ -118,6 +119,7 @@ pub fn build_cached(request: &BuildRequest) -> Result<BuildReport, BuildErrors> 
         let mut loading = LoadingCache {
             loading: Some(scope.spawn(|| StoredCache::load(&request.root))),
             loaded: None,
+            input_stamps: StoredCache::load_input_stamps(&request.root),
         };
         let (mut report, site) = run(request, Memory::Stored(&mut loading))?;
         let cache = loading.get();
@@ -126,18 +128,21 @@ pub fn build_cached(request: &BuildRequest) -> Result<BuildReport, BuildErrors> 
             cache.articles.pack_built(&request.root, site.articles);
         });
         let cache = std::mem::replace(cache, StoredCache::empty());
-        let warning = steps.run("save cache", || cache.save(&request.root));
-        report.warnings.extend(warning);
+        let input_stamps = &loading.input_stamps;
+        let mut warnings = steps.run("save cache", || cache.save(&request.root, input_stamps));
+        report.warnings.append(&mut warnings);
         report.steps.append(&mut steps.0);
         Ok(report)
     })
 }
 
 /// The cache on disk, read on a thread of its own while the build's first
-/// steps run: reading and hashing the content does not need it.
+/// steps run: reading and hashing the content does not need it, only the
+/// input stamps (read first, and replaced by the ones the hashing took).
 struct LoadingCache<'s> {
     loading: Option<std::thread::ScopedJoinHandle<'s, StoredCache>>,
     loaded: Option<StoredCache>,
+    input_stamps: InputStamps,
 }
 
 impl LoadingCache<'_> {
@@ -193,12 +198,16 @@ fn run(
     let mut errors: Vec<Error> = Vec::new();
     let mut one_off = ArticleCache::one_off();
     // Hashing the content needs no earlier build's hashes unless serve's
-    // watcher named what changed: the cache on disk is still being read.
+    // watcher named what changed, only the stamps they were taken under:
+    // the rest of the cache on disk is still being read.
     let mut hashing = ArticleCache::default();
     let (reading, changed) = match &mut memory {
         Memory::None => (&mut one_off, None),
         Memory::Serve(cache, changed) => (&mut cache.articles, *changed),
-        Memory::Stored(_) => (&mut hashing, None),
+        Memory::Stored(loading) => {
+            hashing = ArticleCache::with_input_stamps(std::mem::take(&mut loading.input_stamps));
+            (&mut hashing, None)
+        }
     };
 
     let config = steps
@@ -212,7 +221,10 @@ fn run(
     let articles = match &mut memory {
         Memory::None => &mut one_off,
         Memory::Serve(cache, _) => &mut cache.articles,
-        Memory::Stored(loading) => &mut steps.run("cache", || loading.get()).articles,
+        Memory::Stored(loading) => {
+            loading.input_stamps = hashing.take_input_stamps();
+            &mut steps.run("cache", || loading.get()).articles
+        }
     };
     let output = output_dir(request, &config);
     let choice = (request.options, request.now);
@@ -461,7 +473,7 @@ fn stamps(
 /// says). Returns every error met.
 fn load_sources(
     root: &Path,
-    cache: &ArticleCache,
+    cache: &mut ArticleCache,
     changed: Option<&[PathBuf]>,
 ) -> (Sources, Vec<Error>) {
     let content = root.join(CONTENT_DIR);

@@ -28,12 +28,14 @@ use std::hash::{Hash, Hasher};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Location, Warning};
 use crate::output::FileStamp;
 use crate::render::search::StoredIndex;
 use crate::site::ArticleCache;
+use crate::site::input_stamps::InputStamps;
 
 /// The folder, under the site root, that holds the build cache. Never part
 /// of the output; `scholia init` lists it in `.gitignore`.
@@ -41,6 +43,10 @@ pub const CACHE_DIR: &str = ".scholia-cache";
 
 /// The build cache's file, in [`CACHE_DIR`].
 pub const CACHE_FILE: &str = "build.bin";
+
+/// The file of the input stamps, in [`CACHE_DIR`]: small, and read before
+/// the content is hashed, while [`CACHE_FILE`] is still being read.
+pub const INPUTS_FILE: &str = "inputs.bin";
 
 /// Changed whenever what the file holds changes shape, so that an older
 /// file is ignored rather than misread (the version check alone would miss
@@ -118,28 +124,47 @@ impl StoredCache {
     /// The cache of the site at `root`, or an empty one when there is none
     /// that this binary wrote and can read whole.
     pub fn load(root: &Path) -> StoredCache {
-        std::fs::read(cache_file(root))
-            .ok()
-            .and_then(|bytes| decode(&bytes))
-            .unwrap_or_else(StoredCache::empty)
+        match read_checked::<Body>(&cache_file(root)) {
+            Some(body) => StoredCache {
+                articles: body.articles,
+                output: body.output,
+                search: body.search,
+            },
+            None => StoredCache::empty(),
+        }
     }
 
-    /// Saves the cache for the site at `root`, replacing the file at once
-    /// (a build that stops half-way leaves the old file or none, never half
-    /// of one). A failure is a warning: the next build is then a full one.
-    pub(crate) fn save(self, root: &Path) -> Option<Warning> {
-        let file = cache_file(root);
+    /// The input stamps the last build of the site at `root` recorded, or
+    /// none when there are none that this binary wrote and can read whole.
+    pub fn load_input_stamps(root: &Path) -> InputStamps {
+        read_checked(&root.join(CACHE_DIR).join(INPUTS_FILE)).unwrap_or_default()
+    }
+
+    /// Saves the cache, and the input stamps this build recorded, for the
+    /// site at `root`, replacing each file at once (a build that stops
+    /// half-way leaves the old file or none, never half of one; each file
+    /// holds nothing that the other must agree with). A failure is a
+    /// warning: the next build is then a full one.
+    pub(crate) fn save(self, root: &Path, input_stamps: &InputStamps) -> Vec<Warning> {
         let body = Body {
             articles: self.articles,
             output: self.output,
             search: self.search,
         };
-        write_atomically(&file, &body).err().map(|e| Warning {
+        let inputs = root.join(CACHE_DIR).join(INPUTS_FILE);
+        [
+            write_atomically(&inputs, input_stamps).map_err(|e| (inputs, e)),
+            write_atomically(&cache_file(root), &body).map_err(|e| (cache_file(root), e)),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .map(|(file, e)| Warning {
             at: Location::file(&file),
             message: format!(
                 "could not save the build cache ({e}); the next build will be a full one"
             ),
         })
+        .collect()
     }
 
     /// The last output's file at `path`, with its stamp, if the record has
@@ -203,29 +228,31 @@ fn header() -> Header {
     }
 }
 
-/// The cache in `bytes`, if this binary wrote it and it reads whole.
-fn decode(bytes: &[u8]) -> Option<StoredCache> {
+/// What `file` holds, if this binary wrote it and it reads whole.
+fn read_checked<T: DeserializeOwned>(file: &Path) -> Option<T> {
+    decode(&std::fs::read(file).ok()?)
+}
+
+/// What `bytes` hold, if this binary wrote them and they read whole.
+fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
     let (found, rest) = postcard::take_from_bytes::<Header>(bytes).ok()?;
     if found != header() {
         return None;
     }
-    let (body, rest) = postcard::take_from_bytes::<Body>(rest).ok()?;
-    rest.is_empty().then_some(StoredCache {
-        articles: body.articles,
-        output: body.output,
-        search: body.search,
-    })
+    let (body, rest) = postcard::take_from_bytes::<T>(rest).ok()?;
+    rest.is_empty().then_some(body)
 }
 
 /// Writes the header and `body` to a file beside `file`, then renames it
 /// over `file`.
-fn write_atomically(file: &Path, body: &Body) -> Result<(), String> {
+fn write_atomically(file: &Path, body: &impl Serialize) -> Result<(), String> {
     let folder = file.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
-    let temporary = folder.join(format!(".{CACHE_FILE}.{}", std::process::id()));
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    let temporary = folder.join(format!(".{name}.{}", std::process::id()));
     let written = (|| {
-        // The file is large (144 MB for the benchmark archive): written a
-        // megabyte at a time, not in 8 KiB calls.
+        // The cache file is large (144 MB for the benchmark archive):
+        // written a megabyte at a time, not in 8 KiB calls.
         let created = std::fs::File::create(&temporary).map_err(|e| e.to_string())?;
         let mut out = BufWriter::with_capacity(1 << 20, created);
         postcard::to_io(&header(), &mut out).map_err(|e| e.to_string())?;
@@ -262,16 +289,16 @@ mod tests {
         postcard::to_io(&Body::default(), &mut body).unwrap();
         let mut mine = postcard::to_stdvec(&header()).unwrap();
         mine.extend_from_slice(&body);
-        assert!(decode(&mine).is_some());
+        assert!(decode::<Body>(&mine).is_some());
         let other = Header {
             version: "0.0.0-other".into(),
             ..header()
         };
         let mut theirs = postcard::to_stdvec(&other).unwrap();
         theirs.extend_from_slice(&body);
-        assert!(decode(&theirs).is_none());
-        assert!(decode(&mine[..mine.len() - 1]).is_none());
-        assert!(decode(b"not a cache at all").is_none());
-        assert!(decode(b"").is_none());
+        assert!(decode::<Body>(&theirs).is_none());
+        assert!(decode::<Body>(&mine[..mine.len() - 1]).is_none());
+        assert!(decode::<Body>(b"not a cache at all").is_none());
+        assert!(decode::<Body>(b"").is_none());
     }
 }

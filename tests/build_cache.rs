@@ -9,7 +9,7 @@ use common::*;
 use std::path::Path;
 
 use scholia::build::build_cached;
-use scholia::cache::{CACHE_DIR, cache_file};
+use scholia::cache::{CACHE_DIR, INPUTS_FILE, cache_file};
 use scholia::{BuildReport, BuildRequest, site::BuildOptions};
 
 /// Builds through the cache into `output`, checks the result against a clean
@@ -154,6 +154,7 @@ fn a_corrupt_or_missing_cache_means_a_full_build() {
     cached_build_matches_clean_build(&site, &output);
     let file = cache_file(site.root());
     let saved = std::fs::read(&file).unwrap();
+    let inputs = site.root().join(CACHE_DIR).join(INPUTS_FILE);
 
     for broken in [
         saved[..saved.len() / 2].to_vec(),
@@ -161,6 +162,7 @@ fn a_corrupt_or_missing_cache_means_a_full_build() {
         Vec::new(),
     ] {
         std::fs::write(&file, &broken).unwrap();
+        std::fs::write(&inputs, &broken).unwrap();
         site.article("a", "2020-01-01", "tags = [\"Iran\"]\n", "Alpha, again.");
         let report = cached_build_matches_clean_build(&site, &output);
         assert_eq!(report.reused, 0, "a broken cache is not used");
@@ -178,6 +180,29 @@ fn a_corrupt_or_missing_cache_means_a_full_build() {
     let report = cached_build_matches_clean_build(&site, &output);
     assert_eq!(report.reused, 0);
     assert!(file.is_file(), "the cache is made again");
+}
+
+#[test]
+fn files_stamped_as_unchanged_are_trusted_and_every_edit_still_shows() {
+    let site = three_articles();
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("site");
+    cached_build_matches_clean_build(&site, &output);
+    // Files are stamped as unchanged only once they are a few seconds old.
+    std::thread::sleep(std::time::Duration::from_millis(3200));
+    cached_build_matches_clean_build(&site, &output);
+    assert!(site.root().join(CACHE_DIR).join(INPUTS_FILE).is_file());
+    // Edits that keep the file's length, one right after the other, as an
+    // editor saving twice within the file system's time granularity would.
+    for body in ["Ho", "Hu"] {
+        site.file(
+            "content/articles/c/comments.toml",
+            &comment("1", None, body),
+        );
+        cached_build_matches_clean_build(&site, &output);
+        let page = parse_file(&output.join("articles/c/index.html"));
+        assert_eq!(texts(&page, "#comment-1 > article > div"), [body]);
+    }
 }
 
 #[test]

@@ -17,11 +17,13 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::input_stamps::{InputStamps, stamp_of};
 use super::{Article, BuildOptions, resolve_article};
 use crate::config::SiteConfig;
 use crate::content::article::{BUNDLE_INDEX, THREAD_SUFFIX};
@@ -53,6 +55,11 @@ pub struct ArticleCache {
     /// The input hash of every article file last seen, by Markdown file.
     #[serde(skip)]
     hashes: BTreeMap<PathBuf, u64>,
+    /// The stamps under which those hashes were taken, so that a file whose
+    /// stamp is unchanged need not be read to be hashed. Kept apart from the
+    /// rest, since it is needed before the rest is read.
+    #[serde(skip)]
+    input_stamps: InputStamps,
     /// How resolved articles are kept for the next build (a cache read back
     /// from disk keeps them serialized).
     #[serde(skip, default = "keeps_serialized")]
@@ -260,41 +267,76 @@ impl ArticleCache {
     }
 
     /// Each of `files` (absolute Markdown files) with the hash of its inputs
-    /// (0 in a one-off cache, which compares nothing). When the watcher named
-    /// the `changed` paths, only the articles they belong to (and files not
-    /// seen before) are read; otherwise every one is.
+    /// (0 in a one-off cache, which compares nothing). An article whose files
+    /// have the stamp they had when last hashed is not read again; nor, when
+    /// the watcher named the `changed` paths, is one they do not touch.
     pub(crate) fn input_hashes(
-        &self,
+        &mut self,
         articles_dir: &Path,
         files: Vec<PathBuf>,
         changed: Option<&[PathBuf]>,
+    ) -> Vec<(PathBuf, u64)> {
+        self.input_hashes_at(articles_dir, files, changed, SystemTime::now())
+    }
+
+    /// [`ArticleCache::input_hashes`] with the clock read at `now` (the
+    /// real time, not the build's: stamps are trusted against the times the
+    /// file system writes).
+    fn input_hashes_at(
+        &mut self,
+        articles_dir: &Path,
+        files: Vec<PathBuf>,
+        changed: Option<&[PathBuf]>,
+        now: SystemTime,
     ) -> Vec<(PathBuf, u64)> {
         if self.keep == Keep::Nothing {
             // A one-off build has no earlier one to compare with: hashing
             // would read every file of the site once more than the model does.
             return files.into_iter().map(|file| (file, 0)).collect();
         }
-        // The watcher may name paths through another spelling of the root.
-        let canonical_dir = canonical(articles_dir);
-        let touched: Option<HashSet<PathBuf>> = changed.and_then(|paths| {
-            paths
-                .iter()
-                .map(|p| canonical(p))
-                .filter(|p| p.starts_with(&canonical_dir))
-                .map(|p| owning_article(articles_dir, p.strip_prefix(&canonical_dir).ok()?))
-                .collect()
-        });
-        files
+        let touched = changed.and_then(|paths| touched_articles(articles_dir, paths));
+        let recorded = &self.input_stamps;
+        let hashed: Vec<(PathBuf, Option<u64>, u64)> = files
             .into_par_iter()
             .map(|file| {
                 let known = self.hashes.get(&file).copied();
-                let hash = match (&touched, known) {
-                    (Some(touched), Some(hash)) if !touched.contains(&file) => hash,
-                    _ => input_hash(&file),
-                };
+                if let (Some(touched), Some(hash)) = (&touched, known)
+                    && !touched.contains(&file)
+                {
+                    let stamp = recorded.stamp_of_hash(&file, hash);
+                    return (file, stamp, hash);
+                }
+                let inputs = article_inputs(&file);
+                let stamp = stamp_of(&inputs, now);
+                let hash = recorded
+                    .known_hash(&file, stamp)
+                    .unwrap_or_else(|| input_hash(&inputs));
+                (file, stamp, hash)
+            })
+            .collect();
+        let mut stamps = InputStamps::default();
+        let hashes = hashed
+            .into_iter()
+            .map(|(file, stamp, hash)| {
+                stamps.record(&file, stamp, hash);
                 (file, hash)
             })
-            .collect()
+            .collect();
+        self.input_stamps = stamps;
+        hashes
+    }
+
+    /// A cache that hashes through `stamps`, recorded by an earlier build.
+    pub(crate) fn with_input_stamps(input_stamps: InputStamps) -> Self {
+        ArticleCache {
+            input_stamps,
+            ..ArticleCache::default()
+        }
+    }
+
+    /// The stamps of the last hashing, to be kept for the next build.
+    pub(crate) fn take_input_stamps(&mut self) -> InputStamps {
+        std::mem::take(&mut self.input_stamps)
     }
 
     /// Every article file (relative to `root`) with its input hash, for the
@@ -320,19 +362,20 @@ fn context_hash(context: &Context<'_>) -> u64 {
     hasher.finish()
 }
 
-/// A hash of the bytes of every file an article is read from, with their
-/// paths; a missing file hashes as absent, so creating it changes the hash.
-pub(crate) fn input_hash(file: &Path) -> u64 {
+/// A hash of the bytes of every file an article is read from (its
+/// `inputs`), with their paths; a missing file hashes as absent, so creating
+/// it changes the hash.
+fn input_hash(inputs: &[PathBuf]) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    for input in article_inputs(file) {
+    for input in inputs {
         hasher.update(input.as_os_str().as_encoded_bytes());
         // Only regular files are read: reading a pipe would block the build
         // forever (the loader reports it as an error).
-        if !std::fs::metadata(&input).is_ok_and(|m| m.is_file()) {
+        if !std::fs::metadata(input).is_ok_and(|m| m.is_file()) {
             hasher.update(b"\0not a file");
             continue;
         }
-        match std::fs::read(&input) {
+        match std::fs::read(input) {
             Ok(bytes) => {
                 hasher.update(&(bytes.len() as u64).to_le_bytes());
                 hasher.update(&bytes);
@@ -341,6 +384,19 @@ pub(crate) fn input_hash(file: &Path) -> u64 {
         }
     }
     hasher.digest()
+}
+
+/// The articles that the paths the watcher saw change belong to, or `None`
+/// when one of them may belong to any.
+fn touched_articles(articles_dir: &Path, changed: &[PathBuf]) -> Option<HashSet<PathBuf>> {
+    // The watcher may name paths through another spelling of the root.
+    let canonical_dir = canonical(articles_dir);
+    changed
+        .iter()
+        .map(|p| canonical(p))
+        .filter(|p| p.starts_with(&canonical_dir))
+        .map(|p| owning_article(articles_dir, p.strip_prefix(&canonical_dir).ok()?))
+        .collect()
 }
 
 /// `path` with its folder resolved (the file itself may be gone).
@@ -518,6 +574,47 @@ mod tests {
         assert!(errors.is_empty(), "not decoded: {errors:?}");
         assert_eq!(format!("{decoded:?}"), format!("{built:?}"));
         assert_eq!(decoded[0].extra["nested"]["x"]["y"].as_bool(), Some(true));
+    }
+
+    #[test]
+    fn files_with_their_recorded_stamp_are_not_read_again() {
+        let (root, file) = one_article();
+        let articles_dir = root.path().join("content/articles");
+        let inputs = article_inputs(&file);
+        // As seen well after the files were written, and just after.
+        let settled = || SystemTime::now() + std::time::Duration::from_secs(60);
+        let mut cache = ArticleCache::serialized();
+        let hashed = cache.input_hashes_at(&articles_dir, vec![file.clone()], None, settled());
+        assert_eq!(hashed, [(file.clone(), input_hash(&inputs))]);
+        let recorded = cache.take_input_stamps();
+        let stamp = stamp_of(&inputs, settled());
+        assert_eq!(recorded.known_hash(&file, stamp), Some(hashed[0].1));
+
+        // A recorded hash is taken as it is while the stamp holds: one that
+        // no read could give shows that the files were not read.
+        let mut planted = InputStamps::default();
+        planted.record(&file, stamp, 42);
+        let mut cache = ArticleCache::with_input_stamps(planted);
+        let reused = cache.input_hashes_at(&articles_dir, vec![file.clone()], None, settled());
+        assert_eq!(reused, [(file.clone(), 42)]);
+        // Nor is a file that changed just now trusted, stamp or not.
+        let recent =
+            cache.input_hashes_at(&articles_dir, vec![file.clone()], None, SystemTime::now());
+        assert_eq!(recent, [(file.clone(), input_hash(&inputs))]);
+
+        // A new comment changes the stamp: the files are read.
+        let mut planted = InputStamps::default();
+        planted.record(&file, stamp, 42);
+        let mut cache = ArticleCache::with_input_stamps(planted);
+        let thread = file.with_file_name("comments.toml");
+        let mut text = std::fs::read_to_string(&thread).unwrap();
+        text.push_str(
+            "[[comment]]\nid = \"2\"\nauthor = \"S\"\ndate = 2020-01-03\nbody = \"Yes\"\n",
+        );
+        std::fs::write(&thread, text).unwrap();
+        let changed = cache.input_hashes_at(&articles_dir, vec![file.clone()], None, settled());
+        assert_eq!(changed, [(file, input_hash(&inputs))]);
+        assert_ne!(changed[0].1, hashed[0].1);
     }
 
     #[test]

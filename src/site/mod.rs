@@ -6,6 +6,7 @@
 //! templates or the output folder.
 
 pub mod articles;
+pub mod input_stamps;
 pub mod pagination;
 pub mod permalink;
 pub mod tags;
