@@ -1,40 +1,51 @@
 //! What `scholia build` keeps on disk for the next build, so that a second
 //! build over a little-changed site is quick.
 //!
-//! Owns the build cache file (`.scholia-cache/build.bin` under the site root)
-//! and what it holds: each article's model, serialized and keyed by the hash
+//! Owns the build cache's files (in `.scholia-cache/` under the site root)
+//! and what they hold: each article's model, serialized and keyed by the hash
 //! of its files and context (an [`ArticleCache`]); each article's part of the
 //! search index, keyed by what it was made from (so that an unchanged
 //! article is not tokenized again); a record of the output
 //! folder the last build published (each rendered file's content key, and a
-//! stamp of the file as written). The build (`build.rs`) consults it and decides
+//! stamp of the file as written); the stamps of the input files
+//! ([`InputStamps`]). The build (`build.rs`) consults it and decides
 //! nothing differently for it: this module only says which articles need no
 //! reading and which output files can be taken as they are.
 //!
+//! The articles and search parts, nearly all of the cache's bytes, are kept
+//! in shards: files each holding the ones whose key falls to it. A build
+//! writes again only the shards whose bytes changed, so a new comment
+//! rewrites a few megabytes, not the whole cache. Each file holds nothing
+//! that another must agree with (every entry is keyed by what it was made
+//! from), so files of different builds mixed by a build stopped while saving
+//! give a cache that is partly stale, never a wrong one.
+//!
 //! The cache is never trusted blindly. A file that is missing, unreadable,
 //! corrupt, or written by another scholia binary (its version, its size and
-//! time, and its hasher must all match) is ignored whole: the build is then a
-//! full one, never a failed or a wrong one. A recorded output file is reused
-//! only while it is still exactly as written (its length, modification time
-//! and inode unchanged), so an output folder edited or replaced by hand is
-//! rendered again.
+//! time, and its hasher must all match) is ignored whole: the build then
+//! reads again what it held, and never fails or goes wrong for it. A
+//! recorded output file is reused only while it is still exactly as written
+//! (its length, modification time and inode unchanged), so an output folder
+//! edited or replaced by hand is rendered again.
 //!
 //! The format is postcard: compact, quick, and serde's, with a documented
 //! wire format that its maintainers keep stable. It does not describe its own
-//! types, so the file starts with a header checked before the rest is read.
+//! types, so each file starts with a header checked before the rest is read.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Location, Warning};
 use crate::output::FileStamp;
-use crate::render::search::StoredIndex;
+use crate::render::search::{PartShare, ReadParts, StoredIndex};
 use crate::site::ArticleCache;
+use crate::site::articles::{EntryShare, ReadEntries};
 use crate::site::input_stamps::InputStamps;
 
 /// The folder, under the site root, that holds the build cache. Never part
@@ -45,13 +56,16 @@ pub const CACHE_DIR: &str = ".scholia-cache";
 pub const CACHE_FILE: &str = "build.bin";
 
 /// The file of the input stamps, in [`CACHE_DIR`]: small, and read before
-/// the content is hashed, while [`CACHE_FILE`] is still being read.
+/// the content is hashed, while the rest is still being read.
 pub const INPUTS_FILE: &str = "inputs.bin";
+
+/// The folder, in [`CACHE_DIR`], of the shard files (`0.bin`, `1.bin`, …).
+const SHARDS_DIR: &str = "shards";
 
 /// Changed whenever what the file holds changes shape, so that an older
 /// file is ignored rather than misread (the version check alone would miss
 /// a change between two builds of one version).
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// What the file starts with: who wrote it. All of it must match this
 /// binary's, or the rest is not read.
@@ -71,12 +85,28 @@ struct Header {
     hasher: u64,
 }
 
-/// Everything the build cache holds besides its header.
+/// What the main cache file holds besides its header.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Body {
-    articles: ArticleCache,
     output: Option<OutputRecord>,
+    /// Without its parts, which are in the shards.
     search: StoredIndex,
+    /// How many shard files the build wrote.
+    shards: usize,
+}
+
+/// What a shard file holds besides its header, as written.
+#[derive(Serialize)]
+struct ShardToWrite<'a> {
+    articles: EntryShare<'a>,
+    search: PartShare<'a>,
+}
+
+/// What a shard file holds besides its header, as read.
+#[derive(Deserialize)]
+struct ReadShard {
+    articles: ReadEntries,
+    search: ReadParts,
 }
 
 /// The build cache as read from a site's cache folder, used by one build and
@@ -90,6 +120,10 @@ pub struct StoredCache {
     /// The search index as the last build made it: each article's part, by
     /// a key of what it was made from, and each file's content key.
     pub(crate) search: StoredIndex,
+    /// A hash of each shard file's bytes as read, by number (none for a
+    /// file not read): a shard that would be written with the same bytes is
+    /// not written again.
+    shards_read: Vec<Option<u64>>,
 }
 
 /// The output folder a build published: each rendered file (not one a copy
@@ -118,20 +152,39 @@ impl StoredCache {
             articles: ArticleCache::serialized(),
             output: None,
             search: StoredIndex::default(),
+            shards_read: Vec::new(),
         }
     }
 
-    /// The cache of the site at `root`, or an empty one when there is none
-    /// that this binary wrote and can read whole.
+    /// The cache of the site at `root`: empty when there is none that this
+    /// binary wrote, without what a shard file that is missing or does not
+    /// read whole held. The shards are read in parallel.
     pub fn load(root: &Path) -> StoredCache {
-        match read_checked::<Body>(&cache_file(root)) {
-            Some(body) => StoredCache {
-                articles: body.articles,
-                output: body.output,
-                search: body.search,
-            },
-            None => StoredCache::empty(),
+        let Some(body) = read_checked::<Body>(&cache_file(root)) else {
+            return StoredCache::empty();
+        };
+        let shards: Vec<Option<(ReadShard, u64)>> = (0..body.shards.min(MAX_SHARDS))
+            .into_par_iter()
+            .map(|number| {
+                let bytes = std::fs::read(shard_file(root, number)).ok()?;
+                let shard = decode::<ReadShard>(&bytes)?;
+                Some((shard, xxhash_rust::xxh3::xxh3_64(&bytes)))
+            })
+            .collect();
+        let mut cache = StoredCache {
+            output: body.output,
+            search: body.search,
+            ..StoredCache::empty()
+        };
+        for shard in shards {
+            let read = shard.map(|(shard, digest)| {
+                cache.articles.extend(shard.articles);
+                cache.search.extend(shard.search);
+                digest
+            });
+            cache.shards_read.push(read);
         }
+        cache
     }
 
     /// The input stamps the last build of the site at `root` recorded, or
@@ -141,30 +194,58 @@ impl StoredCache {
     }
 
     /// Saves the cache, and the input stamps this build recorded, for the
-    /// site at `root`, replacing each file at once (a build that stops
-    /// half-way leaves the old file or none, never half of one; each file
-    /// holds nothing that the other must agree with). A failure is a
-    /// warning: the next build is then a full one.
+    /// site at `root`: each shard whose bytes changed, then the main file
+    /// and the stamps. Each file is replaced at once (a build that stops
+    /// half-way leaves the old file or none, never half of one). A failure
+    /// is a warning: the next build then reads again what it would have
+    /// held.
     pub(crate) fn save(self, root: &Path, input_stamps: &InputStamps) -> Vec<Warning> {
+        let count = shard_count(self.articles.len());
+        let articles = self.articles.shares(count, |file| {
+            xxhash_rust::xxh3::xxh3_64(file.as_os_str().as_encoded_bytes()) as usize
+        });
+        let shards: Vec<(usize, ShardToWrite<'_>)> = articles
+            .into_iter()
+            .zip(self.search.shares(count))
+            .map(|(articles, search)| ShardToWrite { articles, search })
+            .enumerate()
+            .collect();
+        let mut failed: Vec<(PathBuf, String)> = shards
+            .into_par_iter()
+            .filter(|(number, shard)| {
+                let read = self.shards_read.get(*number).copied().flatten();
+                read.is_none() || read != digest(shard)
+            })
+            .filter_map(|(number, shard)| {
+                let file = shard_file(root, number);
+                write_atomically(&file, &shard).err().map(|e| (file, e))
+            })
+            .collect();
+        // Shards past the new count hold nothing this build wrote.
+        for number in count..self.shards_read.len() {
+            let _ = std::fs::remove_file(shard_file(root, number));
+        }
         let body = Body {
-            articles: self.articles,
             output: self.output,
             search: self.search,
+            shards: count,
         };
         let inputs = root.join(CACHE_DIR).join(INPUTS_FILE);
-        [
-            write_atomically(&inputs, input_stamps).map_err(|e| (inputs, e)),
-            write_atomically(&cache_file(root), &body).map_err(|e| (cache_file(root), e)),
-        ]
-        .into_iter()
-        .filter_map(Result::err)
-        .map(|(file, e)| Warning {
-            at: Location::file(&file),
-            message: format!(
-                "could not save the build cache ({e}); the next build will be a full one"
-            ),
-        })
-        .collect()
+        for (file, written) in [
+            (cache_file(root), write_atomically(&cache_file(root), &body)),
+            (inputs.clone(), write_atomically(&inputs, input_stamps)),
+        ] {
+            failed.extend(written.err().map(|e| (file, e)));
+        }
+        failed
+            .into_iter()
+            .map(|(file, e)| Warning {
+                at: Location::file(&file),
+                message: format!(
+                    "could not save the build cache ({e}); the next build will read again what it held"
+                ),
+            })
+            .collect()
     }
 
     /// The last output's file at `path`, with its stamp, if the record has
@@ -206,9 +287,46 @@ impl StoredCache {
     }
 }
 
-/// The build cache file of the site at `root`.
+/// The build cache's main file for the site at `root`.
 pub fn cache_file(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join(CACHE_FILE)
+}
+
+/// Shard file `number` of the build cache of the site at `root`.
+fn shard_file(root: &Path, number: usize) -> PathBuf {
+    root.join(CACHE_DIR)
+        .join(SHARDS_DIR)
+        .join(format!("{number}.bin"))
+}
+
+/// The most shard files a cache is kept in.
+const MAX_SHARDS: usize = 64;
+
+/// How many shard files the cache of `articles` articles is kept in: about
+/// 150 articles each (some 2 MB on the benchmark archive), at most
+/// [`MAX_SHARDS`].
+fn shard_count(articles: usize) -> usize {
+    (articles / 150).clamp(1, MAX_SHARDS)
+}
+
+/// A hash of the bytes that [`write_atomically`] would write for `body`,
+/// made without holding them.
+fn digest(body: &impl Serialize) -> Option<u64> {
+    /// A writer that hashes what it is given, and keeps nothing.
+    struct Digest(xxhash_rust::xxh3::Xxh3);
+    impl Write for Digest {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = BufWriter::with_capacity(64 << 10, Digest(xxhash_rust::xxh3::Xxh3::new()));
+    postcard::to_io(&header(), &mut out).ok()?;
+    postcard::to_io(body, &mut out).ok()?;
+    Some(out.into_inner().ok()?.0.digest())
 }
 
 /// This binary's header.
@@ -251,8 +369,8 @@ fn write_atomically(file: &Path, body: &impl Serialize) -> Result<(), String> {
     let name = file.file_name().unwrap_or_default().to_string_lossy();
     let temporary = folder.join(format!(".{name}.{}", std::process::id()));
     let written = (|| {
-        // The cache file is large (144 MB for the benchmark archive):
-        // written a megabyte at a time, not in 8 KiB calls.
+        // A shard holds about 2 MB, the main file 3 MB on the benchmark
+        // archive: written a megabyte at a time, not in 8 KiB calls.
         let created = std::fs::File::create(&temporary).map_err(|e| e.to_string())?;
         let mut out = BufWriter::with_capacity(1 << 20, created);
         postcard::to_io(&header(), &mut out).map_err(|e| e.to_string())?;

@@ -205,6 +205,43 @@ fn files_stamped_as_unchanged_are_trusted_and_every_edit_still_shows() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn only_a_changed_shard_of_the_cache_is_written_again_and_a_broken_one_is_read_again() {
+    let site = three_articles();
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("site");
+    cached_build_matches_clean_build(&site, &output);
+    // A site this small keeps its articles in one shard.
+    let shard = site.root().join(CACHE_DIR).join("shards/0.bin");
+    let identity = |file: &Path| {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(file).unwrap().ino()
+    };
+    let written = identity(&shard);
+    cached_build_matches_clean_build(&site, &output);
+    assert_eq!(identity(&shard), written, "an unchanged shard is kept");
+    site.file(
+        "content/articles/c/comments.toml",
+        &(comment("1", None, "Hi") + &comment("2", None, "More")),
+    );
+    cached_build_matches_clean_build(&site, &output);
+    let rewritten = identity(&shard);
+    assert_ne!(rewritten, written, "a changed shard is written again");
+
+    // A shard cut short loses its articles, not the rest of the cache: the
+    // output files are still taken from the last build.
+    let bytes = std::fs::read(&shard).unwrap();
+    std::fs::write(&shard, &bytes[..bytes.len() / 2]).unwrap();
+    let report = cached_build_matches_clean_build(&site, &output);
+    assert!(report.reused > 0, "the record of the output is kept");
+    assert_eq!(
+        std::fs::read(&shard).unwrap(),
+        bytes,
+        "the shard is made again"
+    );
+}
+
 #[test]
 fn a_failed_build_leaves_the_previous_output_and_a_fix_recovers() {
     let site = three_articles();

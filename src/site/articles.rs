@@ -45,26 +45,32 @@ pub(crate) struct Context<'a> {
 }
 
 /// What the last builds learnt of each article. Empty for a one-off build.
-/// Serializes its entries (not the hashes of the last build's files, which
-/// each build finds again), each resolved article only if it is kept
-/// serialized.
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// Its entries are saved in shares ([`ArticleCache::shares`]), each
+/// resolved article only if it is kept serialized; the hashes of the last
+/// build's files are not, as each build finds them again.
+#[derive(Debug, Default)]
 pub struct ArticleCache {
     /// By Markdown file (absolute).
     entries: HashMap<PathBuf, Entry>,
     /// The input hash of every article file last seen, by Markdown file.
-    #[serde(skip)]
     hashes: BTreeMap<PathBuf, u64>,
     /// The stamps under which those hashes were taken, so that a file whose
-    /// stamp is unchanged need not be read to be hashed. Kept apart from the
-    /// rest, since it is needed before the rest is read.
-    #[serde(skip)]
+    /// stamp is unchanged need not be read to be hashed.
     input_stamps: InputStamps,
     /// How resolved articles are kept for the next build (a cache read back
     /// from disk keeps them serialized).
-    #[serde(skip, default = "keeps_serialized")]
     keep: Keep,
 }
+
+/// Some of an [`ArticleCache`]'s entries, as one file of the cache on disk
+/// holds them: sorted by file, so that the same entries are always the same
+/// bytes.
+#[derive(Debug, Serialize)]
+pub(crate) struct EntryShare<'a>(Vec<(&'a PathBuf, &'a Entry)>);
+
+/// An [`EntryShare`] read back.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ReadEntries(Vec<(PathBuf, Entry)>);
 
 /// How an [`ArticleCache`] keeps the articles it resolves.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +134,32 @@ impl ArticleCache {
             keep: Keep::Serialized,
             ..ArticleCache::default()
         }
+    }
+
+    /// The number of articles it holds.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Its entries in `count` shares, each file's in share `share_of(file)`.
+    pub(crate) fn shares(
+        &self,
+        count: usize,
+        share_of: impl Fn(&Path) -> usize,
+    ) -> Vec<EntryShare<'_>> {
+        let mut shares: Vec<EntryShare<'_>> = (0..count).map(|_| EntryShare(Vec::new())).collect();
+        for (file, entry) in &self.entries {
+            shares[share_of(file) % count].0.push((file, entry));
+        }
+        for share in &mut shares {
+            share.0.sort_unstable_by_key(|(file, _)| *file);
+        }
+        shares
+    }
+
+    /// Adds the entries of a share read back.
+    pub(crate) fn extend(&mut self, read: ReadEntries) {
+        self.entries.extend(read.0);
     }
 
     /// A cache for one build only: it keeps no article.
@@ -469,11 +501,6 @@ fn unpack(packed: &[u8]) -> Option<(Article, Vec<Warning>)> {
     postcard::from_bytes(&bytes).ok()
 }
 
-/// The default of a cache read back from disk: it keeps articles serialized.
-fn keeps_serialized() -> Keep {
-    Keep::Serialized
-}
-
 /// Serializes an entry's resolved article only when it is kept as bytes (a
 /// model kept in memory is not saved, and is resolved again next time).
 mod stored_only {
@@ -566,8 +593,12 @@ mod tests {
         // Packed once the pages are written, then saved and read back, as a
         // build's cache on disk is.
         cache.pack_built(root.path(), built.clone());
-        let saved = postcard::to_stdvec(&cache).unwrap();
-        let mut cache: ArticleCache = postcard::from_bytes(&saved).unwrap();
+        let [share] = &cache.shares(1, |_| 0)[..] else {
+            panic!("one share");
+        };
+        let saved = postcard::to_stdvec(share).unwrap();
+        let mut cache = ArticleCache::serialized();
+        cache.extend(postcard::from_bytes(&saved).unwrap());
         // With its files gone, the article can only come from its bytes.
         std::fs::remove_dir_all(root.path().join("content")).unwrap();
         let (decoded, _, errors) = cache.model(&context, &files);

@@ -146,12 +146,14 @@ pub fn shard_of(term: &str, shards: usize) -> usize {
     hash as usize % shards
 }
 
-/// What the build cache keeps of the search index for the next build.
+/// What the build cache keeps of the search index for the next build. Its
+/// parts are saved in shares ([`StoredIndex::shares`]), the rest as it is.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct StoredIndex {
     /// Each article's part, without its shown fields (which only the docs
     /// files of its own group need, made again when they change), by a key
     /// of everything [`entries_for`] read.
+    #[serde(skip)]
     parts: HashMap<u64, ArticleSearchEntries>,
     /// The key of each article's part, by article number.
     numbers: Vec<u64>,
@@ -159,6 +161,34 @@ pub(crate) struct StoredIndex {
     shards: usize,
     /// The content key of each index file, by name (`terms/3`).
     files: HashMap<String, u64>,
+}
+
+/// Some of a [`StoredIndex`]'s parts, as one file of the cache on disk holds
+/// them: sorted by key, so that the same parts are always the same bytes.
+#[derive(Debug, Serialize)]
+pub(crate) struct PartShare<'a>(Vec<(u64, &'a ArticleSearchEntries)>);
+
+/// A [`PartShare`] read back.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ReadParts(Vec<(u64, ArticleSearchEntries)>);
+
+impl StoredIndex {
+    /// Its parts in `count` shares, each in share `key % count`.
+    pub(crate) fn shares(&self, count: usize) -> Vec<PartShare<'_>> {
+        let mut shares: Vec<PartShare<'_>> = (0..count).map(|_| PartShare(Vec::new())).collect();
+        for (key, part) in &self.parts {
+            shares[(*key % count as u64) as usize].0.push((*key, part));
+        }
+        for share in &mut shares {
+            share.0.sort_unstable_by_key(|(key, _)| *key);
+        }
+        shares
+    }
+
+    /// Adds the parts of a share read back.
+    pub(crate) fn extend(&mut self, read: ReadParts) {
+        self.parts.extend(read.0);
+    }
 }
 
 /// The site's index as the text of its files, made once per build: every
