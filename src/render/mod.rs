@@ -555,17 +555,29 @@ impl<'a> Renderer<'a> {
     /// listing's is its newest public article's (listings show comment counts).
     fn sitemap_entries(&self) -> Vec<SitemapEntry> {
         let site = self.site;
-        let newest = |articles: &[usize]| public(site, articles).map(Article::last_modified).max();
+        // Each article's, once: listings ask for it again, and it walks the
+        // whole thread.
+        let modified: Vec<Option<_>> = site
+            .articles
+            .iter()
+            .map(|a| a.is_public().then(|| a.last_modified()))
+            .collect();
+        let newest = |articles: &[usize]| articles.iter().filter_map(|&i| modified[i]).max();
         let entry = |path: &str, lastmod| SitemapEntry {
             url: absolute(site, path),
             lastmod,
         };
-        let all: Vec<usize> = (0..site.articles.len()).collect();
+        let newest_of_all = modified.iter().flatten().max().copied();
         let mut entries: Vec<SitemapEntry> = ["/", "/archive/", "/authors/", "/tags/"]
             .iter()
-            .map(|path| entry(path, newest(&all)))
+            .map(|path| entry(path, newest_of_all))
             .collect();
-        entries.extend(public(site, &all).map(|a| entry(&a.permalink, Some(a.last_modified()))));
+        entries.extend(
+            site.articles
+                .iter()
+                .zip(&modified)
+                .filter_map(|(a, lastmod)| Some(entry(&a.permalink, Some((*lastmod)?)))),
+        );
         entries.extend(
             site.authors
                 .iter()
@@ -618,14 +630,6 @@ fn nav_section(template: &str) -> Option<&'static str> {
         "search.html" => Some("search"),
         _ => None,
     }
-}
-
-/// The public ones of `articles` (indices into the site's articles).
-fn public<'s>(site: &'s Site, articles: &'s [usize]) -> impl Iterator<Item = &'s Article> {
-    articles
-        .iter()
-        .map(|&i| &site.articles[i])
-        .filter(|a| a.is_public())
 }
 
 /// A standalone page, for `page.html`.
