@@ -108,11 +108,19 @@ pub fn load_articles(root: &Path, dir: &Path) -> Vec<Result<ArticleSource, Vec<E
 /// is a single article. A stray `.comments.toml` is an error, since its comments
 /// would otherwise vanish from the site.
 pub fn find_articles(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+    let mut found = (Vec::new(), Vec::new());
     if !dir.is_dir() {
-        return (files, errors);
+        return found;
     }
+    match walk_plain_folders(root, dir, 0, &mut found) {
+        Some(()) => found,
+        None => walk_following_links(root, dir),
+    }
+}
+
+/// [`find_articles`] through a walk that follows links and checks each.
+fn walk_following_links(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
+    let (mut files, mut errors) = (Vec::new(), Vec::new());
     // Links are followed so that one within the site works like what it points
     // at; each is checked before anything behind it is read.
     let mut walk = WalkDir::new(dir)
@@ -121,29 +129,100 @@ pub fn find_articles(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
         .into_iter();
     while let Some(entry) = next_inside(root, &mut walk, &[], &mut errors) {
         let path = entry.path();
-        let name = entry.file_name().to_string_lossy();
         if entry.file_type().is_dir() {
-            if entry.depth() > 0 && path.join(BUNDLE_INDEX).is_file() {
-                files.push(path.join(BUNDLE_INDEX));
+            if !found_bundle(root, path, entry.depth(), &mut files, &mut errors) {
                 walk.skip_current_dir();
-            } else if path.join(BUNDLE_THREAD).is_file() {
-                errors.push(Error::OrphanThread {
-                    at: Location::file(display_path(root, &path.join(BUNDLE_THREAD))),
-                    article: display_path(root, &path.join(BUNDLE_INDEX)),
-                });
             }
-        } else if name.ends_with(".md") {
-            files.push(path.to_path_buf());
-        } else if let Some(stem) = name.strip_suffix(THREAD_SUFFIX)
-            && !path.with_file_name(format!("{stem}.md")).is_file()
-        {
-            errors.push(Error::OrphanThread {
-                at: Location::file(display_path(root, path)),
-                article: display_path(root, &path.with_file_name(format!("{stem}.md"))),
-            });
+        } else {
+            found_file(root, path, &mut files, &mut errors);
         }
     }
     (files, errors)
+}
+
+/// [`find_articles`] without a general walk, for the usual articles folder:
+/// folders and files, none of them a link. A bundle's folder is then never
+/// opened (a walk opens and reads each folder it meets before it can be
+/// skipped: four calls per article, on one thread). `None`, with `found`
+/// to be dropped, when the folder holds anything else (a link, which the
+/// walk checks, or one that cannot be read, which it reports).
+fn walk_plain_folders(
+    root: &Path,
+    dir: &Path,
+    depth: usize,
+    found: &mut (Vec<PathBuf>, Vec<Error>),
+) -> Option<()> {
+    let (files, errors) = found;
+    if depth == 0
+        && std::fs::symlink_metadata(dir)
+            .ok()?
+            .file_type()
+            .is_symlink()
+    {
+        return None;
+    }
+    if !found_bundle(root, dir, depth, files, errors) {
+        return Some(());
+    }
+    let mut entries = std::fs::read_dir(dir)
+        .ok()?
+        .collect::<Result<Vec<_>, _>>()
+        .ok()?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let kind = entry.file_type().ok()?;
+        let path = entry.path();
+        if kind.is_symlink() {
+            return None;
+        } else if kind.is_dir() {
+            walk_plain_folders(root, &path, depth + 1, found)?;
+        } else {
+            found_file(root, &path, &mut found.0, &mut found.1);
+        }
+    }
+    Some(())
+}
+
+/// Looks at a folder met at `depth` of the walk: adds its `index.md` if it
+/// is a bundle (the articles folder itself never is), or an error if it
+/// holds a thread and is none. Whether the walk goes into it.
+fn found_bundle(
+    root: &Path,
+    folder: &Path,
+    depth: usize,
+    files: &mut Vec<PathBuf>,
+    errors: &mut Vec<Error>,
+) -> bool {
+    if depth > 0 && folder.join(BUNDLE_INDEX).is_file() {
+        files.push(folder.join(BUNDLE_INDEX));
+        return false;
+    }
+    if folder.join(BUNDLE_THREAD).is_file() {
+        errors.push(Error::OrphanThread {
+            at: Location::file(display_path(root, &folder.join(BUNDLE_THREAD))),
+            article: display_path(root, &folder.join(BUNDLE_INDEX)),
+        });
+    }
+    true
+}
+
+/// Looks at a file the walk met: adds it if it is an article's Markdown,
+/// or an error if it is a thread without one.
+fn found_file(root: &Path, path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Error>) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    if name.ends_with(".md") {
+        files.push(path.to_path_buf());
+    } else if let Some(stem) = name.strip_suffix(THREAD_SUFFIX)
+        && !path.with_file_name(format!("{stem}.md")).is_file()
+    {
+        errors.push(Error::OrphanThread {
+            at: Location::file(display_path(root, path)),
+            article: display_path(root, &path.with_file_name(format!("{stem}.md"))),
+        });
+    }
 }
 
 /// Reads one article (its Markdown file, its thread and a bundle's assets).
@@ -308,4 +387,70 @@ fn bundle_assets(root: &Path, bundle: &Path, errors: &mut Vec<Error>) -> Vec<(Pa
         }
     }
     assets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An articles folder with every kind of entry the walk tells apart.
+    fn articles_folder() -> tempfile::TempDir {
+        let root = tempfile::tempdir().unwrap();
+        let articles = root.path().join("content/articles");
+        for (file, text) in [
+            ("a.md", "a"),
+            ("a.comments.toml", ""),
+            ("a.b.md", "a.b"),
+            ("B.md", "B"),
+            ("orphan.comments.toml", ""),
+            ("comments.toml", ""),
+            ("notes.txt", ""),
+            ("a-b/index.md", "bundle"),
+            ("a/index.md", "bundle"),
+            ("a/comments.toml", ""),
+            ("a/map.png", ""),
+            ("a/more/deeper.md", "an asset"),
+            ("Région/c.md", "c"),
+            ("Région/comments.toml", ""),
+            ("Région/bundle/index.md", "bundle"),
+            ("Région/Sub/d.md", "d"),
+            ("Région/Sub/e.md", "e"),
+        ] {
+            let path = articles.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        std::fs::create_dir_all(articles.join("empty")).unwrap();
+        root
+    }
+
+    #[test]
+    fn the_walk_of_plain_folders_finds_what_the_general_walk_finds() {
+        let root = articles_folder();
+        let articles = root.path().join("content/articles");
+        let mut plain = (Vec::new(), Vec::new());
+        assert!(walk_plain_folders(root.path(), &articles, 0, &mut plain).is_some());
+        let general = walk_following_links(root.path(), &articles);
+        assert_eq!(plain.0, general.0);
+        assert_eq!(plain.0.len(), 9, "{:?}", plain.0);
+        assert_eq!(format!("{:?}", plain.1), format!("{:?}", general.1));
+        assert_eq!(plain.1.len(), 3, "{:?}", plain.1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_anywhere_leaves_the_walk_to_the_general_one() {
+        let root = articles_folder();
+        let articles = root.path().join("content/articles");
+        std::os::unix::fs::symlink(articles.join("B.md"), articles.join("Région/Sub/f.md"))
+            .unwrap();
+        let mut plain = (Vec::new(), Vec::new());
+        assert!(walk_plain_folders(root.path(), &articles, 0, &mut plain).is_none());
+        let (files, errors) = find_articles(root.path(), &articles);
+        assert!(
+            files.contains(&articles.join("Région/Sub/f.md")),
+            "{files:?}"
+        );
+        assert_eq!(errors.len(), 3, "{errors:?}");
+    }
 }
