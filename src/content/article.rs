@@ -319,6 +319,12 @@ fn article_layout(path: &Path) -> (String, PathBuf, Option<&Path>) {
     }
 }
 
+/// The folder of the article whose Markdown file is `path`, if it is a
+/// bundle.
+pub fn bundle_folder(path: &Path) -> Option<&Path> {
+    article_layout(path).2
+}
+
 /// The comment thread file of the article whose Markdown file is `path`
 /// (whether or not it exists yet).
 pub fn thread_file(path: &Path) -> PathBuf {

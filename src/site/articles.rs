@@ -23,7 +23,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::input_stamps::{InputStamps, stamp_of};
+use super::input_stamps::{ArticleStamps, InputStamps, stamp_of, text_folder};
 use super::{Article, BuildOptions, resolve_article};
 use crate::config::SiteConfig;
 use crate::content::article::{BUNDLE_INDEX, THREAD_SUFFIX};
@@ -328,29 +328,36 @@ impl ArticleCache {
         }
         let touched = changed.and_then(|paths| touched_articles(articles_dir, paths));
         let recorded = &self.input_stamps;
-        let hashed: Vec<(PathBuf, Option<u64>, u64)> = files
+        let hashed: Vec<(PathBuf, ArticleStamps, u64)> = files
             .into_par_iter()
             .map(|file| {
                 let known = self.hashes.get(&file).copied();
                 if let (Some(touched), Some(hash)) = (&touched, known)
                     && !touched.contains(&file)
                 {
-                    let stamp = recorded.stamp_of_hash(&file, hash);
-                    return (file, stamp, hash);
+                    let stamps = recorded.stamps_of_hash(&file, hash);
+                    return (file, stamps, hash);
                 }
-                let inputs = article_inputs(&file);
+                let (inputs, folder) = match recorded.known_inputs(&file, now) {
+                    Some((inputs, folder)) => (inputs, Some(folder)),
+                    None => {
+                        let inputs = article_inputs(&file);
+                        let folder = text_folder(&file, &inputs, now);
+                        (inputs, folder)
+                    }
+                };
                 let stamp = stamp_of(&inputs, now);
                 let hash = recorded
                     .known_hash(&file, stamp)
                     .unwrap_or_else(|| input_hash(&inputs));
-                (file, stamp, hash)
+                (file, (stamp, folder), hash)
             })
             .collect();
         let mut stamps = InputStamps::default();
         let hashes = hashed
             .into_iter()
-            .map(|(file, stamp, hash)| {
-                stamps.record(&file, stamp, hash);
+            .map(|(file, (stamp, folder), hash)| {
+                stamps.record(&file, stamp, hash, folder);
                 (file, hash)
             })
             .collect();
@@ -624,7 +631,7 @@ mod tests {
         // A recorded hash is taken as it is while the stamp holds: one that
         // no read could give shows that the files were not read.
         let mut planted = InputStamps::default();
-        planted.record(&file, stamp, 42);
+        planted.record(&file, stamp, 42, None);
         let mut cache = ArticleCache::with_input_stamps(planted);
         let reused = cache.input_hashes_at(&articles_dir, vec![file.clone()], None, settled());
         assert_eq!(reused, [(file.clone(), 42)]);
@@ -633,9 +640,24 @@ mod tests {
             cache.input_hashes_at(&articles_dir, vec![file.clone()], None, SystemTime::now());
         assert_eq!(recent, [(file.clone(), input_hash(&inputs))]);
 
+        // Nor is the folder of a bundle of text alone walked, until an
+        // entry is added to it.
+        let mut planted = InputStamps::default();
+        let folder = text_folder(&file, &inputs, settled());
+        assert!(folder.is_some(), "a bundle of text alone");
+        planted.record(&file, stamp, 42, folder);
+        let mut cache = ArticleCache::with_input_stamps(planted);
+        let reused = cache.input_hashes_at(&articles_dir, vec![file.clone()], None, settled());
+        assert_eq!(reused, [(file.clone(), 42)]);
+        let asset = file.with_file_name("map.png");
+        std::fs::write(&asset, "png").unwrap();
+        let walked = cache.input_hashes_at(&articles_dir, vec![file.clone()], None, settled());
+        assert_eq!(walked, [(file.clone(), input_hash(&article_inputs(&file)))]);
+        std::fs::remove_file(asset).unwrap();
+
         // A new comment changes the stamp: the files are read.
         let mut planted = InputStamps::default();
-        planted.record(&file, stamp, 42);
+        planted.record(&file, stamp, 42, None);
         let mut cache = ArticleCache::with_input_stamps(planted);
         let thread = file.with_file_name("comments.toml");
         let mut text = std::fs::read_to_string(&thread).unwrap();
