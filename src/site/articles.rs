@@ -365,7 +365,8 @@ impl ArticleCache {
         hashes
     }
 
-    /// A cache that hashes through `stamps`, recorded by an earlier build.
+    /// A cache that hashes through `input_stamps`, recorded by an earlier
+    /// build.
     pub(crate) fn with_input_stamps(input_stamps: InputStamps) -> Self {
         ArticleCache {
             input_stamps,
