@@ -129,8 +129,8 @@ pub fn build_cached(request: &BuildRequest) -> Result<BuildReport, BuildErrors> 
         });
         let cache = std::mem::replace(cache, StoredCache::empty());
         let input_stamps = &loading.input_stamps;
-        let mut warnings = steps.run("save cache", || cache.save(&request.root, input_stamps));
-        report.warnings.append(&mut warnings);
+        let warning = steps.run("save cache", || cache.save(&request.root, input_stamps));
+        report.warnings.extend(warning);
         report.steps.append(&mut steps.0);
         Ok(report)
     })

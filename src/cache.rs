@@ -197,9 +197,9 @@ impl StoredCache {
     /// site at `root`: each shard whose bytes changed, then the main file
     /// and the stamps. Each file is replaced at once (a build that stops
     /// half-way leaves the old file or none, never half of one). A failure
-    /// is a warning: the next build then reads again what it would have
-    /// held.
-    pub(crate) fn save(self, root: &Path, input_stamps: &InputStamps) -> Vec<Warning> {
+    /// is a warning, one for all the files: the next build then reads again
+    /// what they would have held.
+    pub(crate) fn save(self, root: &Path, input_stamps: &InputStamps) -> Option<Warning> {
         let count = shard_count(self.articles.len());
         let articles = self.articles.shares(count, |file| {
             xxhash_rust::xxh3::xxh3_64(file.as_os_str().as_encoded_bytes()) as usize
@@ -237,15 +237,19 @@ impl StoredCache {
         ] {
             failed.extend(written.err().map(|e| (file, e)));
         }
-        failed
-            .into_iter()
-            .map(|(file, e)| Warning {
-                at: Location::file(&file),
-                message: format!(
-                    "could not save the build cache ({e}); the next build will read again what it held"
-                ),
-            })
-            .collect()
+        // One warning: a folder that cannot be written fails every file.
+        let others = failed.len().saturating_sub(1);
+        let (file, e) = failed.into_iter().next()?;
+        let also = match others {
+            0 => String::new(),
+            n => format!(", and {n} more of its files"),
+        };
+        Some(Warning {
+            at: Location::file(&file),
+            message: format!(
+                "could not save the build cache ({e}{also}); the next build will read again what it held"
+            ),
+        })
     }
 
     /// The last output's file at `path`, with its stamp, if the record has

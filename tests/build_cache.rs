@@ -243,6 +243,28 @@ fn only_a_changed_shard_of_the_cache_is_written_again_and_a_broken_one_is_read_a
 }
 
 #[test]
+fn a_cache_that_cannot_be_saved_is_a_warning_not_a_failure() {
+    let site = three_articles();
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("site");
+    // A file where the cache folder should be: nothing can be saved in it.
+    site.file(CACHE_DIR, "not a folder");
+    let report = cached_build_matches_clean_build(&site, &output);
+    let warned: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warned.len(), 1, "one warning for all its files: {warned:?}");
+    assert!(
+        warned[0].contains(CACHE_DIR)
+            && warned[0].contains("could not save the build cache")
+            && warned[0].contains("and 2 more of its files"),
+        "{warned:?}"
+    );
+    std::fs::remove_file(site.root().join(CACHE_DIR)).unwrap();
+    let report = cached_build_matches_clean_build(&site, &output);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    assert!(cache_file(site.root()).is_file());
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_output_and_a_fix_recovers() {
     let site = three_articles();
     let out = tempfile::tempdir().unwrap();
