@@ -512,3 +512,24 @@ fn an_index_file_edited_by_hand_is_written_again() {
     std::fs::remove_file(output.join("search/docs/0-0.js")).unwrap();
     cached_build_matches_clean_build(&site, &output);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_bundle_file_linked_from_elsewhere_in_the_site_is_followed_when_it_changes() {
+    let site = three_articles();
+    let article = |body: &str| format!("+++\ntitle = \"Linked\"\ndate = 2020-01-05\n+++\n{body}\n");
+    site.file("shared/linked.md", &article("First text."));
+    std::fs::create_dir_all(site.root().join("content/articles/l")).unwrap();
+    std::os::unix::fs::symlink(
+        site.root().join("shared/linked.md"),
+        site.root().join("content/articles/l/index.md"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("site");
+    cached_build_matches_clean_build(&site, &output);
+    site.file("shared/linked.md", &article("Second text."));
+    cached_build_matches_clean_build(&site, &output);
+    let page = parse_file(&output.join("articles/l/index.html"));
+    assert_eq!(texts(&page, ".article-body p"), ["Second text."]);
+}

@@ -333,11 +333,13 @@ pub fn thread_file(path: &Path) -> PathBuf {
 
 /// Every file an article is read from: its Markdown file and thread, and for a
 /// bundle every other file in its folder. A rebuild that finds them unchanged
-/// can reuse the article.
+/// can reuse the article. Links are followed, as the loader follows them:
+/// a bundle's `index.md` may be a link to a file elsewhere in the site.
 pub fn article_inputs(path: &Path) -> Vec<PathBuf> {
     let (_, thread, bundle) = article_layout(path);
     match bundle {
         Some(folder) => WalkDir::new(folder)
+            .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .flatten()

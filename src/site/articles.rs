@@ -45,7 +45,7 @@ pub(crate) struct Context<'a> {
 }
 
 /// What the last builds learnt of each article. Empty for a one-off build.
-/// Its entries are saved in shares ([`ArticleCache::shares`]), each
+/// Its entries are saved in shares (`ArticleCache::shares`), each
 /// resolved article only if it is kept serialized; the hashes of the last
 /// build's files are not, as each build finds them again.
 #[derive(Debug, Default)]

@@ -3,7 +3,8 @@
 //! index tells an unchanged working file from its stat data.
 //!
 //! Owns [`InputStamps`]: each article's stamp with the input hash taken under
-//! it. `scholia build` keeps it in a small file of its own beside the build
+//! it, and for a bundle holding nothing but its text, its folder's stamp, so
+//! that the folder need not be listed again to find its files. `scholia build` keeps it in a small file of its own beside the build
 //! cache ([`crate::cache`]), read before the content is hashed while the
 //! large cache is still being read. This module reads files' metadata only;
 //! it decides nothing about an article: every hash it hands back is one that
@@ -73,7 +74,7 @@ impl InputStamps {
         }
     }
 
-    /// The files of `article` (as [`article_inputs`] finds them), known
+    /// The files of `article` (as [`crate::content::article_inputs`] finds them), known
     /// without a walk when it is a bundle recorded as holding nothing but
     /// its text and its folder keeps its stamp at `now`; with that stamp.
     pub(crate) fn known_inputs(
@@ -109,7 +110,7 @@ impl InputStamps {
 }
 
 /// The stamp at `now` of the folder of `article`, if it is a bundle whose
-/// files (`inputs`, as [`article_inputs`] found them) are only its text.
+/// files (`inputs`, as [`crate::content::article_inputs`] found them) are only its text.
 pub(crate) fn text_folder(
     article: &Path,
     inputs: &[PathBuf],
@@ -124,7 +125,7 @@ pub(crate) fn text_folder(
 }
 
 /// The files of a bundle in `folder` that holds nothing but its text, in
-/// the order [`article_inputs`] gives them.
+/// the order [`crate::content::article_inputs`] gives them.
 fn text_inputs(folder: &Path, with_thread: bool) -> Vec<PathBuf> {
     let mut names = BUNDLE_FILES.to_vec();
     names.sort_unstable();
