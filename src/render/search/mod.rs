@@ -301,12 +301,10 @@ impl SearchIndex {
         let mut made: HashMap<String, HeldFile> = docs.into_iter().flatten().collect();
         let dirty = same_layout.then(|| {
             let old_part = |n: usize| earlier.get(stored.numbers.get(n)?);
-            Dirty {
-                shards: changed
-                    .iter()
-                    .flat_map(|&n| changed_shards(old_part(n), parts.get(n), shards))
-                    .collect(),
-            }
+            let found = changed
+                .iter()
+                .flat_map(|&n| changed_shards(old_part(n), parts.get(n), shards));
+            Dirty::new(found, shards)
         });
         drop(earlier);
         let by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
@@ -515,7 +513,32 @@ fn term_lists_of(part: Option<&ArticleSearchEntries>, shards: usize) -> Vec<Clas
 /// The term files that a build through a cache makes: the shards that hold
 /// a changed article's terms. The rest are as the last build made them.
 struct Dirty {
-    shards: HashSet<usize>,
+    /// Whether each shard, by number, is one of them: looked up for every
+    /// term of every article in their classes, so a flag, not a set.
+    marked: Vec<bool>,
+}
+
+impl Dirty {
+    /// The `shards` among `total`.
+    fn new(shards: impl IntoIterator<Item = usize>, total: usize) -> Dirty {
+        let mut marked = vec![false; total];
+        for shard in shards {
+            if let Some(mark) = marked.get_mut(shard) {
+                *mark = true;
+            }
+        }
+        Dirty { marked }
+    }
+
+    /// Whether `shard` is one of them.
+    fn contains(&self, shard: usize) -> bool {
+        self.marked.get(shard).is_some_and(|&marked| marked)
+    }
+
+    /// Their numbers, in order.
+    fn shards(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.marked.len()).filter(|&shard| self.marked[shard])
+    }
 }
 
 /// `search/manifest.js` of an index of `parts` (in any order).
@@ -577,18 +600,18 @@ fn terms_files<'p>(
     let modulus = TERM_BATCHES.min(shard_total);
     (0..batches).map(move |batch| {
         let wanted = move |shard: usize| match dirty {
-            Some(dirty) => dirty.shards.contains(&shard),
+            Some(dirty) => dirty.contains(shard),
             None => shard % batches == batch,
         };
         let classes: Vec<usize> = (0..article_part::TERM_CLASSES)
             .filter(|class| match dirty {
-                Some(dirty) => dirty.shards.iter().any(|s| s % modulus == class % modulus),
+                Some(dirty) => dirty.shards().any(|s| s % modulus == class % modulus),
                 None => class % batches == batch,
             })
             .collect();
         let entries = match dirty {
             None if batches == 1 => shard_entries(parts, shard_total),
-            Some(dirty) if dirty.shards.is_empty() => Vec::new(),
+            Some(dirty) if dirty.shards().next().is_none() => Vec::new(),
             _ => few_shard_entries(parts, shard_total, &classes, &wanted),
         };
         entries
@@ -814,17 +837,15 @@ mod tests {
                 .flat_map(|batch| batch.collect::<Vec<_>>())
                 .collect();
             assert_eq!(batched, at_once, "{shards} shards, in batches");
-            let dirty = Dirty {
-                shards: dirty.into_iter().collect(),
-            };
+            let dirty = Dirty::new(dirty, shards);
             let remade: BTreeMap<String, String> = terms_files(&by_number, Some(&dirty))
                 .flat_map(|batch| batch.collect::<Vec<_>>())
                 .collect();
             let expected: BTreeMap<String, String> = at_once
                 .into_iter()
-                .filter(|(name, _)| dirty.shards.iter().any(|s| *name == format!("terms/{s}")))
+                .filter(|(name, _)| dirty.shards().any(|s| *name == format!("terms/{s}")))
                 .collect();
-            assert_eq!(remade.len(), dirty.shards.len());
+            assert_eq!(remade.len(), dirty.shards().count());
             assert_eq!(remade, expected, "{shards} shards, dirty");
         }
     }
