@@ -533,3 +533,25 @@ fn a_bundle_file_linked_from_elsewhere_in_the_site_is_followed_when_it_changes()
     let page = parse_file(&output.join("articles/l/index.html"));
     assert_eq!(texts(&page, ".article-body p"), ["Second text."]);
 }
+
+#[test]
+fn shards_past_a_smaller_count_are_removed() {
+    // About 150 articles a shard: 300 make two, 299 one.
+    let site = Site::new();
+    for n in 0..300 {
+        site.article(&format!("a{n}"), "2020-01-01", "", "Text.");
+    }
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("site");
+    let shards = site.root().join(CACHE_DIR).join("shards");
+    build_cached(&build_request(&site, &output)).expect("cached build");
+    assert!(shards.join("1.bin").is_file(), "two shards");
+    std::fs::remove_file(site.root().join("content/articles/a0.md")).unwrap();
+    let report = cached_build_matches_clean_build(&site, &output);
+    assert!(report.reused > 0);
+    assert!(shards.join("0.bin").is_file());
+    assert!(
+        !shards.join("1.bin").exists(),
+        "the second shard is removed"
+    );
+}
