@@ -65,7 +65,7 @@ const SHARDS_DIR: &str = "shards";
 /// Changed whenever what the file holds changes shape, so that an older
 /// file is ignored rather than misread (the version check alone would miss
 /// a change between two builds of one version).
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// What the file starts with: who wrote it. All of it must match this
 /// binary's, or the rest is not read.

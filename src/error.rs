@@ -293,6 +293,18 @@ pub enum Error {
         /// What was found.
         path: PathBuf,
     },
+    /// An article's text, packed by an earlier build in the build cache and
+    /// checked against its hash when reused, did not decode: a fault in
+    /// scholia, not in the site. The build publishes nothing rather than a
+    /// page without its text.
+    #[error(
+        "{}: the build cache's copy of this article cannot be read; delete the `.scholia-cache` folder and build again (and please report it)",
+        path.display()
+    )]
+    UnreadableCache {
+        /// The article's Markdown file, relative to the site root.
+        path: PathBuf,
+    },
     /// A symbolic link under `content/` that scholia does not follow.
     #[error("{}: {problem}", link.display())]
     Link {

@@ -157,7 +157,7 @@ pub fn article(data: &[u8]) {
         panic!("a valid article failed to render: {errors:?}");
     }
     let article = &site.articles[0];
-    for html in [&article.content_html, &article.summary_html] {
+    for html in [&article.text().content_html, &article.summary_html] {
         check_content_links(html);
         check_feed_links(html);
     }

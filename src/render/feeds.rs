@@ -97,7 +97,7 @@ fn feed(
 /// linking to it: read alone in a feed reader, a reply needs its context.
 pub fn comment_feed(site: &Site, article: &Article) -> String {
     let page = absolute(site, &article.permalink);
-    let comments = &article.thread.comments;
+    let comments = &article.text().thread.comments;
     // Newest first; on equal dates (the comments of one day whose times are
     // unknown) the larger id first, as a thread ordered newest first shows them.
     let mut newest_first: Vec<&Comment> = comments.iter().collect();
@@ -191,7 +191,7 @@ pub const ARTICLE_FEED_FILE: &str = "atom.xml";
 /// body or its summary, as `content` says.
 pub fn entry_content(site: &Site, article: &Article, content: FeedContent) -> String {
     match content {
-        FeedContent::Full => feed_html(site, article, &article.content_html),
+        FeedContent::Full => feed_html(site, article, &article.text().content_html),
         FeedContent::Summary => feed_html(site, article, &article.summary_html),
     }
 }

@@ -93,7 +93,17 @@ pub(crate) fn render_plan_with(
     // Reported in plan order, as if rendered in one pass.
     errors.sort_by_key(|(position, _)| *position);
     let errors = errors.into_iter().map(|(_, error)| error).collect();
-    let errors = once_per_template_problem(errors);
+    let mut errors = once_per_template_problem(errors);
+    // Whatever showed a text that did not decode showed it empty: never to
+    // be published.
+    errors.extend(
+        site.articles
+            .iter()
+            .filter(|article| article.text.is_unreadable())
+            .map(|article| Error::UnreadableCache {
+                path: article.source_path.clone(),
+            }),
+    );
     if errors.is_empty() {
         Ok(rendered)
     } else {
@@ -649,4 +659,44 @@ struct TagCountView {
     name: String,
     url: String,
     count: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::build::{BuildRequest, build_with_model};
+    use crate::site::LazyText;
+
+    /// A text that passed its hash check but does not decode (never expected:
+    /// a fault in scholia) fails the render, so nothing shown without it is
+    /// published.
+    #[test]
+    fn an_article_text_that_does_not_decode_fails_the_render() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("site.toml"), "title = \"T\"\n").unwrap();
+        let articles = root.path().join("content/articles");
+        std::fs::create_dir_all(&articles).unwrap();
+        std::fs::write(
+            articles.join("a.md"),
+            "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\nBody.\n",
+        )
+        .unwrap();
+        let request = BuildRequest {
+            root: root.path().to_path_buf(),
+            output: Some(root.path().join("public")),
+            ..BuildRequest::default()
+        };
+        let (_, mut site) = build_with_model(&request).unwrap();
+        let templates = load_templates(root.path()).unwrap();
+        assert!(render_site(&site, &templates, &|_, _| Ok(())).is_ok());
+
+        site.articles[0].text = LazyText::packed(Arc::from(&b"not a text"[..]));
+        let errors = render_site(&site, &templates, &|_, _| Ok(())).unwrap_err();
+        assert!(
+            matches!(&errors[..], [Error::UnreadableCache { path }] if path.ends_with("a.md")),
+            "{errors:?}"
+        );
+    }
 }

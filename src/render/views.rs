@@ -388,7 +388,7 @@ impl<'a> ViewBuilder<'a> {
                 .collect(),
             summary_html,
             summary_text: article.summary_text.clone(),
-            comment_count: article.thread.len(),
+            comment_count: article.comment_count,
             draft: article.draft,
             scheduled: article.scheduled,
         }
@@ -560,7 +560,7 @@ impl<'a> ViewBuilder<'a> {
     pub fn article(&self, article: &'a Article) -> Result<ArticleView<'a>, Error> {
         Ok(ArticleView {
             summary: self.listed(&self.summary(article))?.into_owned(),
-            content_html: self.content(&article.content_html)?,
+            content_html: self.content(&article.text().content_html)?,
             updated: article
                 .updated
                 .map(|d| machine_date(&d, article.updated_has_time)),
@@ -569,7 +569,7 @@ impl<'a> ViewBuilder<'a> {
                 .iter()
                 .map(|&a| self.author(&self.site.authors[a]))
                 .collect::<Result<_, _>>()?,
-            comments: self.comments(&article.thread.comments)?,
+            comments: self.comments(&article.text().thread.comments)?,
             comments_closed: article.comments_closed,
             comments_feed_url: has_comment_feed(self.site, article)
                 .then(|| self.url(&format!("{}{COMMENT_FEED_FILE}", article.permalink))),

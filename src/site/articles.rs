@@ -10,19 +10,21 @@
 //!
 //! Serve keeps the cache in memory, each article as a model cloned on reuse.
 //! A cache that a build keeps on disk ([`ArticleCache::serialized`]) holds each
-//! article serialized instead: decoded only when reused, and saved again as
-//! the same bytes, so an unchanged article costs neither a clone nor a second
-//! encoding.
+//! article serialized instead: decoded only when reused (its text only when a
+//! page shows it: [`LazyText`]), and saved again as the same bytes, so an
+//! unchanged article costs neither a clone nor a second encoding.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::article_text::{self, LazyText};
 use super::input_stamps::{ArticleStamps, InputStamps, stamp_of, text_folder};
 use super::{Article, BuildOptions, resolve_article};
 use crate::config::SiteConfig;
@@ -105,13 +107,23 @@ enum Resolved {
     /// As a model, cloned on each reuse (serve).
     Model(Box<(Article, Vec<Warning>)>),
     /// Serialized with postcard and compressed ([`pack`]), decoded on
-    /// reuse (a cache kept on disk).
-    Serialized(Vec<u8>),
+    /// reuse (a cache kept on disk): all but its text, and its text apart,
+    /// which is decoded only if a page shows it ([`LazyText`]).
+    Serialized(PackedArticle),
     /// Resolved by this build, with the warnings its thread raised: to be
     /// serialized from the site's model once the pages are written
     /// ([`ArticleCache::pack_built`]), so that a first build does not hold
     /// every article twice while it renders. Never saved as it is.
     Pending(Vec<Warning>),
+}
+
+/// An article as [`pack`] makes it.
+#[derive(Debug)]
+struct PackedArticle {
+    /// The model without its text, its warnings, and the hash of `text`.
+    head: Vec<u8>,
+    /// Its [`ArticleText`], shared with the models that reuse it.
+    text: Arc<[u8]>,
 }
 
 /// One article through the model stage.
@@ -272,7 +284,7 @@ impl ArticleCache {
                 _ => None,
             })
             .collect();
-        let mut packed: HashMap<PathBuf, Vec<u8>> = articles
+        let mut packed: HashMap<PathBuf, PackedArticle> = articles
             .into_par_iter()
             .filter_map(|article| {
                 let warnings = pending.get(&article.source_path)?;
@@ -480,33 +492,39 @@ impl Resolved {
     fn built(&self) -> Option<Outcome> {
         let (article, warnings) = match self {
             Resolved::Model(model) => model.as_ref().clone(),
-            Resolved::Serialized(bytes) => unpack(bytes)?,
+            Resolved::Serialized(packed) => unpack(packed)?,
             Resolved::Pending(_) => return None,
         };
         Some(Outcome::Built(Box::new(article), warnings))
     }
 }
 
-/// An article and its warnings serialized and compressed with LZ4. A
-/// reused article's bytes are held through the whole build, until the cache
-/// is saved: as they are (mostly HTML) they weigh 236 MB for the 10,000
-/// articles of the benchmark archive, in memory and on disk; compressed, 83
-/// MB, for a few milliseconds a megabyte each way.
-fn pack(article: &Article, warnings: &[Warning]) -> Option<Vec<u8>> {
-    let bytes = postcard::to_stdvec(&(article, warnings)).ok()?;
-    Some(lz4_flex::compress_prepend_size(&bytes))
+/// An article and its warnings serialized and compressed with LZ4, its
+/// text apart. A reused article's bytes are held through the whole build,
+/// until the cache is saved: as they are (mostly HTML) they weigh 236 MB for
+/// the 10,000 articles of the benchmark archive, in memory and on disk;
+/// compressed, 83 MB, for a few milliseconds a megabyte each way.
+fn pack(article: &Article, warnings: &[Warning]) -> Option<PackedArticle> {
+    let (text, text_hash) = article_text::pack(article.text())?;
+    let head = postcard::to_stdvec(&(article, warnings, text_hash)).ok()?;
+    Some(PackedArticle {
+        head: lz4_flex::compress_prepend_size(&head),
+        text: text.into(),
+    })
 }
 
-/// What [`pack`] made, read back; none if it is not that (a damaged file).
-fn unpack(packed: &[u8]) -> Option<(Article, Vec<Warning>)> {
-    // LZ4 expands at most 255-fold: a larger stated size is damage, and
-    // would be a needless allocation.
-    let stated = u32::from_le_bytes(packed.get(..4)?.try_into().ok()?) as usize;
-    if stated > packed.len().saturating_mul(255) {
+/// What [`pack`] made, read back, its text left packed; none if it is not
+/// that (a damaged file), text included: its bytes must have the hash they
+/// were packed with.
+fn unpack(packed: &PackedArticle) -> Option<(Article, Vec<Warning>)> {
+    let head = article_text::decompress(&packed.head)?;
+    let (mut article, warnings, text_hash): (Article, Vec<Warning>, u64) =
+        postcard::from_bytes(&head).ok()?;
+    if article_text::packed_hash(&packed.text) != text_hash {
         return None;
     }
-    let bytes = lz4_flex::decompress_size_prepended(packed).ok()?;
-    postcard::from_bytes(&bytes).ok()
+    article.text = LazyText::packed(packed.text.clone());
+    Some((article, warnings))
 }
 
 /// Serializes an entry's resolved article only when it is kept as bytes (a
@@ -514,14 +532,18 @@ fn unpack(packed: &[u8]) -> Option<(Article, Vec<Warning>)> {
 mod stored_only {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    use super::Resolved;
+    use serde_bytes::{ByteBuf, Bytes};
+
+    use super::{PackedArticle, Resolved};
 
     pub(super) fn serialize<S: Serializer>(
         resolved: &Option<Resolved>,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let bytes = match resolved {
-            Some(Resolved::Serialized(bytes)) => Some(serde_bytes::Bytes::new(bytes)),
+            Some(Resolved::Serialized(packed)) => {
+                Some((Bytes::new(&packed.head), Bytes::new(&packed.text)))
+            }
             _ => None,
         };
         bytes.serialize(serializer)
@@ -530,8 +552,13 @@ mod stored_only {
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<Resolved>, D::Error> {
-        let bytes: Option<serde_bytes::ByteBuf> = Deserialize::deserialize(deserializer)?;
-        Ok(bytes.map(|b| Resolved::Serialized(b.into_vec())))
+        let bytes: Option<(ByteBuf, ByteBuf)> = Deserialize::deserialize(deserializer)?;
+        Ok(bytes.map(|(head, text)| {
+            Resolved::Serialized(PackedArticle {
+                head: head.into_vec(),
+                text: text.into_vec().into(),
+            })
+        }))
     }
 }
 
@@ -609,10 +636,29 @@ mod tests {
         cache.extend(postcard::from_bytes(&saved).unwrap());
         // With its files gone, the article can only come from its bytes.
         std::fs::remove_dir_all(root.path().join("content")).unwrap();
-        let (decoded, _, errors) = cache.model(&context, &files);
+        let (mut decoded, _, errors) = cache.model(&context, &files);
         assert!(errors.is_empty(), "not decoded: {errors:?}");
+        assert!(!decoded[0].text.is_decoded(), "the text waits for a page");
+        assert_eq!(decoded[0].text(), built[0].text());
+        assert!(!decoded[0].text.is_unreadable());
+        // The rest, with the texts (compared above) set alike.
+        decoded[0].text = built[0].text.clone();
         assert_eq!(format!("{decoded:?}"), format!("{built:?}"));
         assert_eq!(decoded[0].extra["nested"]["x"]["y"].as_bool(), Some(true));
+
+        // A text whose bytes are damaged is no article: it is read again.
+        let mut damaged = ArticleCache::serialized();
+        let mut entries: ReadEntries = postcard::from_bytes(&saved).unwrap();
+        let Some(Resolved::Serialized(packed)) = &mut entries.0[0].1.resolved else {
+            panic!("packed");
+        };
+        let mut text = packed.text.to_vec();
+        let last = text.len() - 1;
+        text[last] ^= 1;
+        packed.text = text.into();
+        damaged.extend(entries);
+        let (_, _, errors) = damaged.model(&context, &files);
+        assert!(!errors.is_empty(), "its files are gone, so reading fails");
     }
 
     #[test]
@@ -673,11 +719,13 @@ mod tests {
 
     #[test]
     fn damaged_bytes_are_no_article() {
-        assert!(unpack(&[]).is_none());
-        assert!(unpack(&[1, 2]).is_none());
-        // States 4 GiB from 8 bytes: refused before any allocation.
-        assert!(unpack(&[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]).is_none());
+        let packed = |head: &[u8]| PackedArticle {
+            head: head.to_vec(),
+            text: Arc::from(&[][..]),
+        };
+        assert!(unpack(&packed(&[])).is_none());
+        assert!(unpack(&packed(&[1, 2])).is_none());
         let garbage = lz4_flex::compress_prepend_size(b"not postcard");
-        assert!(unpack(&garbage).is_none());
+        assert!(unpack(&packed(&garbage)).is_none());
     }
 }

@@ -5,6 +5,7 @@
 //! built once from loaded content and then only read. It knows nothing of
 //! templates or the output folder.
 
+pub mod article_text;
 pub mod articles;
 pub mod input_stamps;
 pub mod pagination;
@@ -26,6 +27,7 @@ use crate::markdown::{
     self, first_image, first_paragraph, render_trusted, summary_html, summary_text,
 };
 use crate::slug::tag_slug;
+pub use article_text::{ArticleText, LazyText};
 pub use articles::ArticleCache;
 pub use thread::{Comment, CommentThread};
 
@@ -96,10 +98,15 @@ pub struct Article {
     /// The picture for link previews: the front matter's `image`, else the
     /// body's first image.
     pub image: Option<ArticleImage>,
-    /// Body HTML.
-    pub content_html: String,
-    /// The comments, checked and ordered.
-    pub thread: CommentThread,
+    /// The number of comments.
+    pub comment_count: usize,
+    /// The newest comment's date, if there is one.
+    pub newest_comment: Option<DateTime<FixedOffset>>,
+    /// The body HTML and the comments ([`Article::text`]). Not serialized
+    /// with the rest: the cache packs it apart, to decode it only for the
+    /// pages that show it.
+    #[serde(skip, default = "LazyText::missing")]
+    pub text: LazyText,
     /// Whether the thread is closed.
     pub comments_closed: bool,
     /// Whether it is a draft (only present when building drafts).
@@ -195,19 +202,24 @@ impl Article {
     /// When its page last changed: the newest of its date, its `updated` and
     /// its comments' dates (a new comment changes the page).
     pub fn last_modified(&self) -> DateTime<FixedOffset> {
-        let newest_comment = self.thread.comments.iter().map(|c| c.date).max();
-        [Some(self.date), self.updated, newest_comment]
+        [Some(self.date), self.updated, self.newest_comment]
             .into_iter()
             .flatten()
             .max()
             .unwrap_or(self.date)
+    }
+
+    /// Its body HTML and comments, decoded now if the cache kept them
+    /// packed.
+    pub fn text(&self) -> &ArticleText {
+        self.text.get()
     }
 }
 
 impl Site {
     /// The number of comments across all articles.
     pub fn comment_count(&self) -> usize {
-        self.articles.iter().map(|a| a.thread.len()).sum()
+        self.articles.iter().map(|a| a.comment_count).sum()
     }
 }
 
@@ -441,8 +453,12 @@ pub fn resolve_article(
             summary_text,
             description,
             image,
-            content_html,
-            thread,
+            comment_count: thread.len(),
+            newest_comment: thread.comments.iter().map(|c| c.date).max(),
+            text: LazyText::new(ArticleText {
+                content_html,
+                thread,
+            }),
             comments_closed: source.comments_closed,
             draft: source.draft,
             scheduled: false,

@@ -18,7 +18,7 @@ use crate::error::{Location, Warning};
 use crate::markdown::{render_untrusted, safe_url};
 
 /// An article's comments in display order.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CommentThread {
     /// Comments in display order: depth-first, siblings in the configured order.
     pub comments: Vec<Comment>,
@@ -28,7 +28,7 @@ pub struct CommentThread {
 /// until the pages are written (195,158 on the benchmark archive), so its
 /// texts are boxed (no spare capacity, 8 bytes less each) and its numbers
 /// 32-bit: 96 bytes a comment rather than 144.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comment {
     /// The id as written (the anchor is `comment-<id>`).
     pub id: Box<str>,

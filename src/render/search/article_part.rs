@@ -460,7 +460,7 @@ pub(super) fn article_documents<'s>(
         .chain(tags)
         .collect::<Vec<_>>()
         .join(" ");
-    let body = html_text(&article.content_html);
+    let body = html_text(&article.text().content_html);
     let article_doc = Document {
         heading: lowercase(&heading),
         shown: {
@@ -470,7 +470,7 @@ pub(super) fn article_documents<'s>(
         },
         body: lowercase(&body),
     };
-    let comments = article.thread.comments.iter().map(comment_document);
+    let comments = article.text().thread.comments.iter().map(comment_document);
     std::iter::once(article_doc).chain(comments)
 }
 

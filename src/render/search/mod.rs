@@ -125,7 +125,7 @@ pub(super) fn site_chunks(site: &Site) -> Vec<(usize, usize)> {
         .articles
         .iter()
         .rev()
-        .map(|article| 1 + article.thread.comments.len())
+        .map(|article| 1 + article.comment_count)
         .collect();
     chunks(&counts)
 }
