@@ -462,14 +462,37 @@ fn fenced_rust_code_is_highlighted_with_classes() {
     let page = site.page("articles/code/index.html");
     let code = one(&page, ".article-body pre code.language-rust");
     assert_eq!(text(code), "fn main() { let x = 1; }");
-    let highlighted = code
+    let spans: Vec<scraper::ElementRef> = code
         .descendants()
+        .skip(1)
         .filter_map(scraper::ElementRef::wrap)
-        .filter(|e| e.value().classes().any(|c| c.starts_with("hl-")))
-        .count();
-    assert!(highlighted > 0, "no hl- classes in {}", code.html());
+        .collect();
+    let classes: std::collections::BTreeSet<&str> =
+        spans.iter().flat_map(|e| e.value().classes()).collect();
+    assert!(
+        !classes.is_empty() && classes.iter().all(|c| c.starts_with("hl-")),
+        "{}",
+        code.html()
+    );
+    // Every class the code uses is styled by syntax.css.
     let css = site.read("syntax.css");
-    assert!(css.contains(".hl-"), "syntax.css has no hl- rules");
+    for class in &classes {
+        assert!(css.contains(&format!(".{class} {{")), "no rule for {class}");
+    }
+    // The keyword has a colour of its own; and there is one span per run of
+    // one style, not one per scope (syntect's own HTML nests a dozen here).
+    let keyword = spans
+        .iter()
+        .find(|e| text(**e).trim() == "fn")
+        .expect("fn in a span of its own");
+    assert!(
+        keyword.value().classes().any(|c| c
+            .strip_prefix("hl-")
+            .is_some_and(|n| n.parse::<u32>().is_ok())),
+        "{}",
+        keyword.html()
+    );
+    assert!(spans.len() < 10, "{}", code.html());
 }
 
 #[test]

@@ -23,7 +23,7 @@ use scholia::content::{load_article, load_authors, load_content};
 use scholia::import::disqus;
 use scholia::import::wordpress::{self, WordpressOptions};
 use scholia::markdown::{
-    absolute_urls, absolute_urls_by_rewriter, may_link_into_site, render_untrusted,
+    Highlighting, absolute_urls, absolute_urls_by_rewriter, may_link_into_site, render_untrusted,
     render_untrusted_by_sanitizer,
 };
 use scholia::render::chars::remove_unwritable;
@@ -128,15 +128,19 @@ pub fn article(data: &[u8]) {
     let Ok(source) = load_article(root, &path) else {
         return;
     };
+    let highlighting =
+        Highlighting::of(&scratch.config.highlight.theme).expect("the default theme exists");
     let authors = resolve_authors(
         load_authors(root, &root.join("content/authors"))
             .expect("the authors folder reads")
             .into_iter()
             .map(|a| a.unwrap_or_else(|_| panic!("the fixed author loads")))
             .collect(),
+        &highlighting,
     );
     let known: HashSet<&str> = authors.iter().map(|a| a.id.as_str()).collect();
-    let Ok((resolved, _warnings)) = resolve_article(source, &scratch.config, &known) else {
+    let Ok((resolved, _warnings)) = resolve_article(source, &scratch.config, &known, &highlighting)
+    else {
         return;
     };
     let now = BuildRequest::default().now;

@@ -14,6 +14,8 @@ use std::sync::LazyLock;
 use htmd::HtmlToMarkdown;
 use htmd::options::{Options, TranslationMode};
 
+use crate::markdown::Highlighting;
+
 /// The export's media library, for `[gallery]`: attachment URLs by id, and each
 /// post's attachments in export order.
 #[derive(Debug, Default)]
@@ -199,7 +201,8 @@ fn convert(html: &str, mut notes: Vec<ConversionNote>) -> Converted {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let markdown = if words(html) == words(&crate::markdown::render_trusted(&markdown)) {
+    let rendered = crate::markdown::render_trusted(&markdown, &Highlighting::plain());
+    let markdown = if words(html) == words(&rendered) {
         markdown
     } else {
         notes.push(ConversionNote::KeptAsHtml);
@@ -609,7 +612,7 @@ mod tests {
     #[test]
     fn blank_lines_are_paragraphs_and_newlines_breaks() {
         let md = body("First line\nsecond line\n\nNext <em>para</em>.");
-        let html = crate::markdown::render_trusted(&md);
+        let html = crate::markdown::render_trusted(&md, &Highlighting::plain());
         assert!(html.contains("<p>First line<br"), "{md}\n{html}");
         assert!(html.contains("<em>para</em>"), "{html}");
     }
@@ -618,7 +621,7 @@ mod tests {
     fn pre_is_left_as_it_is() {
         let md = body("Intro\n\n<pre>a\n\n  b &lt;c&gt;</pre>\n\nOutro");
         assert!(md.contains("  b"), "{md}");
-        let html = crate::markdown::render_trusted(&md);
+        let html = crate::markdown::render_trusted(&md, &Highlighting::plain());
         assert!(html.contains("Outro"), "{html}");
     }
 
@@ -639,7 +642,7 @@ mod tests {
         let md = body(
             "[caption id=\"a\" align=\"alignleft\" width=\"300\"]<a href=\"https://x.example.org/p.jpg\"><img src=\"https://x.example.org/p.jpg\" alt=\"\" /></a> A <em>photo</em>[/caption]\n\nText.",
         );
-        let html = crate::markdown::render_trusted(&md);
+        let html = crate::markdown::render_trusted(&md, &Highlighting::plain());
         let page = scraper::Html::parse_fragment(&html);
         let sel = scraper::Selector::parse("figure img").unwrap();
         assert_eq!(page.select(&sel).count(), 1, "{html}");
@@ -686,7 +689,10 @@ mod tests {
             converted.notes,
             [ConversionNote::UnknownShortcode("pullquote".into())]
         );
-        let text = words(&crate::markdown::render_trusted(&converted.markdown));
+        let text = words(&crate::markdown::render_trusted(
+            &converted.markdown,
+            &Highlighting::plain(),
+        ));
         for w in ["pullquote", "quoted", "sic", "1"] {
             assert!(text.contains(&w.to_string()), "{w}: {}", converted.markdown);
         }
@@ -695,7 +701,7 @@ mod tests {
     #[test]
     fn tables_stay_tables() {
         let md = body("<table><tr><td>a</td><td>b</td></tr></table>");
-        let html = crate::markdown::render_trusted(&md);
+        let html = crate::markdown::render_trusted(&md, &Highlighting::plain());
         assert!(html.contains("<td>a</td>"), "{md}");
     }
 
@@ -711,7 +717,7 @@ mod tests {
         let md =
             comment_markdown("I *really* think 1986. was\n\n<blockquote>quoted</blockquote> [x]")
                 .markdown;
-        let html = crate::markdown::render_trusted(&md);
+        let html = crate::markdown::render_trusted(&md, &Highlighting::plain());
         assert_eq!(
             words(&html),
             ["i", "really", "think", "1986", "was", "quoted", "x"],
@@ -725,7 +731,10 @@ mod tests {
         assert!(converted.notes.is_empty());
         let kept = html_as_markdown("<p>one</p>\n\n<p>two</p>");
         assert_eq!(
-            words(&crate::markdown::render_trusted(&kept)),
+            words(&crate::markdown::render_trusted(
+                &kept,
+                &Highlighting::plain()
+            )),
             ["one", "two"]
         );
     }

@@ -22,7 +22,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use crate::slug::slugify;
 
 pub use description::description;
-pub use highlight::{HighlightError, stylesheet};
+pub use highlight::{HighlightError, Highlighting};
 pub use html::{
     SRCSET_ATTRIBUTES, URL_ATTRIBUTES, absolute_urls, absolute_urls_by_rewriter, first_image,
     map_srcset, site_root_urls,
@@ -43,10 +43,10 @@ fn options() -> Options {
 }
 
 /// Renders trusted Markdown (the site owner's) to HTML: fenced code is
-/// highlighted and every heading gets an id to link to.
-pub fn render_trusted(markdown: &str) -> String {
+/// highlighted as `highlighting` says and every heading gets an id to link to.
+pub fn render_trusted(markdown: &str, highlighting: &Highlighting) -> String {
     let parser = Parser::new_ext(markdown, options() | Options::ENABLE_HEADING_ATTRIBUTES);
-    let events = anchor_headings(highlight_code(parser).collect());
+    let events = anchor_headings(highlight_code(parser, highlighting).collect());
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     exact_size(html)
@@ -66,7 +66,10 @@ pub(crate) fn exact_size(text: String) -> String {
 }
 
 /// Replaces each fenced code block with its highlighted HTML.
-fn highlight_code<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+fn highlight_code<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+    highlighting: &Highlighting,
+) -> impl Iterator<Item = Event<'a>> {
     let mut code: Option<(String, String)> = None; // (language, text) inside a fenced block
     events.filter_map(move |event| match event {
         Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
@@ -82,7 +85,7 @@ fn highlight_code<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<
         }
         Event::End(TagEnd::CodeBlock) if code.is_some() => code
             .take()
-            .map(|(language, body)| Event::Html(highlight::code_block(&language, &body).into())),
+            .map(|(language, body)| Event::Html(highlighting.code_block(&language, &body).into())),
         other => Some(other),
     })
 }
@@ -156,12 +159,17 @@ pub fn first_paragraph(html: &str) -> Option<&str> {
 
 /// An article's summary as HTML: `summary` if given, else the body before
 /// `<!-- more -->`, else its first paragraph.
-pub fn summary_html(explicit: Option<&str>, body: &str, body_html: &str) -> String {
+pub fn summary_html(
+    explicit: Option<&str>,
+    body: &str,
+    body_html: &str,
+    highlighting: &Highlighting,
+) -> String {
     if let Some(summary) = explicit {
-        return render_trusted(summary);
+        return render_trusted(summary, highlighting);
     }
     if let Some(cut) = body.find(SUMMARY_MARKER) {
-        return render_trusted(&body[..cut]);
+        return render_trusted(&body[..cut], highlighting);
     }
     first_paragraph(body_html).unwrap_or("").to_string()
 }
@@ -205,16 +213,23 @@ pub fn summary_text(explicit: Option<&str>, body: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The default theme's highlighting.
+    fn themed() -> Highlighting {
+        Highlighting::of("InspiredGitHub").unwrap()
+    }
+
     #[test]
     fn keeps_straight_quotes_and_dashes() {
-        let html = render_trusted("\"Quoted\" -- text...");
+        let html = render_trusted("\"Quoted\" -- text...", &themed());
         assert!(html.contains("\"Quoted\" -- text..."), "{html}");
     }
 
     #[test]
     fn renders_tables_footnotes_strikethrough_and_tasks() {
-        let html =
-            render_trusted("| a |\n|---|\n| b |\n\n~~x~~ [^1]\n\n[^1]: note\n\n- [x] done\n");
+        let html = render_trusted(
+            "| a |\n|---|\n| b |\n\n~~x~~ [^1]\n\n[^1]: note\n\n- [x] done\n",
+            &themed(),
+        );
         for fragment in [
             "<table>",
             "<del>x</del>",
@@ -227,14 +242,17 @@ mod tests {
 
     #[test]
     fn highlights_fenced_code_with_classes() {
-        let html = render_trusted("```rust\nfn main() {}\n```\n");
+        let html = render_trusted("```rust\nfn main() {}\n```\n", &themed());
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(!html.contains("style="), "{html}");
     }
 
     #[test]
     fn headings_get_unique_ids() {
-        let html = render_trusted("# Intro\n\n## Intro\n\n## Comments\n\n## Mine {#kept}\n");
+        let html = render_trusted(
+            "# Intro\n\n## Intro\n\n## Comments\n\n## Mine {#kept}\n",
+            &themed(),
+        );
         for id in [
             "id=\"intro\"",
             "id=\"intro-2\"",
@@ -261,11 +279,14 @@ mod tests {
     #[test]
     fn summary_prefers_explicit_then_marker_then_first_paragraph() {
         let body = "One.\n\nTwo.\n";
-        let html = render_trusted(body);
-        assert_eq!(summary_html(Some("S"), body, &html), "<p>S</p>\n");
-        assert_eq!(summary_html(None, body, &html), "<p>One.</p>");
+        let html = render_trusted(body, &themed());
+        assert_eq!(
+            summary_html(Some("S"), body, &html, &themed()),
+            "<p>S</p>\n"
+        );
+        assert_eq!(summary_html(None, body, &html, &themed()), "<p>One.</p>");
         let marked = "One.\n\nTwo.\n<!-- more -->\nThree.\n";
-        let html = render_trusted(marked);
-        assert!(summary_html(None, marked, &html).contains("Two."));
+        let html = render_trusted(marked, &themed());
+        assert!(summary_html(None, marked, &html, &themed()).contains("Two."));
     }
 }

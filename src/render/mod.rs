@@ -420,14 +420,14 @@ impl<'a> Renderer<'a> {
             }
             Job::SyntaxStylesheet => {
                 // site.toml's check has refused unknown themes already.
-                markdown::stylesheet(&site.config.highlight.theme).map_err(|e| {
-                    Error::InvalidConfig {
+                markdown::Highlighting::of(&site.config.highlight.theme)
+                    .map(|highlighting| highlighting.stylesheet())
+                    .map_err(|e| Error::InvalidConfig {
                         at: Location::file(CONFIG_FILE),
                         key: "[highlight] theme",
                         value: e.name,
                         problem: ConfigProblem::UnknownTheme { known: e.known },
-                    }
-                })
+                    })
             }
         }
     }

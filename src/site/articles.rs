@@ -31,6 +31,7 @@ use crate::config::SiteConfig;
 use crate::content::article::{BUNDLE_INDEX, THREAD_SUFFIX};
 use crate::content::{article_inputs, display_path, load_article};
 use crate::error::{Error, Warning};
+use crate::markdown::Highlighting;
 
 /// What resolving an article depends on besides its own files.
 pub(crate) struct Context<'a> {
@@ -40,6 +41,8 @@ pub(crate) struct Context<'a> {
     pub(crate) config: &'a SiteConfig,
     /// The ids of the authors that exist.
     pub(crate) known_authors: &'a HashSet<&'a str>,
+    /// How code is highlighted (from `site.toml`).
+    pub(crate) highlighting: &'a Highlighting,
     /// Drafts, future articles.
     pub(crate) options: BuildOptions,
     /// The time of the build.
@@ -245,7 +248,12 @@ impl ArticleCache {
         if !includes(draft, date) {
             return (Outcome::Left, Some(entry));
         }
-        match resolve_article(source, context.config, context.known_authors) {
+        match resolve_article(
+            source,
+            context.config,
+            context.known_authors,
+            context.highlighting,
+        ) {
             Ok((article, warnings)) => {
                 entry.resolved = self.kept(&article, &warnings);
                 (Outcome::Built(Box::new(article), warnings), Some(entry))
@@ -618,6 +626,7 @@ mod tests {
             root: root.path(),
             config: &config,
             known_authors: &authors,
+            highlighting: &Highlighting::plain(),
             options: BuildOptions::default(),
             now: Utc::now(),
         };

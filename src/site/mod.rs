@@ -24,7 +24,7 @@ use crate::config::SiteConfig;
 use crate::content::{ArticleSource, AuthorSource, PageSource};
 use crate::error::{Error, Location, Warning};
 use crate::markdown::{
-    self, first_image, first_paragraph, render_trusted, summary_html, summary_text,
+    self, Highlighting, first_image, first_paragraph, render_trusted, summary_html, summary_text,
 };
 use crate::slug::tag_slug;
 pub use article_text::{ArticleText, LazyText};
@@ -258,7 +258,10 @@ pub fn build_site(
     (options, now): (BuildOptions, DateTime<Utc>),
     cache: &mut ArticleCache,
 ) -> Result<(Site, Vec<Warning>), Vec<Error>> {
-    let authors = resolve_authors(sources.authors);
+    // site.toml's check has refused an unknown theme already.
+    let highlighting =
+        Highlighting::of(&config.highlight.theme).unwrap_or_else(|_| Highlighting::plain());
+    let authors = resolve_authors(sources.authors, &highlighting);
     // A broken author file is reported by the loader; counting its id as known
     // keeps each article naming it from repeating that as "has no file".
     let known_authors: HashSet<&str> = authors
@@ -270,11 +273,12 @@ pub fn build_site(
         root,
         config: &config,
         known_authors: &known_authors,
+        highlighting: &highlighting,
         options,
         now,
     };
     let (articles, warnings, mut errors) = cache.model(&context, &sources.articles);
-    let (pages, mut page_errors) = resolve_pages(sources.pages, options);
+    let (pages, mut page_errors) = resolve_pages(sources.pages, options, &highlighting);
     errors.append(&mut page_errors);
     if !errors.is_empty() {
         return Err(errors);
@@ -346,12 +350,13 @@ pub fn assemble(
 /// An article with the warnings its thread raised, or every error it has.
 type ArticleResult = Result<(Article, Vec<Warning>), Vec<Error>>;
 
-/// Authors with their bios rendered, by name.
-pub fn resolve_authors(sources: Vec<AuthorSource>) -> Vec<Author> {
+/// Authors with their bios rendered (code highlighted as `highlighting`
+/// says), by name.
+pub fn resolve_authors(sources: Vec<AuthorSource>, highlighting: &Highlighting) -> Vec<Author> {
     let mut authors: Vec<Author> = sources
         .into_par_iter()
         .map(|a| {
-            let bio_html = render_trusted(&a.bio);
+            let bio_html = render_trusted(&a.bio, highlighting);
             Author {
                 permalink: format!("/authors/{}/", a.id),
                 bio_summary_html: first_paragraph(&bio_html).unwrap_or_default().to_string(),
@@ -377,6 +382,7 @@ pub fn resolve_article(
     source: ArticleSource,
     config: &SiteConfig,
     known_authors: &HashSet<&str>,
+    highlighting: &Highlighting,
 ) -> ArticleResult {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -425,8 +431,13 @@ pub fn resolve_article(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let content_html = render_trusted(&source.body);
-    let summary_html = summary_html(source.summary.as_deref(), &source.body, &content_html);
+    let content_html = render_trusted(&source.body, highlighting);
+    let summary_html = summary_html(
+        source.summary.as_deref(),
+        &source.body,
+        &content_html,
+        highlighting,
+    );
     let summary_text = summary_text(source.summary.as_deref(), &source.body);
     let description = source
         .description
@@ -473,11 +484,15 @@ pub fn resolve_article(
 /// The pages built with `options`, rendered; a slug that cannot be one URL
 /// segment (`../x`, `a/b`) is an error, since it would be written outside its
 /// folder.
-pub fn resolve_pages(sources: Vec<PageSource>, options: BuildOptions) -> (Vec<Page>, Vec<Error>) {
+pub fn resolve_pages(
+    sources: Vec<PageSource>,
+    options: BuildOptions,
+    highlighting: &Highlighting,
+) -> (Vec<Page>, Vec<Error>) {
     let (pages, errors): (Vec<_>, Vec<_>) = sources
         .into_par_iter()
         .filter(|p| options.drafts || !p.draft)
-        .map(resolve_page)
+        .map(|source| resolve_page(source, highlighting))
         .partition(Result::is_ok);
     (
         pages.into_iter().flatten().collect(),
@@ -485,7 +500,7 @@ pub fn resolve_pages(sources: Vec<PageSource>, options: BuildOptions) -> (Vec<Pa
     )
 }
 
-fn resolve_page(source: PageSource) -> Result<Page, Error> {
+fn resolve_page(source: PageSource, highlighting: &Highlighting) -> Result<Page, Error> {
     permalink::validate_slug(&source.slug).map_err(|problem| Error::InvalidSlug {
         at: Location {
             path: source.path.clone(),
@@ -508,7 +523,7 @@ fn resolve_page(source: PageSource) -> Result<Page, Error> {
     Ok(Page {
         aliases,
         permalink: format!("/{}/", source.slug),
-        content_html: render_trusted(&source.body),
+        content_html: render_trusted(&source.body, highlighting),
         source_path: source.path,
         title: source.title,
         description: source.description,

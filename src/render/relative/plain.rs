@@ -151,7 +151,8 @@ mod tests {
         let markdown = format!(
             "{markdown}\n```rust\nfn main() {{}}\n```\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\nNote.[^1]\n\n[^1]: A [note](/notes/).\n"
         );
-        let html = crate::markdown::render_trusted(&markdown);
+        let html =
+            crate::markdown::render_trusted(&markdown, &crate::markdown::Highlighting::plain());
         let (plain, rewriter) = both(&html, "tags/one/page/2/index.html", "");
         assert_eq!(plain.as_deref(), Some(rewriter.as_str()), "{html}");
         assert_ne!(rewriter, html, "no link was made relative");
