@@ -3,7 +3,11 @@
 //!
 //! The pipeline runs one way, one module per stage:
 //! [`config`] → [`content`] (load) → [`site`] (model, with [`markdown`]) →
-//! [`render`] (Tera) → [`output`] (write), driven by [`build`].
+//! [`render`] (Tera) → [`output`] (write), driven by [`build`](mod@build).
+
+// These docs are for scholia's own developers (`cargo doc
+// --document-private-items`): a module's doc naming its private parts is meant.
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub mod build;
 pub mod cache;

@@ -98,7 +98,7 @@ pub struct Plan {
     pub(super) files: Vec<(String, Job)>,
 }
 
-/// One planned file, as the caller of [`render_plan`] sees it.
+/// One planned file, as the caller of [`super::render_plan`] sees it.
 #[derive(Debug, Clone, Copy)]
 pub struct PlannedFile<'p> {
     /// Its path under the output folder.

@@ -125,7 +125,7 @@ enum Resolved {
 struct PackedArticle {
     /// The model without its text, its warnings, and the hash of `text`.
     head: Vec<u8>,
-    /// Its [`ArticleText`], shared with the models that reuse it.
+    /// Its [`super::ArticleText`], shared with the models that reuse it.
     text: Arc<[u8]>,
 }
 
