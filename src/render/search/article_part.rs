@@ -211,11 +211,16 @@ impl ArticleSearchEntries {
         .map(|(_, term_at, list_at, term)| (term_at, list_at, term))
     }
 
-    /// Each term of class `class` (see [`term_class`]) as its number and
-    /// where it and its list start in `terms` and `postings`.
-    pub(super) fn class_lists(&self, class: usize) -> impl Iterator<Item = (usize, usize, usize)> {
-        self.lists_between(self.class_starts[class], self.class_starts[class + 1])
-            .map(|(item, term_at, list_at, _)| (item, term_at, list_at))
+    /// Each term of class `class` (see [`term_class`]) with its number and
+    /// its encoded list.
+    pub(super) fn class_terms(&self, class: usize) -> impl Iterator<Item = (usize, &str, &str)> {
+        let (first, term_from, list_from) = self.class_starts[class];
+        let (_, term_to, list_to) = self.class_starts[class + 1];
+        let terms = space_terminated(&self.terms[term_from..term_to]);
+        let lists = space_terminated(&self.postings[list_from..list_to]);
+        (first..)
+            .zip(terms.zip(lists))
+            .map(|(item, (term, list))| (item, term, list))
     }
 
     /// The terms from `start` to `end` (each a term's number and where it
@@ -251,27 +256,11 @@ impl ArticleSearchEntries {
             .map(|&residue| term_class(residue.into()))
     }
 
-    /// The term starting at byte `at` of `terms`.
-    pub(super) fn term_at(&self, at: usize) -> &str {
-        until_space(&self.terms[at..])
-    }
-
     /// The shards of the article's terms, for `shards` shards.
     pub(super) fn shards(&self, shards: usize) -> impl Iterator<Item = usize> + '_ {
         self.residues
             .iter()
             .map(move |&residue| usize::from(residue) % shards)
-    }
-
-    /// Each term with its shard among `shards` and where the term and its
-    /// list start in `terms` and `postings`.
-    pub(super) fn term_lists_in(
-        &self,
-        shards: usize,
-    ) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
-        self.term_lists()
-            .zip(self.shards(shards))
-            .map(|((term_at, list_at, _), shard)| (shard, term_at, list_at))
     }
 
     /// The encoded list starting at byte `at` of `postings`.

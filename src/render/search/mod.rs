@@ -233,9 +233,7 @@ impl SearchIndex {
             .collect();
         let parts: Vec<ArticleSearchEntries> = groups.into_iter().flatten().collect();
         let parts_by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
-        for batch in terms_files(&parts_by_number, None) {
-            batch.for_each(|(name, text)| each(&name, &text));
-        }
+        terms_files(&parts_by_number, None).for_each(|(name, text)| each(&name, &text));
         each(MANIFEST, &manifest(&parts_by_number));
     }
 
@@ -252,9 +250,7 @@ impl SearchIndex {
             .flat_map(|(group, parts)| group_docs_files(group, parts))
             .collect();
         let by_number: Vec<&ArticleSearchEntries> = parts.iter().rev().collect();
-        for batch in terms_files(&by_number, None) {
-            made.par_extend(batch);
-        }
+        made.par_extend(terms_files(&by_number, None));
         made.insert(MANIFEST.into(), manifest(&by_number));
         made
     }
@@ -308,9 +304,7 @@ impl SearchIndex {
         });
         drop(earlier);
         let by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
-        for batch in terms_files(&by_number, dirty.as_ref()) {
-            made.par_extend(batch.map(hold));
-        }
+        made.par_extend(terms_files(&by_number, dirty.as_ref()).map(hold));
         made.extend([hold((MANIFEST.into(), manifest(&by_number)))]);
         let plan: Vec<String> = file_names(&parts, shards);
         let keys: HashMap<String, u64> = plan
@@ -513,8 +507,7 @@ fn term_lists_of(part: Option<&ArticleSearchEntries>, shards: usize) -> Vec<Clas
 /// The term files that a build through a cache makes: the shards that hold
 /// a changed article's terms. The rest are as the last build made them.
 struct Dirty {
-    /// Whether each shard, by number, is one of them: looked up for every
-    /// term of every article in their classes, so a flag, not a set.
+    /// Whether each shard, by number, is one of them.
     marked: Vec<bool>,
 }
 
@@ -536,6 +529,7 @@ impl Dirty {
     }
 
     /// Their numbers, in order.
+    #[cfg(test)]
     fn shards(&self) -> impl Iterator<Item = usize> + '_ {
         (0..self.marked.len()).filter(|&shard| self.marked[shard])
     }
@@ -575,157 +569,129 @@ fn drop_shown(parts: &mut [ArticleSearchEntries]) {
     }
 }
 
-/// How many batches a whole index's term files are made in, at most: each
-/// batch's term entries (the merge's biggest lists, 50 MB for the 10,000
-/// articles of the benchmark archive) are held only while its files are made.
-/// A batch is the shards equal modulo the number of batches, whose terms are
-/// one class of each article's (see [`article_part::term_class`]).
+/// How many batches a whole index's term files are made in, at most: the
+/// shards equal modulo the number of batches, whose terms are one class of
+/// each article's (see [`article_part::term_class`]).
 const TERM_BATCHES: usize = article_part::TERM_CLASSES;
 
 /// The `search/terms/<n>.js` files of `parts` (by number), each with its
-/// name: every one, or only the `dirty` shards. They come in batches of
-/// shards, one after the other, each batch's files made in parallel.
+/// name: every one, or only the `dirty` shards. Made in batches of shards,
+/// as many at once as there are threads.
 fn terms_files<'p>(
     parts: &'p [&'p ArticleSearchEntries],
     dirty: Option<&'p Dirty>,
-) -> impl Iterator<Item = impl ParallelIterator<Item = (String, String)> + 'p> + 'p {
+) -> impl ParallelIterator<Item = (String, String)> + 'p {
     let documents: usize = parts.iter().map(|part| part.documents()).sum();
     let shard_total = shard_count(documents);
-    let batches = if dirty.is_some() {
-        1
-    } else {
-        TERM_BATCHES.min(shard_total)
-    };
-    // A shard's terms are in the classes equal to it modulo this.
-    let modulus = TERM_BATCHES.min(shard_total);
-    (0..batches).map(move |batch| {
-        let wanted = move |shard: usize| match dirty {
-            Some(dirty) => dirty.contains(shard),
-            None => shard % batches == batch,
+    let batches = TERM_BATCHES.min(shard_total);
+    (0..batches).into_par_iter().flat_map_iter(move |batch| {
+        let wanted = |shard: usize| {
+            shard % batches == batch && dirty.is_none_or(|dirty| dirty.contains(shard))
         };
-        let classes: Vec<usize> = (0..article_part::TERM_CLASSES)
-            .filter(|class| match dirty {
-                Some(dirty) => dirty.shards().any(|s| s % modulus == class % modulus),
-                None => class % batches == batch,
-            })
-            .collect();
-        let entries = match dirty {
-            None if batches == 1 => shard_entries(parts, shard_total),
-            Some(dirty) if dirty.shards().next().is_none() => Vec::new(),
-            _ => few_shard_entries(parts, shard_total, &classes, &wanted),
-        };
-        entries
-            .into_par_iter()
-            .enumerate()
-            .filter(move |(shard, _)| wanted(*shard))
-            .map(|(shard, entries)| (format!("terms/{shard}"), terms_file(parts, shard, entries)))
+        batch_terms_files(parts, (batch, batches), shard_total, &wanted)
     })
 }
 
-/// Where one term of one article is: the article's number, and where the
-/// term and its list start in the article's `terms` and `postings`.
-type TermEntry = (u32, u32, u32);
-
-/// Every article's terms in a `wanted` shard (a few of them), sent to
-/// their shards, in article number order. Only the `classes` of terms that
-/// hold the wanted shards are walked.
-fn few_shard_entries(
+/// The term files of the `wanted` shards (of `shard_total`) equal to `batch`
+/// modulo `batches`: each term of a shard, in byte order, with the postings
+/// of each article holding it, in article number order, each article's
+/// headed by the gap from the number before it (the first from 0).
+///
+/// Made in one pass over the articles' terms of the classes that hold the
+/// batch, each term's postings copied out as soon as they are read: the
+/// parts of 10,000 articles are far larger than any cache, and reading them
+/// again in another order costs a cache miss per term.
+fn batch_terms_files(
     parts: &[&ArticleSearchEntries],
+    (batch, batches): (usize, usize),
     shard_total: usize,
-    classes: &[usize],
-    wanted: &(dyn Fn(usize) -> bool + Sync),
-) -> Vec<Vec<TermEntry>> {
-    let found: Vec<Vec<(usize, TermEntry)>> = parts
-        .par_iter()
-        .enumerate()
-        .map(|(article, part)| {
-            classes
-                .iter()
-                .flat_map(|&class| part.class_lists(class))
-                .map(|(item, term_at, list_at)| {
-                    let entry = (narrow(article), narrow(term_at), narrow(list_at));
-                    (part.shard_at(item, shard_total), entry)
-                })
-                .filter(|(shard, _)| wanted(*shard))
-                .collect()
-        })
+    wanted: &dyn Fn(usize) -> bool,
+) -> Vec<(String, String)> {
+    let mut shards: Vec<Option<ShardTerms>> = (0..shard_total)
+        .map(|shard| wanted(shard).then(ShardTerms::default))
         .collect();
-    let mut shards: Vec<Vec<TermEntry>> = vec![Vec::new(); shard_total];
-    for (shard, entry) in found.into_iter().flatten() {
-        shards[shard].push(entry);
+    if shards.iter().all(Option::is_none) {
+        return Vec::new();
     }
-    shards
-}
-
-/// Every article's terms, sent to their shards, in article number order.
-fn shard_entries(parts: &[&ArticleSearchEntries], shard_total: usize) -> Vec<Vec<TermEntry>> {
-    // Counted first, so that no list holds spare room: these are the
-    // merge's biggest lists.
-    let counts = parts
-        .par_iter()
-        .fold(
-            || vec![0usize; shard_total],
-            |mut counts, part| {
-                for shard in part.shards(shard_total) {
-                    counts[shard] += 1;
+    let classes: Vec<usize> = (0..article_part::TERM_CLASSES)
+        .filter(|class| class % batches == batch)
+        .collect();
+    for (article, part) in (0u32..).zip(parts) {
+        for &class in &classes {
+            for (item, term, list) in part.class_terms(class) {
+                if let Some(terms) = &mut shards[part.shard_at(item, shard_total)] {
+                    terms.push(term, article, list);
                 }
-                counts
-            },
-        )
-        .reduce(
-            || vec![0usize; shard_total],
-            |mut a, b| {
-                a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
-                a
-            },
-        );
-    let mut shards: Vec<Vec<TermEntry>> = counts.into_iter().map(Vec::with_capacity).collect();
-    for (article, part) in parts.iter().enumerate() {
-        for (shard, term_at, list_at) in part.term_lists_in(shard_total) {
-            shards[shard].push((narrow(article), narrow(term_at), narrow(list_at)));
+            }
         }
     }
-    shards
+    (0..shard_total)
+        .zip(shards)
+        .filter_map(|(shard, terms)| {
+            let name = format!("terms/{}", shard);
+            let file = script(&name, &terms?.into_json());
+            Some((name, file))
+        })
+        .collect()
 }
 
-/// An index or offset as stored in a [`TermEntry`]; no article's text
-/// reaches 4 GiB.
-fn narrow(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
+/// One shard's terms, each with its postings, as they are read.
+#[derive(Default)]
+struct ShardTerms {
+    /// Keyed by a copy: a key borrowed from the first article holding the
+    /// term would be read back at every lookup.
+    by_term: HashMap<Box<str>, TermPostings, foldhash::fast::FixedState>,
 }
 
-/// `search/terms/<shard>.js`: each term of the shard, in byte order, with
-/// the postings of each article holding it, in article number order, each
-/// article's headed by the gap from the number before it (the first from 0).
-fn terms_file(parts: &[&ArticleSearchEntries], shard: usize, entries: Vec<TermEntry>) -> String {
-    // Entries come in article order, and each term's keep it. Gathered by
-    // hash, then the distinct terms sorted: a shard has some 60,000 entries
-    // for far fewer terms, and a sorted map would compare strings at each.
-    let mut by_term: HashMap<&str, Vec<(u32, u32)>, foldhash::fast::FixedState> =
-        HashMap::default();
-    for (article, term_at, list_at) in entries {
-        let term = parts[article as usize].term_at(term_at as usize);
-        by_term.entry(term).or_default().push((article, list_at));
-    }
-    let mut by_term: Vec<(&str, Vec<(u32, u32)>)> = by_term.into_iter().collect();
-    by_term.sort_unstable_by_key(|(term, _)| *term);
-    let mut json = String::from("{");
-    for (n, (term, lists)) in by_term.into_iter().enumerate() {
-        if n > 0 {
-            json.push(',');
+impl ShardTerms {
+    /// Adds `term`'s `list` in article number `article`, later than any
+    /// before.
+    fn push(&mut self, term: &str, article: u32, list: &str) {
+        match self.by_term.get_mut(term) {
+            Some(postings) => postings.push(article, list),
+            None => {
+                let mut postings = TermPostings::default();
+                postings.push(article, list);
+                self.by_term.insert(term.into(), postings);
+            }
         }
-        json.push_str(&json_string(term));
-        json.push_str(":\"");
-        let mut previous = 0;
-        for (article, list_at) in lists {
-            push_number(&mut json, article - previous);
-            json.push_str(parts[article as usize].list_at(list_at as usize));
-            previous = article;
-        }
-        json.push('"');
     }
-    json.push('}');
-    script(&format!("terms/{shard}"), &json)
+
+    /// The JSON object of the terms, in byte order, and their postings.
+    fn into_json(self) -> String {
+        let mut by_term: Vec<(Box<str>, TermPostings)> = self.by_term.into_iter().collect();
+        by_term.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+        let mut json = String::from("{");
+        for (n, (term, postings)) in by_term.into_iter().enumerate() {
+            if n > 0 {
+                json.push(',');
+            }
+            json.push_str(&json_string(&term));
+            json.push_str(":\"");
+            json.push_str(&postings.encoded);
+            json.push('"');
+        }
+        json.push('}');
+        json
+    }
+}
+
+/// One term's postings in a term file, as they are read, article by article.
+#[derive(Default)]
+struct TermPostings {
+    /// The number of the last article added.
+    last: u32,
+    /// Each article's gap from the one before, then its encoded list.
+    encoded: String,
+}
+
+impl TermPostings {
+    /// Adds the `list` of article number `article`, later than any before.
+    fn push(&mut self, article: u32, list: &str) {
+        push_number(&mut self.encoded, article - self.last);
+        self.encoded.push_str(list);
+        self.last = article;
+    }
 }
 
 /// `search/docs/<group>-<part>.js`: for each of `articles`, the group's
@@ -818,15 +784,35 @@ mod tests {
             .collect()
     }
 
-    /// Every term file of `parts`, made in one go.
+    /// Every term file of `parts`, made in one go another way: every class
+    /// of every article read for each term, into a sorted map.
     fn term_files_at_once(
         parts: &[&ArticleSearchEntries],
         shards: usize,
     ) -> BTreeMap<String, String> {
-        shard_entries(parts, shards)
-            .into_iter()
-            .enumerate()
-            .map(|(shard, entries)| (format!("terms/{shard}"), terms_file(parts, shard, entries)))
+        let mut files: Vec<BTreeMap<&str, (u32, String)>> = vec![BTreeMap::new(); shards];
+        for (article, part) in (0u32..).zip(parts) {
+            for class in 0..article_part::TERM_CLASSES {
+                for (item, term, list) in part.class_terms(class) {
+                    let (last, encoded) =
+                        files[part.shard_at(item, shards)].entry(term).or_default();
+                    push_number(encoded, article - *last);
+                    encoded.push_str(list);
+                    *last = article;
+                }
+            }
+        }
+        (0..shards)
+            .zip(files)
+            .map(|(shard, terms)| {
+                let json: Vec<String> = terms
+                    .into_iter()
+                    .map(|(term, (_, encoded))| format!("{}:\"{encoded}\"", json_string(term)))
+                    .collect();
+                let name = format!("terms/{shard}");
+                let file = script(&name, &format!("{{{}}}", json.join(",")));
+                (name, file)
+            })
             .collect()
     }
 
@@ -839,14 +825,10 @@ mod tests {
             let by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
             assert_eq!(shard_count(40 * documents), shards);
             let at_once = term_files_at_once(&by_number, shards);
-            let batched: BTreeMap<String, String> = terms_files(&by_number, None)
-                .flat_map(|batch| batch.collect::<Vec<_>>())
-                .collect();
+            let batched: BTreeMap<String, String> = terms_files(&by_number, None).collect();
             assert_eq!(batched, at_once, "{shards} shards, in batches");
             let dirty = Dirty::new(dirty, shards);
-            let remade: BTreeMap<String, String> = terms_files(&by_number, Some(&dirty))
-                .flat_map(|batch| batch.collect::<Vec<_>>())
-                .collect();
+            let remade: BTreeMap<String, String> = terms_files(&by_number, Some(&dirty)).collect();
             let expected: BTreeMap<String, String> = at_once
                 .into_iter()
                 .filter(|(name, _)| dirty.shards().any(|s| *name == format!("terms/{s}")))
