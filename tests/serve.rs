@@ -731,6 +731,31 @@ fn static_files_templates_and_site_toml_are_watched_even_when_created_later() {
     assert!(has_reload_script(&index.html()));
 }
 
+/// An article whose file is a link to a file elsewhere in the site (which
+/// the loader follows) is rebuilt when that file changes, though it is
+/// outside the watched source folders.
+#[cfg(unix)]
+#[test]
+fn a_file_linked_from_the_sources_is_watched_where_it_lives() {
+    let site = one_article_site();
+    site.file("drafts/b.md", &article_titled("Linked first"));
+    std::os::unix::fs::symlink(
+        site.root().join("drafts/b.md"),
+        site.root().join("content/articles/b.md"),
+    )
+    .unwrap();
+    let server = Server::start(&site);
+    assert_eq!(heading(&server.get("/articles/b/").html()), "Linked first");
+
+    let events = server.events();
+    server.change_until(&events, "reload", || {
+        site.file("drafts/b.md", &article_titled("Linked second"));
+    });
+    server.get_until("/articles/b/", "the linked file's new title", |r| {
+        r.status == 200 && heading(&r.html()) == "Linked second"
+    });
+}
+
 /// In-process: the watcher starts before the first build, so a save made
 /// while that build runs causes a rebuild instead of being lost.
 #[test]

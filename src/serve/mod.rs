@@ -181,7 +181,13 @@ impl Preview {
         }
         // The root itself, shallowly: site.toml, and folders created later.
         watcher.watch(root, RecursiveMode::NonRecursive)?;
-        Ok(Watching { watcher, events })
+        let mut watching = Watching {
+            watcher,
+            events,
+            linked: Vec::new(),
+        };
+        watching.watch_link_targets(root);
+        Ok(watching)
     }
 
     /// Rebuilds after each burst of changes that `watching` sees, and when an
@@ -204,7 +210,13 @@ impl Preview {
                     changed.push(root.join(CONTENT_DIR));
                 }
                 Ok(Ok(event)) if is_change(&event.kind) => {
-                    changed.extend(event.paths.into_iter().filter(|p| is_source(root, p)));
+                    for path in event.paths {
+                        if is_source(root, &path) {
+                            changed.push(path);
+                        } else {
+                            changed.extend(watching.links_to(&path));
+                        }
+                    }
                 }
                 Ok(_) => {}
                 // Quiet for DEBOUNCE after a burst: rebuild once for all of it.
@@ -212,6 +224,9 @@ impl Preview {
                     changed.sort();
                     changed.dedup();
                     watching.rewatch(root, &changed);
+                    if changed.iter().any(|path| may_add_or_remove_links(path)) {
+                        watching.watch_link_targets(root);
+                    }
                     let hints = (!rescan).then_some(changed.as_slice());
                     on_rebuild(&changed, &self.rebuild(hints));
                     changed.clear();
@@ -267,9 +282,60 @@ impl Stopper {
 pub struct Watching {
     watcher: notify::RecommendedWatcher,
     events: Receiver<notify::Result<Event>>,
+    /// Each symbolic link under the sources that leads elsewhere in the site
+    /// (the loader follows those), as its target (resolved) and itself: a
+    /// change at the target is a change to the link's file.
+    linked: Vec<(PathBuf, PathBuf)>,
 }
 
 impl Watching {
+    /// Finds the links under the sources that lead elsewhere in the site, and
+    /// watches where they lead (a file's folder, shallowly; a folder whole).
+    fn watch_link_targets(&mut self, root: &Path) {
+        let site = canonical(root);
+        let sources = [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR];
+        let linked: Vec<(PathBuf, PathBuf)> = sources
+            .iter()
+            .flat_map(|dir| walkdir::WalkDir::new(root.join(dir)).into_iter().flatten())
+            .filter(|entry| entry.path_is_symlink())
+            .filter_map(|entry| {
+                let target = std::fs::canonicalize(entry.path()).ok()?;
+                let elsewhere = target.starts_with(&site)
+                    && !sources.iter().any(|dir| target.starts_with(site.join(dir)));
+                elsewhere.then(|| (target, entry.into_path()))
+            })
+            .collect();
+        for (target, _) in &linked {
+            if self.linked.iter().any(|(known, _)| known == target) {
+                continue;
+            }
+            let _ = match target.parent() {
+                Some(folder) if !target.is_dir() => {
+                    self.watcher.watch(folder, RecursiveMode::NonRecursive)
+                }
+                _ => self.watcher.watch(target, RecursiveMode::Recursive),
+            };
+        }
+        self.linked = linked;
+    }
+
+    /// The source files that a change at `path` (outside the sources)
+    /// changes: the links that lead to it, or into a folder holding it.
+    fn links_to(&self, path: &Path) -> Vec<PathBuf> {
+        let path = canonical_parent(path);
+        self.linked
+            .iter()
+            .filter_map(|(target, link)| {
+                let within = path.strip_prefix(target).ok()?;
+                Some(if within.as_os_str().is_empty() {
+                    link.clone()
+                } else {
+                    link.join(within)
+                })
+            })
+            .collect()
+    }
+
     /// Watches again a source folder that was created or replaced (a new
     /// folder is not under the old watch).
     fn rewatch(&mut self, root: &Path, changed: &[PathBuf]) {
@@ -292,14 +358,28 @@ fn is_change(kind: &EventKind) -> bool {
     )
 }
 
+/// Whether a changed source path may have added or removed a link: it is
+/// one, or a folder (made or moved in), or gone.
+fn may_add_or_remove_links(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).map_or(true, |m| m.is_symlink() || m.is_dir())
+}
+
+/// `path` resolved, or as it is if it cannot be.
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// `path` with its folder resolved (it may itself be gone, or a link).
+fn canonical_parent(path: &Path) -> PathBuf {
+    path.parent()
+        .map(|parent| canonical(parent).join(path.file_name().unwrap_or_default()))
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
 /// Whether a changed path is one of the site's sources.
 fn is_source(root: &Path, path: &Path) -> bool {
-    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let root = canonical(root);
-    let path = path
-        .parent()
-        .map(|parent| canonical(parent).join(path.file_name().unwrap_or_default()))
-        .unwrap_or_else(|| path.to_path_buf());
+    let path = canonical_parent(path);
     let Ok(relative) = path.strip_prefix(&root) else {
         return false;
     };
