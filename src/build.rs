@@ -156,8 +156,9 @@ impl LoadingCache<'_> {
 }
 
 /// [`build`], also returning the model it built (for `check`, which traces
-/// each broken link back to the files the page was made from).
-pub(crate) fn build_with_model(request: &BuildRequest) -> Result<(BuildReport, Site), BuildErrors> {
+/// each broken link back to the files the page was made from, and for a
+/// command that ends right after and need not free it).
+pub fn build_with_model(request: &BuildRequest) -> Result<(BuildReport, Site), BuildErrors> {
     run(request, Memory::None)
 }
 
