@@ -754,6 +754,24 @@ fn a_file_linked_from_the_sources_is_watched_where_it_lives() {
     server.get_until("/articles/b/", "the linked file's new title", |r| {
         r.status == 200 && heading(&r.html()) == "Linked second"
     });
+
+    // A bundle that is a link to a folder elsewhere, added while serving.
+    site.file("drafts/c/index.md", &article_titled("Folder first"));
+    server.change_until(&events, "reload", || {
+        let link = site.root().join("content/articles/c");
+        if !link.exists() {
+            std::os::unix::fs::symlink(site.root().join("drafts/c"), link).unwrap();
+        }
+    });
+    server.get_until("/articles/c/", "the linked bundle", |r| {
+        r.status == 200 && heading(&r.html()) == "Folder first"
+    });
+    server.change_until(&events, "reload", || {
+        site.file("drafts/c/index.md", &article_titled("Folder second"));
+    });
+    server.get_until("/articles/c/", "the linked bundle's new title", |r| {
+        r.status == 200 && heading(&r.html()) == "Folder second"
+    });
 }
 
 /// In-process: the watcher starts before the first build, so a save made

@@ -319,20 +319,17 @@ impl Watching {
         self.linked = linked;
     }
 
-    /// The source files that a change at `path` (outside the sources)
-    /// changes: the links that lead to it, or into a folder holding it.
+    /// The sources that a change at `path` (outside them) changes: the
+    /// links that lead to it, or to a folder holding it. (A path through a
+    /// linked folder would be resolved to where it leads, outside the
+    /// sources: the link itself is named, which makes the build look at
+    /// every article's stamps.)
     fn links_to(&self, path: &Path) -> Vec<PathBuf> {
         let path = canonical_parent(path);
         self.linked
             .iter()
-            .filter_map(|(target, link)| {
-                let within = path.strip_prefix(target).ok()?;
-                Some(if within.as_os_str().is_empty() {
-                    link.clone()
-                } else {
-                    link.join(within)
-                })
-            })
+            .filter(|(target, _)| path.starts_with(target))
+            .map(|(_, link)| link.clone())
             .collect()
     }
 
