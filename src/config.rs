@@ -274,7 +274,7 @@ impl SiteConfig {
                 ConfigProblem::Zero,
             );
         }
-        if let Err(e) = crate::markdown::Highlighting::of(&self.highlight.theme) {
+        if let Err(e) = crate::markdown::built_in_theme(&self.highlight.theme) {
             invalid(
                 "highlight",
                 "[highlight] theme",

@@ -28,6 +28,15 @@ fn themes() -> &'static ThemeSet {
     THEMES.get_or_init(ThemeSet::load_defaults)
 }
 
+/// The built-in theme named `theme_name`.
+pub fn built_in_theme(theme_name: &str) -> Result<&'static Theme, HighlightError> {
+    let themes = themes();
+    themes.themes.get(theme_name).ok_or_else(|| HighlightError {
+        name: theme_name.to_string(),
+        known: themes.themes.keys().cloned().collect(),
+    })
+}
+
 /// How fenced code is highlighted: with one theme's styles, or not at all.
 #[derive(Debug)]
 pub struct Highlighting {
@@ -49,15 +58,7 @@ type ClassesByScopes = HashMap<Vec<Scope>, String, foldhash::fast::FixedState>;
 impl Highlighting {
     /// Highlighting with the built-in theme named `theme_name`.
     pub fn of(theme_name: &str) -> Result<Highlighting, HighlightError> {
-        let themes = themes();
-        let theme = themes
-            .themes
-            .get(theme_name)
-            .ok_or_else(|| HighlightError {
-                name: theme_name.to_string(),
-                known: themes.themes.keys().cloned().collect(),
-            })?;
-        let theme = readable(theme);
+        let theme = readable(built_in_theme(theme_name)?);
         let text = packed(text_colour(&theme));
         let mut colours: Vec<u32> = theme
             .scopes

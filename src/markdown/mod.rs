@@ -22,7 +22,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use crate::slug::slugify;
 
 pub use description::description;
-pub use highlight::{HighlightError, Highlighting};
+pub use highlight::{HighlightError, Highlighting, built_in_theme};
 pub use html::{
     SRCSET_ATTRIBUTES, URL_ATTRIBUTES, absolute_urls, absolute_urls_by_rewriter, first_image,
     map_srcset, site_root_urls,

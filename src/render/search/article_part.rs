@@ -163,9 +163,10 @@ pub(super) fn push_local_postings(out: &mut String, postings: &[u32]) {
 }
 
 /// One article's part of the index: what merging the index's files needs
-/// of it ([`super::SearchIndex::build_reusing`]), with document ids local to the article (0 is the article, `n` its
-/// `n`th comment in thread order). Made by [`entries_for`]; a cache may
-/// store it, keyed by what that reads, and hand it back to the merge.
+/// of it ([`super::SearchIndex::build_reusing`]), with document ids local
+/// to the article (0 is the article, `n` its `n`th comment in thread
+/// order). Made by [`entries_for`]; a cache may store it, keyed by what that
+/// reads, and hand it back to the merge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct ArticleSearchEntries {
     /// The article's URL and title, as the two JSON array items that every

@@ -628,7 +628,7 @@ fn batch_terms_files(
     (0..shard_total)
         .zip(shards)
         .filter_map(|(shard, terms)| {
-            let name = format!("terms/{}", shard);
+            let name = format!("terms/{shard}");
             let file = script(&name, &terms?.into_json());
             Some((name, file))
         })
@@ -841,9 +841,12 @@ mod tests {
     #[test]
     fn a_term_files_terms_are_in_byte_order() {
         // Terms `t0` to `t302`: made in number order, `t10` sorts before `t2`.
-        let parts = parts_of_many_terms(1);
+        // 200 documents: four shards.
+        let parts = parts_of_many_terms(5);
         let by_number: Vec<&ArticleSearchEntries> = parts.iter().collect();
-        for (name, file) in term_files_at_once(&by_number, 4) {
+        let files: Vec<(String, String)> = terms_files(&by_number, None).collect();
+        assert_eq!(files.len(), 4);
+        for (name, file) in files {
             let json = file
                 .strip_prefix(&format!("scholiaSearch.load(\"{name}\",{{\""))
                 .and_then(|rest| rest.strip_suffix("\"});\n"))
