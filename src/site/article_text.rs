@@ -98,7 +98,7 @@ impl LazyText {
 pub(crate) fn pack(text: &ArticleText) -> Option<(Vec<u8>, u64)> {
     let bytes = postcard::to_stdvec(text).ok()?;
     let packed = lz4_flex::compress_prepend_size(&bytes);
-    let hash = xxhash_rust::xxh3::xxh3_64(&packed);
+    let hash = packed_hash(&packed);
     Some((packed, hash))
 }
 
