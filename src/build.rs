@@ -479,7 +479,7 @@ fn load_sources(
 ) -> (Sources, Vec<Error>) {
     let content = root.join(CONTENT_DIR);
     let articles_dir = content.join("articles");
-    let (files, mut errors) = find_articles(root, &articles_dir);
+    let (files, folders, mut errors) = find_articles(root, &articles_dir);
     let (authors, broken_authors) = read_authors(root, &mut errors);
     let pages = read_pages(root, &mut errors);
     let sources = Sources {
@@ -487,6 +487,7 @@ fn load_sources(
         broken_authors,
         pages,
         articles: cache.input_hashes(&articles_dir, files, changed),
+        article_folders: folders,
     };
     (sources, errors)
 }

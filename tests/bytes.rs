@@ -450,6 +450,35 @@ mod links {
     }
 
     #[test]
+    fn plain_bundles_behind_a_content_folder_linked_out_are_not_read() {
+        // The loader skips its per-file link checks for bundles of two plain
+        // files in plain folders; a link above the articles folder still counts.
+        let site = Site::new();
+        site.bundle("b", "2020-01-02", "", "SECRET text.");
+        site.file(
+            "content/articles/b/comments.toml",
+            "[[comment]]\nid = \"1\"\nauthor = \"Bo\"\ndate = 2020-01-03\nbody = \"SECRET comment.\"\n",
+        );
+        let outside = tempfile::tempdir().unwrap();
+        let moved = outside.path().join("content");
+        std::fs::rename(site.root().join("content"), &moved).unwrap();
+        symlink(&moved, site.root().join("content")).unwrap();
+        let stderr = site.build_fails();
+        for file in [
+            "content/articles/b/index.md",
+            "content/articles/b/comments.toml",
+        ] {
+            assert!(
+                stderr.contains(&format!("error: {file}: symbolic link to ")),
+                "{file}: {stderr}"
+            );
+        }
+        assert!(stderr.contains("outside the site's folder"), "{stderr}");
+        assert!(!stderr.contains("SECRET"), "{stderr}");
+        assert!(!site.output("").exists(), "nothing is written");
+    }
+
+    #[test]
     fn a_bundle_thread_linking_to_a_folder_or_nowhere_is_not_followed() {
         let outside = tempfile::tempdir().unwrap();
         // Walked, the folder would show this link, which leads out again.

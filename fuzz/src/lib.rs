@@ -19,7 +19,7 @@ use std::sync::{Mutex, OnceLock};
 use scholia::BuildRequest;
 use scholia::config::{CommentsConfig, SiteConfig};
 use scholia::content::comments::load_thread;
-use scholia::content::{load_article, load_authors, load_content};
+use scholia::content::{Route, load_article, load_authors, load_content};
 use scholia::import::disqus;
 use scholia::import::wordpress::{self, WordpressOptions};
 use scholia::markdown::{
@@ -125,7 +125,7 @@ pub fn article(data: &[u8]) {
     let path = root.join("content/articles/fuzzed.md");
     std::fs::create_dir_all(path.parent().expect("has a folder")).expect("mkdir");
     std::fs::write(&path, data).expect("write article");
-    let Ok(source) = load_article(root, &path) else {
+    let Ok(source) = load_article(root, &path, Route::Unknown) else {
         return;
     };
     let highlighting =
@@ -212,7 +212,7 @@ pub fn thread(data: &[u8]) {
     let path = root.join("content/articles/fuzzed.comments.toml");
     std::fs::create_dir_all(path.parent().expect("has a folder")).expect("mkdir");
     std::fs::write(&path, data).expect("write thread");
-    let Ok(source) = load_thread(root, &path) else {
+    let Ok(source) = load_thread(root, &path, Route::Unknown) else {
         return;
     };
     let config = CommentsConfig::default();

@@ -10,7 +10,8 @@ use walkdir::WalkDir;
 
 use super::comments::{ThreadSource, load_thread};
 use super::{
-    display_path, file_stem, front_matter, has_time, next_inside, read_each, read_text, to_datetime,
+    Route, display_path, file_stem, front_matter, has_time, next_inside, no_link_below, read_each,
+    read_text_by, to_datetime,
 };
 use crate::error::{Error, Location, line_of_offset};
 
@@ -96,8 +97,8 @@ pub struct ArticleSource {
 
 /// Reads every article under `dir` (absent folder: no articles).
 pub fn load_articles(root: &Path, dir: &Path) -> Vec<Result<ArticleSource, Vec<Error>>> {
-    let (files, mut errors) = find_articles(root, dir);
-    let mut results = read_each(files, |path| load_article(root, path));
+    let (files, folders, mut errors) = find_articles(root, dir);
+    let mut results = read_each(files, |path| load_article(root, path, folders));
     if !errors.is_empty() {
         results.push(Err(std::mem::take(&mut errors)));
     }
@@ -106,15 +107,21 @@ pub fn load_articles(root: &Path, dir: &Path) -> Vec<Result<ArticleSource, Vec<E
 
 /// Finds the Markdown file of every article: a folder holding `index.md` is a bundle; any other `.md`
 /// is a single article. A stray `.comments.toml` is an error, since its comments
-/// would otherwise vanish from the site.
-pub fn find_articles(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
+/// would otherwise vanish from the site. Also says how every article's folder
+/// was reached: [`Route::Plain`] when no folder between it and `root` is a
+/// link, so that [`load_article`] need not look again.
+pub fn find_articles(root: &Path, dir: &Path) -> (Vec<PathBuf>, Route, Vec<Error>) {
     let mut found = (Vec::new(), Vec::new());
     if !dir.is_dir() {
-        return found;
+        return (found.0, Route::Unknown, found.1);
     }
     match walk_plain_folders(root, dir, 0, &mut found) {
-        Some(()) => found,
-        None => walk_following_links(root, dir),
+        Some(()) if no_link_below(root, dir) => (found.0, Route::Plain, found.1),
+        Some(()) => (found.0, Route::Unknown, found.1),
+        None => {
+            let (files, errors) = walk_following_links(root, dir);
+            (files, Route::Unknown, errors)
+        }
     }
 }
 
@@ -225,26 +232,41 @@ fn found_file(root: &Path, path: &Path, files: &mut Vec<PathBuf>, errors: &mut V
     }
 }
 
-/// Reads one article (its Markdown file, its thread and a bundle's assets).
-pub fn load_article(root: &Path, path: &Path) -> Result<ArticleSource, Vec<Error>> {
+/// Reads one article (its Markdown file, its thread and a bundle's assets),
+/// whose folder is reached by `folder` (as [`find_articles`] found it).
+pub fn load_article(root: &Path, path: &Path, folder: Route) -> Result<ArticleSource, Vec<Error>> {
     let shown = display_path(root, path);
     let (default_slug, thread_path, bundle) = article_layout(path);
     // The thread is read even when the article is broken, so its errors are
     // reported in the same run.
     let mut errors = Vec::new();
-    // A thread that is a broken link is read, so the error says why.
-    let thread = if thread_path.is_file() || thread_path.is_symlink() {
-        load_thread(root, &thread_path)
+    // A bundle of nothing but its text and thread as plain files, in plain
+    // folders, needs no more looking at: the usual case, where the checks
+    // would cost a dozen calls per article.
+    let plain = bundle.and_then(plain_text_files);
+    let route = match (&plain, bundle) {
+        (Some(_), Some(bundle)) if folder == Route::Plain || no_link_below(root, bundle) => {
+            Route::Plain
+        }
+        _ => Route::Unknown,
+    };
+    let has_thread = match &plain {
+        Some(files) => files.contains(&thread_path),
+        // A thread that is a broken link is read, so the error says why.
+        None => thread_path.is_file() || thread_path.is_symlink(),
+    };
+    let thread = if has_thread {
+        load_thread(root, &thread_path, route)
             .map_err(|mut found| errors.append(&mut found))
             .ok()
     } else {
         None
     };
     let assets = match bundle {
-        Some(folder) => bundle_assets(root, folder, &mut errors),
-        None => Vec::new(),
+        Some(folder) if plain.is_none() => bundle_assets(root, folder, &mut errors),
+        _ => Vec::new(),
     };
-    let text = match read_text(root, path) {
+    let text = match read_text_by(root, path, route) {
         Ok(text) => text,
         Err(e) => return Err(with(errors, e)),
     };
@@ -337,6 +359,9 @@ pub fn thread_file(path: &Path) -> PathBuf {
 /// a bundle's `index.md` may be a link to a file elsewhere in the site.
 pub fn article_inputs(path: &Path) -> Vec<PathBuf> {
     let (_, thread, bundle) = article_layout(path);
+    if let Some(files) = bundle.and_then(plain_text_files) {
+        return files;
+    }
     match bundle {
         Some(folder) => WalkDir::new(folder)
             .follow_links(true)
@@ -356,28 +381,29 @@ fn with(mut errors: Vec<Error>, error: Error) -> Vec<Error> {
     errors
 }
 
-/// Whether `bundle` holds nothing but its article and thread, as plain files
-/// (most bundles of an imported archive). Then there is nothing to walk: a
-/// walk that follows links resolves the bundle's path and opens each folder
-/// above it to rule out loops, two dozen calls per article.
-fn holds_only_its_text(bundle: &Path) -> bool {
-    std::fs::read_dir(bundle).is_ok_and(|mut entries| {
-        entries.all(|entry| {
-            entry.is_ok_and(|entry| {
-                let name = entry.file_name();
-                (name == BUNDLE_INDEX || name == BUNDLE_THREAD)
-                    && entry.file_type().is_ok_and(|t| t.is_file())
-            })
-        })
-    })
+/// The files of `bundle` in name order, if it holds nothing but its article
+/// and thread, as plain files (most bundles of an imported archive): one
+/// listing of the folder. `None` for any other bundle: a walk that follows
+/// links resolves the bundle's path and opens each folder above it to rule
+/// out loops, two dozen calls per article.
+fn plain_text_files(bundle: &Path) -> Option<Vec<PathBuf>> {
+    let mut files = Vec::with_capacity(BUNDLE_FILES.len());
+    for entry in std::fs::read_dir(bundle).ok()? {
+        let entry = entry.ok()?;
+        let name = entry.file_name();
+        let own = BUNDLE_FILES.iter().any(|&file| name == file);
+        if !own || !entry.file_type().is_ok_and(|t| t.is_file()) {
+            return None;
+        }
+        files.push(entry.path());
+    }
+    files.sort();
+    Some(files)
 }
 
 /// Every file of a bundle other than its article and thread, at any depth.
 fn bundle_assets(root: &Path, bundle: &Path, errors: &mut Vec<Error>) -> Vec<(PathBuf, PathBuf)> {
     let mut assets = Vec::new();
-    if holds_only_its_text(bundle) {
-        return assets;
-    }
     let mut walk = WalkDir::new(bundle)
         .follow_links(true)
         .sort_by_file_name()
@@ -454,7 +480,7 @@ mod tests {
             .unwrap();
         let mut plain = (Vec::new(), Vec::new());
         assert!(walk_plain_folders(root.path(), &articles, 0, &mut plain).is_none());
-        let (files, errors) = find_articles(root.path(), &articles);
+        let (files, _, errors) = find_articles(root.path(), &articles);
         assert!(
             files.contains(&articles.join("Région/Sub/f.md")),
             "{files:?}"

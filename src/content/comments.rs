@@ -12,7 +12,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{display_path, has_time, read_text, to_datetime};
+use super::{Route, display_path, has_time, read_text_by, to_datetime};
 use crate::error::{CommentProblem, Error, LineIndex, Location, toml_error};
 
 #[derive(Debug, Deserialize)]
@@ -65,10 +65,11 @@ pub struct CommentSource {
     pub body: String,
 }
 
-/// Reads one thread file and checks it, returning every problem found.
-pub fn load_thread(root: &Path, file: &Path) -> Result<ThreadSource, Vec<Error>> {
+/// Reads one thread file, reached by `route`, and checks it, returning every
+/// problem found.
+pub fn load_thread(root: &Path, file: &Path, route: Route) -> Result<ThreadSource, Vec<Error>> {
     let shown = display_path(root, file);
-    let text = read_text(root, file).map_err(|e| vec![e])?;
+    let text = read_text_by(root, file, route).map_err(|e| vec![e])?;
     let parsed: ThreadFile =
         toml::from_str(&text).map_err(|e| vec![toml_error(&shown, &text, 1, &e)])?;
     let mut errors = Vec::new();

@@ -129,7 +129,26 @@ pub const MAX_TEXT_FILE: u64 = 128 * 1024 * 1024;
 /// The file must be a regular file inside the site (see [`check_inside`]), at
 /// most [`MAX_TEXT_FILE`] bytes, and UTF-8.
 fn read_text(root: &Path, file: &Path) -> Result<String, Error> {
-    check_inside(root, file)?;
+    read_text_by(root, file, Route::Unknown)
+}
+
+/// How a file to be read is reached from the site root.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Route {
+    /// Not known: a link on the way is followed only if it stays in the site.
+    #[default]
+    Unknown,
+    /// Through no link at all: neither the file nor a folder between it and
+    /// the root is one, so it is inside the site without checking again.
+    Plain,
+}
+
+/// [`read_text`], without checking the path again when `route` is known to
+/// be [`Route::Plain`].
+fn read_text_by(root: &Path, file: &Path, route: Route) -> Result<String, Error> {
+    if route == Route::Unknown {
+        check_inside(root, file)?;
+    }
     read_utf8(&display_path(root, file), file)
 }
 
@@ -216,7 +235,7 @@ pub fn check_inside(root: &Path, path: &Path) -> Result<(), Error> {
 /// symbolic link: then it cannot lead out of the site. One `lstat` per name
 /// (four for a bundle's `index.md`), where resolving the path and the root
 /// took a `readlink` for each name of both, about sixteen per file read.
-fn no_link_below(root: &Path, path: &Path) -> bool {
+pub(crate) fn no_link_below(root: &Path, path: &Path) -> bool {
     let Some(below) = path
         .strip_prefix(root)
         .ok()

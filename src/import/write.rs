@@ -223,7 +223,7 @@ pub(crate) fn replace_atomically(path: &Path, text: &str) -> Result<(), ImportEr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{load_article, load_authors, load_pages};
+    use crate::content::{Route, load_article, load_authors, load_pages};
 
     fn date(text: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(text).unwrap()
@@ -266,7 +266,7 @@ mod tests {
         let folder = root.join("content/articles/old");
         write_new(&folder.join("index.md"), &article.to_text()).unwrap();
         write_new(&folder.join("comments.toml"), &thread_text(&comments)).unwrap();
-        let loaded = load_article(root, &folder.join("index.md")).unwrap();
+        let loaded = load_article(root, &folder.join("index.md"), Route::Unknown).unwrap();
         assert_eq!(loaded.title, article.title);
         assert_eq!(loaded.date, article.date);
         assert_eq!(loaded.date.offset(), article.date.offset());

@@ -29,7 +29,7 @@ use super::input_stamps::{ArticleStamps, InputStamps, stamp_of, text_folder};
 use super::{Article, BuildOptions, resolve_article};
 use crate::config::SiteConfig;
 use crate::content::article::{BUNDLE_INDEX, THREAD_SUFFIX};
-use crate::content::{article_inputs, display_path, load_article};
+use crate::content::{Route, article_inputs, display_path, load_article};
 use crate::error::{Error, Warning};
 use crate::markdown::Highlighting;
 
@@ -43,6 +43,8 @@ pub(crate) struct Context<'a> {
     pub(crate) known_authors: &'a HashSet<&'a str>,
     /// How code is highlighted (from `site.toml`).
     pub(crate) highlighting: &'a Highlighting,
+    /// How the articles' folders were reached.
+    pub(crate) article_folders: Route,
     /// Drafts, future articles.
     pub(crate) options: BuildOptions,
     /// The time of the build.
@@ -233,7 +235,7 @@ impl ArticleCache {
                 return (built, None);
             }
         }
-        let source = match load_article(context.root, file) {
+        let source = match load_article(context.root, file, context.article_folders) {
             Ok(source) => source,
             // Not kept: a broken article is read again, so its errors show every time.
             Err(errors) => return (Outcome::Failed(errors), None),
@@ -627,6 +629,7 @@ mod tests {
             config: &config,
             known_authors: &authors,
             highlighting: &Highlighting::plain(),
+            article_folders: Route::Unknown,
             options: BuildOptions::default(),
             now: Utc::now(),
         };

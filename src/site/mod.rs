@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::config::SiteConfig;
-use crate::content::{ArticleSource, AuthorSource, PageSource};
+use crate::content::{ArticleSource, AuthorSource, PageSource, Route};
 use crate::error::{Error, Location, Warning};
 use crate::markdown::{
     self, Highlighting, first_image, first_paragraph, render_trusted, summary_html, summary_text,
@@ -244,6 +244,10 @@ pub struct Sources {
     pub pages: Vec<PageSource>,
     /// Each article's Markdown file with the hash of its inputs.
     pub articles: Vec<(PathBuf, u64)>,
+    /// How the articles' folders were reached (see [`find_articles`]).
+    ///
+    /// [`find_articles`]: crate::content::find_articles
+    pub article_folders: Route,
 }
 
 /// Resolves the sources into the site model as of `now`, reporting every
@@ -274,6 +278,7 @@ pub fn build_site(
         config: &config,
         known_authors: &known_authors,
         highlighting: &highlighting,
+        article_folders: sources.article_folders,
         options,
         now,
     };
