@@ -25,12 +25,25 @@ pub struct ArticleText {
 
 /// An [`ArticleText`] in hand, or packed by an earlier build and decoded on
 /// first use.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct LazyText {
     /// The text once decoded; `None` if the packed bytes did not decode.
     decoded: OnceLock<Option<ArticleText>>,
     /// The bytes [`pack`] made, while not decoded.
     packed: Option<Arc<[u8]>>,
+}
+
+/// Shows the text if decoded, else the size of its packed bytes: a test's
+/// failure message should not be a page of byte values.
+impl std::fmt::Debug for LazyText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.decoded.get(), &self.packed) {
+            (Some(Some(text)), _) => f.debug_tuple("LazyText").field(text).finish(),
+            (Some(None), Some(_)) => f.write_str("LazyText(unreadable)"),
+            (None, Some(packed)) => write!(f, "LazyText(packed, {} bytes)", packed.len()),
+            (_, None) => f.write_str("LazyText(missing)"),
+        }
+    }
 }
 
 /// The empty text shown for one whose bytes did not decode: the build then
@@ -127,6 +140,21 @@ fn unpack(packed: &[u8]) -> Option<ArticleText> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_packed_text_is_debugged_by_its_size_and_a_decoded_one_as_text() {
+        let text = ArticleText {
+            content_html: "<p>Body</p>".into(),
+            thread: CommentThread::default(),
+        };
+        let (packed, _) = pack(&text).unwrap();
+        let lazy = LazyText::packed(packed.clone().into());
+        let shown = format!("{lazy:?}");
+        assert_eq!(shown, format!("LazyText(packed, {} bytes)", packed.len()));
+        lazy.get();
+        assert!(format!("{lazy:?}").contains("<p>Body</p>"), "{lazy:?}");
+        assert_eq!(format!("{:?}", LazyText::missing()), "LazyText(missing)");
+    }
 
     #[test]
     fn a_packed_text_decodes_as_it_was_and_damage_is_told() {
