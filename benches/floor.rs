@@ -3,13 +3,17 @@
 //! staging folder, folder creation, writes and publish as `scholia build`,
 //! with the same parallelism — and nothing else (no reading, no rendering).
 //!
-//!     cargo bench --bench floor -- BUILT_OUTPUT DESTINATION [RUNS]
+//!     cargo bench --bench floor -- BUILT_OUTPUT DESTINATION [RUNS] [--remove-each]
 //!
 //! Lists BUILT_OUTPUT first (not timed), then RUNS times (default 3) writes
 //! a fresh DESTINATION-<run> and prints each run's time and the median.
 //! The trees are removed only after the last run: on ext4 without a journal
 //! the kernel passes over recently freed inodes when it allocates new ones,
-//! so a run after a deletion would pay for it (benches/README.md).
+//! so a run after a deletion would pay for it (benches/README.md). With
+//! `--remove-each` (for tmpfs, which has no such cost), each tree is removed
+//! as soon as its run is timed: a tree kept in memory makes the next run
+//! write into memory the virtual machine has not handed out yet, which on
+//! this project's machines costs several times the writing itself.
 //! `benches/lean.py` runs it beside real builds and prints the ratio.
 
 use std::path::{Path, PathBuf};
@@ -28,12 +32,16 @@ struct Shape {
 
 fn main() -> ExitCode {
     // `cargo bench` passes `--bench`; the rest are ours.
-    let args: Vec<String> = std::env::args()
+    let mut args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| a != "--bench")
         .collect();
+    let remove_each = args.iter().any(|a| a == "--remove-each");
+    args.retain(|a| a != "--remove-each");
     let (Some(built), Some(destination)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: cargo bench --bench floor -- BUILT_OUTPUT DESTINATION [RUNS]");
+        eprintln!(
+            "usage: cargo bench --bench floor -- BUILT_OUTPUT DESTINATION [RUNS] [--remove-each]"
+        );
         return ExitCode::from(2);
     };
     let runs: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(3);
@@ -53,6 +61,9 @@ fn main() -> ExitCode {
         let destination = PathBuf::from(format!("{destination}-{run}"));
         let _ = std::fs::remove_dir_all(&destination);
         let result = write_tree(&shape, &filler, &destination);
+        if remove_each {
+            let _ = std::fs::remove_dir_all(&destination);
+        }
         written.push(destination);
         match result {
             Ok(time) => {

@@ -7,7 +7,8 @@ articles. (The second build's figures are second_build.py's.)
 Generates (or reuses) the corpora with ../shared/bench/gen_corpus.py and
 writes every output under --out (default /dev/shm: this project's machines create
 files on their disks at a rate that drifts by a factor of several; give a
-disk folder to measure it). Hugo's side is ../shared/bench/compare.sh's.
+disk folder to measure it). On tmpfs each output is removed once timed (see
+`on_tmpfs`); on a disk, only when the call ends. Hugo's side is ../shared/bench/compare.sh's.
 Targets live here, never in tests.
 
     cargo build --release && python3 benches/lean.py [--articles 10000] [--small 1000] [--runs 3] [--out /dev/shm]
@@ -87,20 +88,42 @@ def peak_by_step(samples, steps):
     return peaks
 
 
-def full_builds(sites, out, runs):
+def full_builds(sites, out, runs, remove_each):
     """`runs` builds of each of `sites` (label -> folder), alternated so
     that the machine's drift falls on all alike, each into a fresh folder;
-    returns each label's runs and the folder of its last. Every folder is
-    kept until the call ends: on ext4 without a journal, a build started
-    soon after a large deletion pays for it (see vs_hugo.py)."""
+    returns each label's runs and the folder of its last. On a disk every
+    folder is kept until the call ends: on ext4 without a journal, a build
+    started soon after a large deletion pays for it (see vs_hugo.py). With
+    `remove_each` (tmpfs, which has no such cost) each but the last is
+    removed once timed: see `on_tmpfs`."""
     results = {label: [] for label in sites}
     last = {}
     for n in range(runs):
         for label, site in sites.items():
+            if remove_each and label in last:
+                shutil.rmtree(last[label], ignore_errors=True)
             last[label] = os.path.join(out, f"{label}-{n}")
             extra = ["--no-cache"] if has_no_cache() else []
             results[label].append(build(site, last[label], *extra))
     return results, last
+
+
+def on_tmpfs(folder):
+    """Whether `folder` is on tmpfs. There, outputs are removed as soon as
+    they are timed: on this project's virtual machines, writing into memory
+    the machine has not handed out yet costs several times the writing
+    (a floor of 0.35 s with the memory reused, 2-4 s with the trees of
+    earlier runs kept), and the runs' order would decide their times."""
+    real = os.path.realpath(folder)
+    best, kind = "", ""
+    with open("/proc/mounts") as mounts:
+        for line in mounts:
+            fields = line.split()
+            point = fields[1]
+            inside = real == point or real.startswith(point.rstrip("/") + "/")
+            if inside and len(point) > len(best):
+                best, kind = point, fields[2]
+    return kind == "tmpfs"
 
 
 _NO_CACHE = None
@@ -173,9 +196,10 @@ def by_kind(folder):
         print(f"  {kind:16} {files:7} files {size / 1e6:8.1f} MB")
 
 
-def floor(built, out, runs):
+def floor(built, out, runs, remove_each):
+    extra = ["--remove-each"] if remove_each else []
     run = subprocess.run(["cargo", "bench", "--quiet", "--bench", "floor", "--",
-                          built, os.path.join(out, "floor"), str(runs)],
+                          built, os.path.join(out, "floor"), str(runs), *extra],
                          cwd=ROOT, check=True, capture_output=True, text=True)
     line = run.stdout.strip().splitlines()[-1]
     print(line)
@@ -198,10 +222,11 @@ def main():
         print(f"scholia {subprocess.run([BINARY, '--version'], capture_output=True, text=True).stdout.strip()}, "
               f"output under {args.out}, {os.cpu_count()} cores")
 
-        results, last = full_builds({"full": big, "small": small}, out, args.runs)
+        remove_each = on_tmpfs(out)
+        results, last = full_builds({"full": big, "small": small}, out, args.runs, remove_each)
         full = summary(f"full build, {args.articles} articles", results["full"])
         by_kind(last["full"])
-        floor_time = floor(last["full"], out, args.runs)
+        floor_time = floor(last["full"], out, args.runs, remove_each)
         print(f"full build / floor: {full / floor_time:.2f}x")
 
         small_wall = summary(f"full build, {args.small} articles", results["small"])
