@@ -233,8 +233,12 @@ fn found_file(root: &Path, path: &Path, files: &mut Vec<PathBuf>, errors: &mut V
 }
 
 /// Reads one article (its Markdown file, its thread and a bundle's assets),
-/// whose folder is reached by `folder` (as [`find_articles`] found it).
-pub fn load_article(root: &Path, path: &Path, folder: Route) -> Result<ArticleSource, Vec<Error>> {
+/// whose folder was reached by `folder_route` (as [`find_articles`] says).
+pub fn load_article(
+    root: &Path,
+    path: &Path,
+    folder_route: Route,
+) -> Result<ArticleSource, Vec<Error>> {
     let shown = display_path(root, path);
     let (default_slug, thread_path, bundle) = article_layout(path);
     // The thread is read even when the article is broken, so its errors are
@@ -245,7 +249,7 @@ pub fn load_article(root: &Path, path: &Path, folder: Route) -> Result<ArticleSo
     // would cost a dozen calls per article.
     let plain = bundle.and_then(plain_text_files);
     let route = match (&plain, bundle) {
-        (Some(_), Some(bundle)) if folder == Route::Plain || no_link_below(root, bundle) => {
+        (Some(_), Some(bundle)) if folder_route == Route::Plain || no_link_below(root, bundle) => {
             Route::Plain
         }
         _ => Route::Unknown,
