@@ -141,27 +141,31 @@ fn unpack(packed: &[u8]) -> Option<ArticleText> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_packed_text_is_debugged_by_its_size_and_a_decoded_one_as_text() {
-        let text = ArticleText {
+    /// A small text with a body and no comments.
+    fn body_text() -> ArticleText {
+        ArticleText {
             content_html: "<p>Body</p>".into(),
             thread: CommentThread::default(),
-        };
-        let (packed, _) = pack(&text).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_packed_text_is_debugged_by_its_size_and_a_decoded_one_as_text() {
+        let (packed, _) = pack(&body_text()).unwrap();
         let lazy = LazyText::packed(packed.clone().into());
         let shown = format!("{lazy:?}");
         assert_eq!(shown, format!("LazyText(packed, {} bytes)", packed.len()));
         lazy.get();
         assert!(format!("{lazy:?}").contains("<p>Body</p>"), "{lazy:?}");
+        let damaged = LazyText::packed(packed[..packed.len() - 3].into());
+        damaged.get();
+        assert_eq!(format!("{damaged:?}"), "LazyText(unreadable)");
         assert_eq!(format!("{:?}", LazyText::missing()), "LazyText(missing)");
     }
 
     #[test]
     fn a_packed_text_decodes_as_it_was_and_damage_is_told() {
-        let text = ArticleText {
-            content_html: "<p>Body</p>".into(),
-            thread: CommentThread::default(),
-        };
+        let text = body_text();
         let (packed, hash) = pack(&text).unwrap();
         assert_eq!(packed_hash(&packed), hash);
         let lazy = LazyText::packed(packed.clone().into());
