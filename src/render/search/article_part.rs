@@ -67,21 +67,41 @@ struct Words<'t> {
     at: usize,
 }
 
+/// What each byte is to [`Words`]: 1 for an ASCII letter or digit, 0 for
+/// any other ASCII byte, [`BEYOND_ASCII`] for a byte of a character beyond
+/// ASCII (decoded to be told). One load a byte, where the tests take several.
+static BYTE_CLASSES: [u8; 256] = {
+    let mut classes = [BEYOND_ASCII; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        classes[byte] = (byte as u8).is_ascii_alphanumeric() as u8;
+        byte += 1;
+    }
+    classes
+};
+
+/// The class in [`BYTE_CLASSES`] of the bytes of characters beyond ASCII.
+const BEYOND_ASCII: u8 = 2;
+
 impl<'t> Words<'t> {
     /// Moves past characters while `is_word` of them equals `word`.
     fn skip_while(&mut self, word: bool) {
         let bytes = self.text.as_bytes();
+        let wanted = u8::from(word);
         while let Some(&byte) = bytes.get(self.at) {
-            let (is_word, len) = if byte.is_ascii() {
-                (byte.is_ascii_alphanumeric(), 1)
-            } else {
-                let c = self.text[self.at..].chars().next().unwrap_or(' ');
-                (c.is_alphanumeric(), c.len_utf8())
-            };
-            if is_word != word {
+            let class = BYTE_CLASSES[usize::from(byte)];
+            if class == wanted {
+                self.at += 1;
+                continue;
+            }
+            if class != BEYOND_ASCII {
                 return;
             }
-            self.at += len;
+            let c = self.text[self.at..].chars().next().unwrap_or(' ');
+            if c.is_alphanumeric() != word {
+                return;
+            }
+            self.at += c.len_utf8();
         }
     }
 }
@@ -783,12 +803,15 @@ mod tests {
 
     #[test]
     fn words_are_the_nonempty_runs_of_alphanumerics() {
+        // Every ASCII byte, each between two letters: one class each.
+        let ascii: String = (0u8..128).flat_map(|b| ['a', char::from(b)]).collect();
         for text in [
             "",
             "--",
             "iran’s jcpoa, 2016-08 ünïcode",
             "a1b2 ٣٤ 日本語 x\u{301}y ½ ⅷ",
             "end.",
+            &ascii,
         ] {
             let split: Vec<&str> = text
                 .split(|c: char| !c.is_alphanumeric())
