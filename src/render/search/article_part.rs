@@ -449,14 +449,25 @@ pub(super) fn json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
-/// A document's own shown fields: who, when, and the start of its text.
-pub(super) fn shown_fields(by: &str, date: &str, text: &str) -> String {
-    format!(
-        "{},{},{}",
-        json_string(by),
-        json_string(date),
-        json_string(&shown_text(text))
-    )
+/// A document's own shown fields: who, when, and the start of its text,
+/// then `more` (a comment's id).
+pub(super) fn shown_fields(by: &str, date: &str, text: &str, more: Option<&str>) -> String {
+    let text = shown_text(text);
+    let fields = [by, date, &text].into_iter().chain(more);
+    // Written straight into one buffer: every comment's fields are made
+    // once a build, and a string each then joined cost two more copies.
+    let mut json = Vec::with_capacity(fields.clone().map(|f| f.len() + 3).sum());
+    for (n, field) in fields.enumerate() {
+        if n > 0 {
+            json.push(b',');
+        }
+        // Writing into memory does not fail.
+        let _ = serde_json::to_writer(&mut json, field);
+    }
+    // Kept until the index files are made: no spare capacity (an escape
+    // may have grown it).
+    json.shrink_to_fit();
+    String::from_utf8(json).unwrap_or_default()
 }
 
 /// An article's document followed by one per comment, in thread order.
@@ -480,11 +491,7 @@ pub(super) fn article_documents<'s>(
     let body = html_text(&article.text().content_html);
     let article_doc = Document {
         heading: lowercase(&heading),
-        shown: {
-            let mut shown = shown_fields(&authors.join(", "), &date, &body);
-            shown.shrink_to_fit();
-            shown
-        },
+        shown: shown_fields(&authors.join(", "), &date, &body, None),
         body: lowercase(&body),
     };
     let comments = article.text().thread.comments.iter().map(comment_document);
@@ -498,13 +505,7 @@ pub(super) fn comment_document(comment: &Comment) -> Document {
     let date = ISO_DAY.of(&comment.date);
     Document {
         heading: lowercase(&comment.author),
-        shown: {
-            let mut shown = shown_fields(&comment.author, &date, &body);
-            shown.push(',');
-            shown.push_str(&json_string(&comment.id));
-            shown.shrink_to_fit();
-            shown
-        },
+        shown: shown_fields(&comment.author, &date, &body, Some(&comment.id)),
         body: lowercase(&body),
     }
 }
@@ -529,14 +530,26 @@ pub(super) fn shown_text(text: &str) -> String {
     let mut taken = SHOWN_TEXT_CHARS + SHOWN_TEXT_CHARS / 4;
     loop {
         let start = &text[..char_boundary_at_or_before(text, taken)];
-        let collapsed = collapse_whitespace(start);
-        if let Some((end, _)) = collapsed.char_indices().nth(SHOWN_TEXT_CHARS) {
-            return format!("{}…", &collapsed[..end]);
+        let mut collapsed = collapse_whitespace(start);
+        if let Some(end) = char_start(&collapsed, SHOWN_TEXT_CHARS) {
+            collapsed.truncate(end);
+            collapsed.push('…');
+            return collapsed;
         }
         if start.len() == text.len() {
             return collapsed;
         }
         taken = taken.saturating_mul(2);
+    }
+}
+
+/// Where the character numbered `n` (from 0) of `text` starts, if it has
+/// that many; counted without decoding when the text is ASCII, as most is.
+fn char_start(text: &str, n: usize) -> Option<usize> {
+    if text.is_ascii() {
+        (text.len() > n).then_some(n)
+    } else {
+        text.char_indices().nth(n).map(|(at, _)| at)
     }
 }
 
