@@ -32,20 +32,32 @@ pub fn terms(text: &str) -> Vec<String> {
 /// comment is lowercased once per build.
 pub(super) fn lowercase(text: &str) -> String {
     let mut rest = text;
-    while let Some(at) = rest.bytes().position(|b| !b.is_ascii()) {
+    while let Some(at) = first_beyond_ascii(rest.as_bytes()) {
         let Some(c) = rest[at..].chars().next() else {
             break;
         };
         // A letter that changes (`É`, and `Σ`, whose lowercase depends on
-        // its place in the word) needs the full rules.
-        if !c.to_lowercase().eq([c]) {
+        // its place in the word) needs the full rules. General punctuation
+        // (`’`, `—`, `“`), the most common beyond ASCII, has no case.
+        if !('\u{2000}'..='\u{206f}').contains(&c) && !c.to_lowercase().eq([c]) {
             return text.to_lowercase();
         }
         rest = &rest[at + c.len_utf8()..];
     }
-    let mut lowered = text.to_owned();
-    lowered.make_ascii_lowercase();
-    lowered
+    text.to_ascii_lowercase()
+}
+
+/// Where the first byte beyond ASCII of `bytes` is: found a block at a time
+/// (`<[u8]>::is_ascii` tests a word at once), then a byte at a time.
+fn first_beyond_ascii(bytes: &[u8]) -> Option<usize> {
+    let mut start = 0;
+    for block in bytes.chunks(32) {
+        if !block.is_ascii() {
+            return block.iter().position(|b| !b.is_ascii()).map(|at| start + at);
+        }
+        start += block.len();
+    }
+    None
 }
 
 /// The terms of an already lowercased text.
@@ -870,6 +882,11 @@ mod tests {
         for c in (0..0x1_0000u32).filter_map(char::from_u32) {
             let word = format!("A{c}b{c}");
             assert_eq!(lowercase(&word), word.to_lowercase(), "{c:?}");
+        }
+        // A capital beyond ASCII at either side of a block's edge.
+        for before in [0, 31, 32, 33, 64, 100] {
+            let text = format!("{}É’x", "A".repeat(before));
+            assert_eq!(lowercase(&text), text.to_lowercase(), "{before}");
         }
     }
 
