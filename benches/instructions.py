@@ -2,10 +2,11 @@
 of a build's CPU cost that this shared, noisy machine cannot blur, for
 telling whether a change to the CPU-bound stages helped.
 
-    python3 benches/instructions.py [--baseline OTHER_BINARY] [--articles 1000] [--top 25]
+    python3 benches/instructions.py [--binary BINARY] [--baseline OTHER_BINARY] [--articles 1000] [--top 25]
 
 Builds the benchmark archive (`--no-cache`, one worker thread, output on
-/dev/shm) under `valgrind --tool=callgrind` with the release binary and,
+/dev/shm) under `valgrind --tool=callgrind` with the release binary (or
+`--binary`, such as a `--profile quick` build: see README.md) and,
 if given, a baseline binary (another checkout's `target/release/scholia`),
 checks that both wrote the same files byte for byte, and prints each
 one's instruction count, the ratio, and the functions with the most
@@ -57,6 +58,8 @@ def same_tree(a, b):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--binary", default=BINARY,
+                        help="the scholia binary to count (default: the release build)")
     parser.add_argument("--baseline", help="another scholia binary to count against")
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--top", type=int, default=25)
@@ -65,7 +68,7 @@ def main():
     site = corpus(args.articles, args.corpora)
     work = tempfile.mkdtemp(prefix="scholia-instructions-", dir="/dev/shm")
     try:
-        binaries = [("this build", BINARY)]
+        binaries = [("this build", args.binary)]
         if args.baseline:
             binaries.insert(0, ("baseline", args.baseline))
         counts = {}
@@ -74,7 +77,7 @@ def main():
             profile = os.path.join(work, name.replace(" ", "-") + ".callgrind")
             counts[name] = count(binary, site, out, profile)
             print(f"{name}: {counts[name]:,} instructions ({binary})")
-        if args.baseline and filecmp.cmp(args.baseline, BINARY, shallow=False):
+        if args.baseline and filecmp.cmp(args.baseline, args.binary, shallow=False):
             # A baseline made by stashing a change and building again has
             # turned out to be the changed binary: a ratio of 1.000 would
             # then compare the change with itself.
