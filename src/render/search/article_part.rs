@@ -53,7 +53,10 @@ fn first_beyond_ascii(bytes: &[u8]) -> Option<usize> {
     let mut start = 0;
     for block in bytes.chunks(32) {
         if !block.is_ascii() {
-            return block.iter().position(|b| !b.is_ascii()).map(|at| start + at);
+            return block
+                .iter()
+                .position(|b| !b.is_ascii())
+                .map(|at| start + at);
         }
         start += block.len();
     }
