@@ -77,12 +77,12 @@ def main():
             profile = os.path.join(work, name.replace(" ", "-") + ".callgrind")
             counts[name] = count(binary, site, out, profile)
             print(f"{name}: {counts[name]:,} instructions ({binary})")
-        if args.baseline and filecmp.cmp(args.baseline, args.binary, shallow=False):
-            # A baseline made by stashing a change and building again has
-            # turned out to be the changed binary: a ratio of 1.000 would
-            # then compare the change with itself.
-            print("note: the baseline is this very binary, byte for byte")
         if args.baseline:
+            if filecmp.cmp(args.baseline, args.binary, shallow=False):
+                # A baseline made by stashing a change and building again
+                # has turned out to be the changed binary: a ratio of 1.000
+                # would then compare the change with itself.
+                print("note: the baseline is this very binary, byte for byte")
             identical = same_tree(os.path.join(work, "baseline"), os.path.join(work, "this-build"))
             print(f"this build / baseline: {counts['this build'] / counts['baseline']:.3f}; "
                   f"output {'byte-identical' if identical else 'DIFFERS'}")
